@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+/**
+ * Everything the process reads from its environment, validated once at start-up.
+ * Probot reads its own variables (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, ...) again
+ * itself; they are listed here so that a bad value stops the process with one line.
+ */
+export const envSchema = z
+  .object({
+    APP_ID: z
+      .string()
+      .regex(/^\d+$/, "must be the numeric App ID from the GitHub App's settings page")
+      .optional(),
+    PRIVATE_KEY: optionalText,
+    PRIVATE_KEY_PATH: optionalText,
+    WEBHOOK_SECRET: optionalText,
+    WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default("localhost"),
+    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+    GHE_HOST: optionalText,
+    GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
+    ANTHROPIC_API_KEY: optionalText,
+    ANTHROPIC_BASE_URL: z.url().optional(),
+    DATA_DIR: z.string().default("./data"),
+    REDIS_URL: z.url().optional(),
+    /** Model used when neither the agent nor the repo names one. */
+    DEFAULT_MODEL: z.string().default("sonnet"),
+    /** Reviews running at once in this process. */
+    REVIEW_CONCURRENCY: positiveInt(2),
+    /** Per-request timeout of a model call, in milliseconds. */
+    MODEL_TIMEOUT_MS: positiveInt(120_000),
+    /** SDK retries on 408/409/429/5xx (honouring retry-after) before the review reports the error. */
+    MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    /** Output budget of one model call; large enough for ~40 findings. */
+    MODEL_MAX_OUTPUT_TOKENS: positiveInt(8192),
+    /** Input budget of the diff part of one model call; larger PRs are split into chunks. */
+    CHUNK_INPUT_TOKENS: positiveInt(40_000),
+    /** The agent definition shipped with the app. */
+    AGENT_FILE: z.string().default("agents/backend-agent.md"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.APP_ID && !env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PRIVATE_KEY"],
+        message: "is required with APP_ID (or set PRIVATE_KEY_PATH to the .pem file)",
+      });
+    }
+    if (env.APP_ID && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WEBHOOK_SECRET"],
+        message: "is required with APP_ID: set it to the secret entered in the GitHub App's webhook settings",
+      });
+    }
+  });
+
+/** The validated environment. */
+export type Env = z.infer<typeof envSchema>;
+
+/**
+ * Validates `source` (process.env by default). Throws an Error whose message is
+ * one line per bad variable — never the value, which may be a secret.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`);
+  throw new Error(`Invalid environment: ${lines.join("; ")}`);
+}

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { SEVERITIES } from "../types.js";
+
+/** Path of the per-repository settings file, read from the default branch. */
+export const REPO_CONFIG_PATH = ".github/backend-agent.yml";
+
+const globList = z.array(z.string().min(1)).min(1);
+const permission = z.enum(["admin", "maintain", "write", "triage", "read"]);
+
+/**
+ * `.github/backend-agent.yml`. Every key is optional: what the file leaves out
+ * comes from the agent's front matter, then from {@link DEFAULT_SETTINGS}.
+ * Unknown keys are errors so that a typo (`failon:`) is reported, not ignored.
+ */
+export const repoConfigSchema = z
+  .object({
+    paths: globList.describe("Globs of the files to review").optional(),
+    ignore: z.array(z.string().min(1)).describe("Globs excluded from review even when they match `paths`").optional(),
+    model: z.string().min(1).describe("Model alias (sonnet, opus, haiku) or full model id").optional(),
+    failOn: z
+      .enum([...SEVERITIES, "never"])
+      .describe("Lowest severity that makes the check fail; `never` to only report")
+      .optional(),
+    onError: z
+      .enum(["neutral", "failure"])
+      .describe("Conclusion when the review could not run (model down, timeout)")
+      .optional(),
+    labels: z.boolean().describe("Keep `security: <level>` labels in sync").optional(),
+    maxComments: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .describe("Most inline comments per review; the rest are listed in the summary")
+      .optional(),
+    drafts: z.boolean().describe("Review draft pull requests too").optional(),
+    allowedCommenters: z
+      .array(permission)
+      .min(1)
+      .describe("Repository permissions allowed to run slash commands")
+      .optional(),
+    reviewEvent: z
+      .enum(["COMMENT", "REQUEST_CHANGES"])
+      .describe("Review event when a finding reaches `failOn` (the bot never approves)")
+      .optional(),
+    minConfidence: z.number().min(0).max(1).describe("Model findings below this confidence are dropped").optional(),
+    rules: z
+      .record(z.string(), z.enum(["off", ...SEVERITIES]))
+      .describe("Rule id or family → `off` or a severity")
+      .optional(),
+  })
+  .strict();
+
+/** The file's content after validation. */
+export type RepoConfig = z.infer<typeof repoConfigSchema>;
+
+/** Settings in force for one review: defaults, then the agent's keys, then the repo's file. */
+export type ReviewSettings = Required<Omit<RepoConfig, "model">> & { model?: string | undefined };
+
+/** Built-in defaults, documented in the README's configuration table. */
+export const DEFAULT_SETTINGS: ReviewSettings = {
+  paths: ["backend/**"],
+  ignore: [],
+  failOn: "high",
+  onError: "neutral",
+  labels: true,
+  maxComments: 25,
+  drafts: false,
+  allowedCommenters: ["admin", "maintain", "write"],
+  reviewEvent: "COMMENT",
+  minConfidence: 0.7,
+  rules: {},
+};
+
+/** One thing wrong with the settings file, for the check-run table. */
+export interface ConfigProblem {
+  key: string;
+  message: string;
+}
+
+/** Validates parsed YAML; problems are listed rather than thrown. */
+export function parseRepoConfig(raw: unknown): { config: RepoConfig } | { problems: ConfigProblem[] } {
+  const result = repoConfigSchema.safeParse(raw ?? {});
+  if (result.success) return { config: result.data };
+  return {
+    problems: result.error.issues.flatMap((issue) =>
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => ({ key, message: "unknown setting" }))
+        : [{ key: issue.path.join(".") || "(file)", message: issue.message }],
+    ),
+  };
+}
+
+/** Layers the settings: defaults ← agent front matter ← repository file. */
+export function effectiveSettings(...layers: RepoConfig[]): ReviewSettings {
+  const settings: ReviewSettings = { ...DEFAULT_SETTINGS };
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value !== undefined) Object.assign(settings, { [key]: value });
+    }
+  }
+  return settings;
+}

@@ -1,0 +1,54 @@
+import parseDiff from "parse-diff";
+import type { ChangedFile, DiffLine, FileDiff, Hunk } from "./types.js";
+
+/**
+ * Parses one file's GitHub `patch` (hunks without file headers) into hunks whose
+ * lines carry their old and new numbers.
+ *
+ * parse-diff reports "\ No newline at end of file" as an extra change; it is not a
+ * line of either file, so it is dropped here and nowhere else.
+ */
+export function parsePatch(patch: string): Hunk[] {
+  const [file] = parseDiff(patch);
+  if (!file) return [];
+  return file.chunks.map((chunk, index) => ({
+    index,
+    header: chunk.content,
+    oldStart: chunk.oldStart,
+    newStart: chunk.newStart,
+    lines: chunk.changes.flatMap((change): DiffLine[] => {
+      if (change.content.startsWith("\\")) return [];
+      const text = change.content.slice(1);
+      switch (change.type) {
+        case "add":
+          return [{ kind: "add", newLine: change.ln, text }];
+        case "del":
+          return [{ kind: "del", oldLine: change.ln, text }];
+        case "normal":
+          return [{ kind: "context", oldLine: change.ln1, newLine: change.ln2, text }];
+      }
+    }),
+  }));
+}
+
+/** Why GitHub sent no hunks for a file, in words for the summary. */
+function noHunksReason(file: ChangedFile): string {
+  if (file.status === "renamed") return "renamed without changes";
+  if (file.status === "changed") return "mode change only";
+  if (file.status === "removed" && file.deletions === 0) return "empty file removed";
+  // GitHub reports binary files and mode-only changes alike: no patch, 0/0.
+  if (file.additions + file.deletions === 0) return "no text diff (binary file or mode change)";
+  return "diff too large for GitHub to show";
+}
+
+/** Turns a listed file into a parsed diff, keeping a reason when it has no hunks. */
+export function toFileDiff(file: ChangedFile): FileDiff {
+  const hunks = file.patch ? parsePatch(file.patch) : [];
+  return {
+    path: file.path,
+    previousPath: file.previousPath,
+    status: file.status,
+    hunks,
+    noHunksReason: hunks.length === 0 ? noHunksReason(file) : undefined,
+  };
+}

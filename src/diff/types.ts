@@ -1,0 +1,42 @@
+/** A changed file as the pull-request files listing describes it. */
+export interface ChangedFile {
+  path: string;
+  /** Set for renames and copies. */
+  previousPath?: string | undefined;
+  status: "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
+  additions: number;
+  deletions: number;
+  /** Unified-diff hunks without file headers; missing for binary and very large files. */
+  patch?: string | undefined;
+}
+
+/** One line of a hunk with its numbers on each side it exists on. */
+export interface DiffLine {
+  kind: "add" | "del" | "context";
+  /** Number in the old file (del and context lines). */
+  oldLine?: number | undefined;
+  /** Number in the new file (add and context lines). */
+  newLine?: number | undefined;
+  /** The line's text without the leading +, - or space. */
+  text: string;
+}
+
+/** A hunk of a file's patch. */
+export interface Hunk {
+  /** Position of the hunk in its file, 0-based: placement checks ranges stay in one. */
+  index: number;
+  header: string;
+  oldStart: number;
+  newStart: number;
+  lines: DiffLine[];
+}
+
+/** A changed file after parsing: its hunks, or why it has none. */
+export interface FileDiff {
+  path: string;
+  previousPath?: string | undefined;
+  status: ChangedFile["status"];
+  hunks: Hunk[];
+  /** Why the file has no reviewable hunks (binary, rename only, too large...). */
+  noHunksReason?: string | undefined;
+}

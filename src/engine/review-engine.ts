@@ -1,0 +1,126 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
+import type { z } from "zod";
+import type { AgentDefinition } from "../agents/load-agent.js";
+import { UserFacingError } from "../errors.js";
+import { reviewOutputSchema, type ReviewOutput } from "./findings-schema.js";
+import { buildSystem } from "./prompt.js";
+
+/** Token counts of one or more calls. */
+export interface TokenUsage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/** Adds `more` into `total` and returns it. */
+export function addUsage(total: TokenUsage, more: TokenUsage): TokenUsage {
+  total.input += more.input;
+  total.output += more.output;
+  total.cacheRead += more.cacheRead;
+  total.cacheWrite += more.cacheWrite;
+  return total;
+}
+
+export const emptyUsage = (): TokenUsage => ({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
+
+/** One structured call's result. */
+export interface EngineResult<T> {
+  output: T;
+  usage: TokenUsage;
+  /** Model calls made, including the retry after invalid output. */
+  calls: number;
+}
+
+/** Options that do not change between calls of one review. */
+export interface EngineOptions {
+  model: string;
+  maxOutputTokens: number;
+}
+
+const usageOf = (message: Anthropic.Message): TokenUsage => ({
+  input: message.usage.input_tokens,
+  output: message.usage.output_tokens,
+  cacheRead: message.usage.cache_read_input_tokens ?? 0,
+  cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
+});
+
+/** Turns an SDK failure into a sentence for the check summary. */
+function describeApiError(error: unknown): UserFacingError {
+  if (error instanceof Anthropic.APIConnectionTimeoutError) return new UserFacingError("The model did not answer in time (request timed out).");
+  if (error instanceof Anthropic.APIConnectionError) return new UserFacingError("The Anthropic API could not be reached.");
+  if (error instanceof Anthropic.APIError) {
+    const kinds: Record<number, string> = {
+      401: "the API key was rejected (401)",
+      403: "the API key is not allowed to use this model (403)",
+      404: "the model was not found (404)",
+      429: "the API rate limit was hit (429) and retries ran out",
+      529: "the API is overloaded (529) and retries ran out",
+    };
+    const what = kinds[error.status ?? 0] ?? `the API answered ${error.status ?? "an error"}`;
+    return new UserFacingError(`The model call failed: ${what}.`);
+  }
+  return new UserFacingError("The model call failed unexpectedly.");
+}
+
+/** Parses the first text block as JSON and validates it; returns the problem instead of throwing. */
+function readOutput<T>(message: Anthropic.Message, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; problem: string } {
+  if (message.stop_reason === "refusal") return { ok: false, problem: "the model refused to answer" };
+  if (message.stop_reason === "max_tokens") return { ok: false, problem: "the answer was cut off at max_tokens" };
+  const text = message.content.find((block) => block.type === "text")?.text ?? "";
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: "the answer was not valid JSON" };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const first = parsed.error.issues[0];
+  return { ok: false, problem: `the answer did not match the schema (${first?.path.join(".") || "root"}: ${first?.message})` };
+}
+
+/**
+ * Sends a request with native structured output and validates the answer with
+ * zod. An invalid answer is retried once with the reason; a second invalid
+ * answer becomes a {@link UserFacingError}.
+ */
+export async function callStructured<T>(
+  client: Anthropic,
+  options: EngineOptions,
+  request: { agent: AgentDefinition; user: string; schema: z.ZodType<T> },
+): Promise<EngineResult<T>> {
+  const usage = emptyUsage();
+  let note = "";
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    let message: Anthropic.Message;
+    try {
+      message = await client.messages.create({
+        model: options.model,
+        max_tokens: options.maxOutputTokens,
+        system: buildSystem(request.agent),
+        messages: [{ role: "user", content: request.user + note }],
+        output_config: { format: zodOutputFormat(request.schema as z.ZodType) },
+      });
+    } catch (error) {
+      throw describeApiError(error);
+    }
+    addUsage(usage, usageOf(message));
+    const result = readOutput(message, request.schema);
+    if (result.ok) return { output: result.value, usage, calls: attempt };
+    if (attempt === 2) throw new UserFacingError(`The model's answer was unusable twice: ${result.problem}.`);
+    note = `\n\nYour previous answer to this request was rejected: ${result.problem}. Answer with the JSON object only.`;
+  }
+  throw new Error("unreachable");
+}
+
+/** Reviews one chunk: the structured findings of the model. */
+export function reviewChunk(
+  client: Anthropic,
+  options: EngineOptions,
+  agent: AgentDefinition,
+  user: string,
+): Promise<EngineResult<ReviewOutput>> {
+  return callStructured(client, options, { agent, user, schema: reviewOutputSchema });
+}

@@ -1,0 +1,53 @@
+/**
+ * Process entry (`npm start`). With an App ID it serves webhooks and runs reviews;
+ * without one it starts Probot's setup flow, which registers the GitHub App from
+ * app.yml and writes its credentials to .env.
+ */
+import { run } from "probot";
+import { loadEnv, type Env } from "./config/env.js";
+import { startApp } from "./server.js";
+
+function missingSetup(env: Env): string[] {
+  const missing = [];
+  if (!env.APP_ID) missing.push("APP_ID");
+  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) missing.push("PRIVATE_KEY or PRIVATE_KEY_PATH");
+  if (!env.WEBHOOK_SECRET) missing.push("WEBHOOK_SECRET");
+  if (!env.ANTHROPIC_API_KEY) missing.push("ANTHROPIC_API_KEY");
+  return missing;
+}
+
+async function main(): Promise<void> {
+  let env: Env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  if (!env.APP_ID) {
+    console.log(
+      [
+        "backend-agent: no GitHub App configured yet.",
+        `Set ${missingSetup(env).join(", ")} (see README.md and .env.example),`,
+        `or register a new App now: open http://localhost:${env.PORT} and follow the steps; Probot writes APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to .env.`,
+      ].join("\n"),
+    );
+    await run(() => undefined);
+    return;
+  }
+  if (!env.ANTHROPIC_API_KEY) {
+    console.warn("backend-agent: ANTHROPIC_API_KEY is not set: reviews will run the deterministic rules only and say so on each PR.");
+  }
+  const app = await startApp(env);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.probot.log.info({ signal }, "stopping: finishing running reviews");
+    void app.stop().then(() => process.exit(0));
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+await main();

@@ -1,0 +1,176 @@
+/**
+ * The review of one pull-request head, start to finish:
+ *
+ *  1. Start the check run `in_progress` on the head commit.
+ *  2. Read the PR as it is now; a closed PR or a head that moved on ends here.
+ *  3. Load the settings (repo file, default branch) and the agent (bundled, or the
+ *     repo's own from its default branch). A broken file ends the review with a table.
+ *  4. Skip drafts unless `drafts: true`.
+ *  5. List the PR's files and keep those in `paths`; none → "no backend changes".
+ *  6. Parse the patches; run the deterministic rules on the real diff; redact
+ *     secrets from what the model will see.
+ *  7. Review the redacted diff with the model, chunk by chunk.
+ *  8. Merge, place each finding on a line GitHub accepts (or list it), fingerprint.
+ *  9. Decide the conclusion and label; post one review; sync the label.
+ * 10. Complete the check run with the summary and annotations.
+ *
+ * Whatever fails, the check run completes (`onError`, neutral by default) and
+ * says why: a required check must never hang.
+ */
+import type Anthropic from "@anthropic-ai/sdk";
+import type { Logger } from "pino";
+import { resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
+import type { Env } from "../config/env.js";
+import { DEFAULT_SETTINGS, effectiveSettings, REPO_CONFIG_PATH, type ReviewSettings } from "../config/repo-config.js";
+import { toFileDiff } from "../diff/parse-patch.js";
+import { redactFileDiff } from "../diff/redact.js";
+import { resolveModel } from "../engine/models.js";
+import { emptyUsage } from "../engine/review-engine.js";
+import { messageOf, UserFacingError } from "../errors.js";
+import { completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-run.js";
+import type { Octokit } from "../github/octokit.js";
+import { getPullRequest } from "../github/pull-request.js";
+import { listPullRequestFiles } from "../github/pull-request-files.js";
+import { readRepoConfig } from "../github/read-repo-config.js";
+import { readRepoFile } from "../github/repo-files.js";
+import type { ReviewJob } from "../jobs/queue.js";
+import { runRules } from "../rules/index.js";
+import { cell } from "./format.js";
+import { publishFindings } from "./publish-findings.js";
+import { reviewWithModel } from "./review-chunks.js";
+import { selectFiles } from "./select-files.js";
+import type { ReviewReport } from "./summary.js";
+
+/** What a review needs besides the job. */
+export interface ReviewDeps {
+  octokit: Octokit;
+  log: Logger;
+  /** Undefined when ANTHROPIC_API_KEY is not set: the rules still run. */
+  anthropic: Anthropic | undefined;
+  agent: AgentDefinition;
+  env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS" | "REVIEW_CONCURRENCY">;
+}
+
+/** How a review ended, for logs and tests. */
+export interface ReviewOutcome {
+  conclusion: CheckConclusion;
+  title: string;
+  githubCalls: number;
+}
+
+/** A finished step that ends the review early with a conclusion and an explanation. */
+class Finish extends Error {
+  constructor(
+    readonly conclusion: CheckConclusion,
+    readonly title: string,
+    readonly summary: string,
+  ) {
+    super(title);
+  }
+}
+
+/** Runs one review; never throws once the check run exists. */
+export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<ReviewOutcome> {
+  const { octokit, log } = deps;
+  const repo = { owner: job.owner, repo: job.repo };
+  const pull = { ...repo, pullNumber: job.pullNumber };
+  const started = Date.now();
+  let calls = 0;
+  let settings: ReviewSettings = DEFAULT_SETTINGS;
+
+  // 1.
+  const checkRunId = await startCheckRun(octokit, { ...repo, name: deps.agent.name, headSha: job.headSha, title: "Reviewing…" });
+  calls++;
+  const finish = async (conclusion: CheckConclusion, title: string, summary: string, annotations?: Parameters<typeof completeCheckRun>[1]["annotations"]) => {
+    calls += await completeCheckRun(octokit, { ...repo, checkRunId, conclusion, title, summary, annotations });
+    log.info({ conclusion, title, githubCalls: calls, ms: Date.now() - started }, "review finished");
+    return { conclusion, title, githubCalls: calls };
+  };
+
+  try {
+    // 2.
+    const pr = await getPullRequest(octokit, pull);
+    calls++;
+    if (pr.state !== "open") throw new Finish("neutral", "Pull request closed", "The pull request was closed before the review ran.");
+    if (pr.headSha !== job.headSha) {
+      throw new Finish("neutral", `Superseded by ${pr.headSha.slice(0, 7)}`, `The branch moved to ${pr.headSha} before this review ran; that commit gets its own review.`);
+    }
+
+    // 3.
+    const [configResult, agent] = await Promise.all([
+      readRepoConfig(octokit, repo),
+      resolveAgent(
+        deps.agent,
+        (path) => readRepoFile(octokit, { ...repo, path, ref: pr.defaultBranch }),
+        (path) => `${job.owner}/${job.repo}@${pr.defaultBranch}:${path}`,
+      ),
+    ]);
+    calls += 2;
+    if ("problems" in configResult) {
+      const rows = configResult.problems.map((p) => `| \`${cell(p.key)}\` | ${cell(p.message)} |`);
+      throw new Finish(
+        settings.onError,
+        "Invalid configuration",
+        `\`${REPO_CONFIG_PATH}\` on \`${pr.defaultBranch}\` is invalid, so the review did not run. Fix it and re-run this check.\n\n| Setting | Problem |\n|---|---|\n${rows.join("\n")}`,
+      );
+    }
+    settings = effectiveSettings(agent.settings, configResult.config);
+    const model = resolveModel(settings.model ?? (agent.model === "inherit" ? deps.env.DEFAULT_MODEL : agent.model), deps.env.DEFAULT_MODEL);
+
+    // 4.
+    if (pr.draft && !settings.drafts) {
+      throw new Finish("success", "Draft skipped", "Draft pull requests are not reviewed (`drafts: false`). Mark it ready for review, or set `drafts: true`.");
+    }
+
+    // 5.
+    const files = await listPullRequestFiles(octokit, pull);
+    calls += Math.max(1, Math.ceil(files.length / 100));
+    const selection = selectFiles(files, settings);
+    if (selection.selected.length === 0) {
+      const why = selection.skipped.length ? ` (${selection.skipped.length} matching files skipped)` : "";
+      throw new Finish("success", "No backend changes", `This pull request changes nothing in \`${settings.paths.join("`, `")}\`${why}, so there is nothing to review.`);
+    }
+
+    // 6.
+    const diffs = selection.selected.map(toFileDiff);
+    const ruleFindings = runRules(diffs, settings.rules);
+    const redacted = diffs.map((d) => redactFileDiff(d).file);
+    const skipped = [...selection.skipped, ...diffs.filter((d) => d.hunks.length === 0).map((d) => ({ path: d.path, reason: d.noHunksReason ?? "no diff" }))];
+    const reviewed = diffs.filter((d) => d.hunks.length > 0).map((d) => d.path);
+
+    // 7.
+    const report: ReviewReport = {
+      findings: [], reviewed, skipped, model, usage: emptyUsage(), modelCalls: 0, chunks: 0,
+      agentSource: agent.source, problems: [], notes: agent.warning ? [`Agent: ${agent.warning}.`] : [],
+    };
+    let modelFindings: typeof ruleFindings = [];
+    if (!deps.anthropic) {
+      report.problems.push("ANTHROPIC_API_KEY is not set on the server: only the deterministic rules ran.");
+    } else if (reviewed.length > 0) {
+      const stage = await reviewWithModel({
+        client: deps.anthropic, agent, model, mode: job.mode, title: pr.title,
+        maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS,
+        concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: redacted,
+      });
+      Object.assign(report, { usage: stage.usage, modelCalls: stage.calls, chunks: stage.chunks });
+      report.problems.push(...stage.problems);
+      modelFindings = stage.findings;
+      log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, failedChunks: stage.problems.length }, "model stage done");
+    }
+
+    // 8.-10.
+    const published = await publishFindings({ octokit, pull, headSha: job.headSha, settings, diffs, report, findings: [...ruleFindings, ...modelFindings] });
+    calls += published.calls;
+    return await finish(published.conclusion, published.title, published.summary, published.annotations);
+  } catch (error) {
+    if (error instanceof Finish) return await finish(error.conclusion, error.title, error.summary).catch((e) => failedToFinish(e, log, calls));
+    log.error({ err: error }, "review failed");
+    const reason = error instanceof UserFacingError ? `${error.message}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${messageOf(error).slice(0, 200)}). The server log has the details.`;
+    return await finish(settings.onError, "Review could not run", `${reason}\n\nRe-run this check to try again.`).catch((e) => failedToFinish(e, log, calls));
+  }
+}
+
+function failedToFinish(error: unknown, log: Logger, calls: number): ReviewOutcome {
+  log.error({ err: error }, "could not complete the check run");
+  return { conclusion: "neutral", title: "check run not completed", githubCalls: calls };
+}

@@ -1,0 +1,80 @@
+import type { TokenUsage } from "../engine/review-engine.js";
+import { SEVERITIES, type Finding } from "../types.js";
+import { badge, cell, location } from "./format.js";
+
+/** A finding as reported: where it ended up, and its id. */
+export interface ReportedFinding {
+  finding: Finding;
+  fingerprint: string;
+  /** Inline comment, or listed only (with the reason it could not be inline). */
+  inline: boolean;
+  reason?: string | undefined;
+}
+
+/** Everything the check summary tells. */
+export interface ReviewReport {
+  findings: ReportedFinding[];
+  reviewed: string[];
+  skipped: Array<{ path: string; reason: string }>;
+  model: string;
+  usage: TokenUsage;
+  modelCalls: number;
+  chunks: number;
+  agentSource: string;
+  /** Parts of the review that did not run (a chunk's model call failed...). */
+  problems: string[];
+  notes: string[];
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** `2 high, 1 medium` or `no findings`. */
+export function countLine(findings: readonly ReportedFinding[]): string {
+  const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.finding.severity === s).length] as const).filter(([, n]) => n > 0);
+  return counts.length ? counts.map(([s, n]) => `${n} ${s}`).join(", ") : "no findings";
+}
+
+function findingsTable(findings: readonly ReportedFinding[]): string[] {
+  if (findings.length === 0) return [];
+  return [
+    "| Severity | Where | Finding | |",
+    "|---|---|---|---|",
+    ...findings.map(
+      (f) =>
+        `| ${badge(f.finding)} | \`${cell(location(f.finding))}\` | ${cell(f.finding.title)} | ${f.inline ? "inline" : cell(f.reason ?? "listed here")} |`,
+    ),
+  ];
+}
+
+function listed(findings: readonly ReportedFinding[]): string[] {
+  const notInline = findings.filter((f) => !f.inline);
+  if (notInline.length === 0) return [];
+  return [
+    "### Not posted inline",
+    ...notInline.map((f) => `- ${badge(f.finding)} \`${location(f.finding)}\` — **${f.finding.title}** (${f.reason})\n\n  ${f.finding.body.trim().replace(/\n/g, "\n  ")}`),
+  ];
+}
+
+/** The check run's markdown summary. */
+export function renderCheckSummary(report: ReviewReport): string {
+  const u = report.usage;
+  const skipped = report.skipped.map((s) => `- \`${s.path}\` — ${s.reason}`);
+  return [
+    `**${countLine(report.findings)}** in ${plural(report.reviewed.length, "file")} reviewed.`,
+    ...report.problems.map((p) => `> [!WARNING]\n> ${p}`),
+    ...report.notes.map((n) => `> [!NOTE]\n> ${n}`),
+    ...findingsTable(report.findings),
+    ...listed(report.findings),
+    `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped</summary>\n\n${[
+      ...report.reviewed.map((p) => `- \`${p}\``),
+      ...skipped,
+    ].join("\n")}\n\n</details>`,
+    `Model \`${report.model}\` · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · agent: ${report.agentSource}`,
+  ].join("\n\n");
+}
+
+/** The review's body: counts, then whatever could not be an inline comment. */
+export function renderReviewBody(report: ReviewReport, allInline: boolean): string {
+  const findings = allInline ? report.findings : report.findings.map((f) => ({ ...f, inline: false, reason: f.reason ?? "inline comments were refused by GitHub" }));
+  return [`**backend-agent**: ${countLine(findings)}.`, ...listed(findings), "<!-- backend-agent:review -->"].join("\n\n");
+}

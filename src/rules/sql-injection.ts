@@ -1,0 +1,118 @@
+/**
+ * SQL built by string formatting and handed to a raw-SQL API. Django escapes
+ * values only when they travel as parameters (`%s` + params), never inside the
+ * query text, so formatting data into the text is the injection.
+ */
+import type { FileDiff } from "../diff/types.js";
+import { isPython } from "./paths.js";
+import { bareName, findCalls, isDynamicString, keyword, positional, type Call, type Expr } from "./python-expr.js";
+import { bracketSpan } from "./python-expr.js";
+import { fileCodeLines, type CodeLine } from "./python-source.js";
+import type { Rule, RuleHit } from "./types.js";
+
+const FAMILY = "sql-injection";
+
+/** Raw-SQL entry points whose first argument is the query text. */
+const QUERY_FIRST = /(?:\.(?:execute|executemany|raw)|(?<![\w.])RawSQL)\s*\(/g;
+const EXTRA = /\.extra\s*\(/g;
+
+const FIX =
+  "Keep the query text constant and pass values as parameters: `cursor.execute(\"... WHERE id = %s\", [value])`, " +
+  "`Model.objects.raw(\"... %s\", [value])`, `RawSQL(\"... %s\", (value,))`, or use the ORM. Identifiers " +
+  "(table or column names) cannot be parameters: pick them from a fixed allow-list.";
+
+function apiName(call: Call): string {
+  const m = /(execute|executemany|raw|RawSQL|extra)\s*\($/.exec(call.line.code.slice(0, call.col + 40).replace(/\(.*$/s, "("));
+  return m?.[1] ?? "execute";
+}
+
+function calleeName(call: Call): string {
+  const m = /(executemany|execute|raw|RawSQL|extra)\s*\(/.exec(call.line.code.slice(call.col));
+  return m?.[1] ?? apiName(call);
+}
+
+const rawFormat: Rule = {
+  id: `${FAMILY}/raw-format`,
+  family: FAMILY,
+  defaultSeverity: "high",
+  category: "security",
+  title: "SQL text built with string formatting",
+  appliesTo: isPython,
+  check(file: FileDiff): RuleHit[] {
+    const hits: RuleHit[] = [];
+    for (const lines of fileCodeLines(file)) {
+      for (const call of findCalls(lines, QUERY_FIRST)) {
+        const query = positional(call)[0] ?? keyword(call, "sql") ?? keyword(call, "raw_query");
+        if (!call.touchesAdded || !query || !isDynamicString(query)) continue;
+        hits.push({
+          line: call.line.line,
+          title: `SQL injection: query for \`${calleeName(call)}()\` built with string formatting`,
+          body: `The query text passed to \`${calleeName(call)}()\` is built with an f-string, \`%\`, \`.format()\` or \`+\`, so a quote in the data ends the SQL string and the rest runs as SQL. ${FIX}`,
+        });
+      }
+      for (const call of findCalls(lines, EXTRA)) {
+        if (!call.touchesAdded || !isDynamicString(call.inner)) continue;
+        hits.push({
+          line: call.line.line,
+          title: "SQL injection: `.extra()` clause built with string formatting",
+          body: `A \`where\`/\`select\` clause of \`.extra()\` is built with string formatting, so the data becomes SQL. Pass values through \`params=[...]\` with \`%s\` placeholders, or better replace \`.extra()\` (deprecated in spirit) with the ORM or \`RawSQL(sql, params)\`.`,
+        });
+      }
+    }
+    return hits;
+  },
+};
+
+interface Built {
+  line: CodeLine;
+  index: number;
+}
+
+/** Variables assigned a dynamically built string earlier in the hunk (`sql = f"..."`, `sql += ...`). */
+function dynamicAssignments(lines: readonly CodeLine[]): Map<string, Built> {
+  const built = new Map<string, Built>();
+  lines.forEach((line, index) => {
+    const m = /^\s*([A-Za-z_]\w*)\s*(\+?=)(?!=)\s*/.exec(line.code);
+    if (!m?.[1]) return;
+    const start = m[0].length;
+    // Read the right-hand side up to the end of the line, or of its brackets when it continues.
+    const probe: CodeLine = { ...line, code: `(${line.code.slice(start)}`, raw: `(${line.raw.slice(start)}`, literals: line.literals.map((l) => ({ ...l, start: l.start - start + 1, end: l.end - start + 1 })) };
+    const rhs: Expr = bracketSpan([probe, ...lines.slice(index + 1)], 0, 0).inner;
+    const appended = m[2] === "+=" && !/^\s*$/.test(rhs.code);
+    if (isDynamicString(rhs) || (appended && built.has(m[1]))) built.set(m[1], { line, index });
+    else if (m[2] === "=") built.delete(m[1]);
+  });
+  return built;
+}
+
+const rawVariable: Rule = {
+  id: `${FAMILY}/raw-variable`,
+  family: FAMILY,
+  defaultSeverity: "high",
+  category: "security",
+  title: "SQL text built with string formatting, then executed without params",
+  appliesTo: isPython,
+  check(file: FileDiff): RuleHit[] {
+    const hits: RuleHit[] = [];
+    for (const lines of fileCodeLines(file)) {
+      const calls = findCalls(lines, QUERY_FIRST);
+      if (calls.length === 0) continue;
+      for (const call of calls) {
+        const [query, params] = positional(call);
+        const name = query && bareName(query);
+        if (!name || params || keyword(call, "params")) continue;
+        const built = dynamicAssignments(lines.slice(0, call.at)).get(name);
+        if (!built || !(call.touchesAdded || built.line.added)) continue;
+        hits.push({
+          line: call.line.line,
+          title: `SQL injection: \`${name}\` is formatted SQL, run by \`${calleeName(call)}()\``,
+          body: `\`${name}\` is built with string formatting on line ${built.line.line} and executed here without parameters, so the interpolated data becomes SQL. ${FIX}`,
+        });
+      }
+    }
+    return hits;
+  },
+};
+
+/** The SQL-injection family. */
+export const SQL_INJECTION_RULES: readonly Rule[] = [rawFormat, rawVariable];

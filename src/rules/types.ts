@@ -1,0 +1,37 @@
+import type { FileDiff } from "../diff/types.js";
+import type { Category, Severity, Side } from "../types.js";
+
+/** Everything a rule may look at besides the file it checks. */
+export interface RuleContext {
+  /** All changed files of the pull request, so cross-file rules (model without migration) work. */
+  files: FileDiff[];
+}
+
+/** Where a rule fired and what to say there; {@link runRules} turns it into a Finding. */
+export interface RuleHit {
+  /** Last line of the range on `side`; must be a line of the hunk GitHub accepts. */
+  line: number;
+  /** First line of a multi-line range, in the same hunk. */
+  startLine?: number | undefined;
+  /** RIGHT (default) for added/context lines; LEFT only for what a deleted line did. */
+  side?: Side | undefined;
+  /** Replaces the rule's generic title when the hit knows more (the variable name...). */
+  title?: string | undefined;
+  /** Markdown: the risk and the fix, 2-4 sentences. The rule id is appended for you. */
+  body: string;
+}
+
+/** A deterministic check: changed files in, hits out, no I/O. */
+export interface Rule {
+  /** Stable id shown in the comment and used in `.github/backend-agent.yml`: `family/name`. */
+  id: string;
+  /** The file it lives in; a config key may switch a whole family off. */
+  family: string;
+  defaultSeverity: Severity;
+  category: Category;
+  /** Short generic title (≤ 80 chars) for docs and `help`. */
+  title: string;
+  /** Cheap path filter, so `check` only sees files it understands. */
+  appliesTo(path: string): boolean;
+  check(file: FileDiff, ctx: RuleContext): RuleHit[];
+}

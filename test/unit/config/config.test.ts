@@ -1,0 +1,48 @@
+import { loadEnv } from "../../../src/config/env.js";
+import { DEFAULT_SETTINGS, effectiveSettings, parseRepoConfig } from "../../../src/config/repo-config.js";
+
+describe("environment", () => {
+  it("starts with no variables at all (setup mode) and fills the defaults", () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ PORT: 3000, HOST: "localhost", WEBHOOK_PATH: "/api/github/webhooks", REVIEW_CONCURRENCY: 2, DEFAULT_MODEL: "sonnet" });
+  });
+
+  it("names each bad variable on one line and never echoes a value", () => {
+    const attempt = () => loadEnv({ APP_ID: "12ab", PORT: "http", PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----sekrit" });
+    expect(attempt).toThrow(/^Invalid environment: APP_ID: must be the numeric App ID.*; PORT: .*expected number/);
+    try {
+      attempt();
+    } catch (error) {
+      expect(String(error)).not.toContain("sekrit");
+      expect(String(error).split("\n")).toHaveLength(1);
+    }
+  });
+
+  it("requires a private key and webhook secret once an App ID is set", () => {
+    expect(() => loadEnv({ APP_ID: "1", WEBHOOK_SECRET: "s" })).toThrow(/PRIVATE_KEY: is required with APP_ID/);
+    expect(loadEnv({ APP_ID: "1", WEBHOOK_SECRET: "s", PRIVATE_KEY_PATH: "key.pem" }).APP_ID).toBe("1");
+  });
+});
+
+describe("repository settings", () => {
+  it("treats a missing or empty file as all defaults", () => {
+    const result = parseRepoConfig(null);
+    expect(result).toEqual({ config: {} });
+    expect(effectiveSettings({})).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it("lists every problem, unknown keys included, instead of throwing", () => {
+    const result = parseRepoConfig({ failon: "high", maxComments: -1, paths: "backend/**", onError: "explode" });
+    expect("problems" in result && result.problems).toEqual([
+      { key: "paths", message: expect.stringMatching(/expected array/) },
+      { key: "onError", message: expect.stringMatching(/neutral.*failure/) },
+      { key: "maxComments", message: expect.stringMatching(/>=0/) },
+      { key: "failon", message: "unknown setting" },
+    ]);
+  });
+
+  it("layers defaults, then the agent's keys, then the repository's file", () => {
+    const settings = effectiveSettings({ failOn: "medium", paths: ["api/**"] }, { failOn: "critical" });
+    expect(settings).toMatchObject({ failOn: "critical", paths: ["api/**"], onError: "neutral", maxComments: 25 });
+  });
+});
