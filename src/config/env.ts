@@ -71,7 +71,7 @@ export type Env = z.infer<typeof envSchema>;
  * Validates `source` (process.env by default). Throws an Error whose message is
  * one line per bad variable — never the value, which may be a secret.
  */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`);

@@ -2,8 +2,8 @@ import type { Octokit, RepoRef } from "./octokit.js";
 
 /** GitHub refuses more annotations than this in one request; later PATCHes append. */
 export const ANNOTATIONS_PER_REQUEST = 50;
-/** GitHub's limit on `output.summary` and `output.text`. */
-export const MAX_OUTPUT_CHARS = 65_535;
+/** GitHub's limit on `output.summary` and `output.text`, counted in UTF-8 bytes. */
+export const MAX_OUTPUT_BYTES = 65_535;
 
 export type CheckConclusion = "success" | "failure" | "neutral" | "skipped" | "timed_out" | "cancelled";
 
@@ -31,11 +31,17 @@ export async function startCheckRun(octokit: Octokit, ref: RepoRef & { name: str
   return data.id;
 }
 
-/** Cuts text to GitHub's limit, saying so at the end rather than failing the request. */
-export function fitOutput(text: string, limit = MAX_OUTPUT_CHARS): string {
-  if (text.length <= limit) return text;
-  const note = "\n\n_…truncated: the full report did not fit GitHub's 65,535-character limit._";
-  return text.slice(0, limit - note.length) + note;
+/**
+ * Cuts text to GitHub's limit (UTF-8 bytes, so emoji count several), saying so at
+ * the end rather than failing the request.
+ */
+export function fitOutput(text: string, limit = MAX_OUTPUT_BYTES): string {
+  if (Buffer.byteLength(text) <= limit) return text;
+  const note = "\n\n_…truncated: the full report did not fit GitHub's 65,535-byte limit._";
+  const room = limit - Buffer.byteLength(note);
+  // Decoding a cut buffer may end in half a character; drop it with the replacement char.
+  const cut = Buffer.from(text).subarray(0, room).toString("utf8").replace(/\uFFFD$/, "");
+  return cut + note;
 }
 
 /**

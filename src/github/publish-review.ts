@@ -1,4 +1,5 @@
 import { httpStatusOf } from "../errors.js";
+import { fitOutput } from "./check-run.js";
 import type { Side } from "../types.js";
 import type { Octokit, PullRef } from "./octokit.js";
 
@@ -10,6 +11,9 @@ export interface ReviewComment {
   startLine?: number | undefined;
   body: string;
 }
+
+/** Why findings meant to be inline ended up in the review body. */
+export const INLINE_REFUSED = "GitHub refused the inline comments (422)";
 
 /** What was posted: a review with inline comments, one without (after a 422), or nothing. */
 export type PublishOutcome = { posted: "inline"; reviewId: number } | { posted: "body-only"; reviewId: number; reason: string };
@@ -28,19 +32,19 @@ export async function publishReview(
   try {
     const { data } = await octokit.rest.pulls.createReview({
       ...base,
-      body: ref.body,
+      body: fitOutput(ref.body),
       comments: ref.comments.map((c) => ({
         path: c.path,
         line: c.line,
         side: c.side,
-        body: c.body,
+        body: fitOutput(c.body),
         ...(c.startLine !== undefined ? { start_line: c.startLine, start_side: c.side } : {}),
       })),
     });
     return { posted: "inline", reviewId: data.id };
   } catch (error) {
     if (httpStatusOf(error) !== 422 || ref.comments.length === 0) throw error;
-    const { data } = await octokit.rest.pulls.createReview({ ...base, body: ref.fallbackBody });
-    return { posted: "body-only", reviewId: data.id, reason: "GitHub refused the inline comments (422)" };
+    const { data } = await octokit.rest.pulls.createReview({ ...base, body: fitOutput(ref.fallbackBody) });
+    return { posted: "body-only", reviewId: data.id, reason: INLINE_REFUSED };
   }
 }

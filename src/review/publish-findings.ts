@@ -3,7 +3,7 @@ import type { FileDiff } from "../diff/types.js";
 import type { Annotation, CheckConclusion } from "../github/check-run.js";
 import { syncSecurityLabel } from "../github/labels.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
-import { publishReview } from "../github/publish-review.js";
+import { INLINE_REFUSED, publishReview } from "../github/publish-review.js";
 import { redactText } from "../diff/redact.js";
 import type { Finding } from "../types.js";
 import { decide } from "./decide.js";
@@ -99,8 +99,8 @@ export async function publishFindings(input: PublishInput): Promise<PublishResul
       ...pull,
       commitId: input.headSha,
       event: decision.event,
-      body: renderReviewBody(report, true),
-      fallbackBody: renderReviewBody(report, false),
+      body: renderReviewBody(report),
+      fallbackBody: renderReviewBody(report, INLINE_REFUSED),
       comments: report.findings
         .filter((f) => f.inline)
         .map((f) => ({ path: f.finding.path, line: f.finding.line, side: f.finding.side, startLine: f.finding.startLine, body: formatComment(f.finding, f.fingerprint) })),

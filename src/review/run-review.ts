@@ -141,7 +141,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     // 7.
     const report: ReviewReport = {
       findings: [], reviewed, skipped, model, usage: emptyUsage(), modelCalls: 0, chunks: 0,
-      agentSource: agent.source, problems: [], notes: agent.warning ? [`Agent: ${agent.warning}.`] : [],
+      agentSource: agent.source, problems: [], notes: [],
     };
     let modelFindings: typeof ruleFindings = [];
     if (!deps.anthropic) {

@@ -73,8 +73,11 @@ export function renderCheckSummary(report: ReviewReport): string {
   ].join("\n\n");
 }
 
-/** The review's body: counts, then whatever could not be an inline comment. */
-export function renderReviewBody(report: ReviewReport, allInline: boolean): string {
-  const findings = allInline ? report.findings : report.findings.map((f) => ({ ...f, inline: false, reason: f.reason ?? "inline comments were refused by GitHub" }));
+/**
+ * The review's body: counts, then whatever could not be an inline comment. With
+ * `refused`, GitHub would not take the inline comments and all of them are listed.
+ */
+export function renderReviewBody(report: ReviewReport, refused?: string): string {
+  const findings = refused ? report.findings.map((f) => (f.inline ? { ...f, inline: false, reason: refused } : f)) : report.findings;
   return [`**backend-agent**: ${countLine(findings)}.`, ...listed(findings), "<!-- backend-agent:review -->"].join("\n\n");
 }

@@ -51,7 +51,7 @@ function slice(e: Expr, from: number, to: number): Expr {
  * of the logical line (an open bracket or a trailing backslash continues it).
  * Anything unclosed runs to the end of the hunk or {@link MAX_SPAN} lines.
  */
-function collect(lines: readonly CodeLine[], at: number, from: number, inBracket: boolean): { expr: Expr; lastLine: number } {
+function collect(lines: readonly CodeLine[], at: number, from: number, inBracket: boolean): { expr: Expr; lastLine: number; closed: boolean } {
   let raw = "";
   let code = "";
   const literals: Literal[] = [];
@@ -87,13 +87,21 @@ function collect(lines: readonly CodeLine[], at: number, from: number, inBracket
     code += l.code.slice(start, stop);
     if (closed || (!inBracket && depth <= 0 && !l.openAtEnd && !l.code.trimEnd().endsWith("\\"))) break;
   }
-  return { expr: { raw, code, literals }, lastLine: Math.min(k, lines.length - 1) };
+  return { expr: { raw, code, literals }, lastLine: Math.min(k, lines.length - 1), closed: inBracket && depth === 0 };
 }
 
-/** The text between the bracket at `lines[at].code[col]` and its partner, across lines. */
-export function bracketSpan(lines: readonly CodeLine[], at: number, col: number): { inner: Expr; lastLine: number } {
-  const { expr, lastLine } = collect(lines, at, col + 1, true);
-  return { inner: expr, lastLine };
+/**
+ * The text between the bracket at `lines[at].code[col]` and its partner, across
+ * lines; `closed` is false when the hunk ends first.
+ */
+export function bracketSpan(lines: readonly CodeLine[], at: number, col: number): { inner: Expr; lastLine: number; closed: boolean } {
+  const { expr, lastLine, closed } = collect(lines, at, col + 1, true);
+  return { inner: expr, lastLine, closed };
+}
+
+/** The contents of the string literals of an expression (prefix and quotes removed). */
+export function literalValues(e: Expr): string[] {
+  return e.literals.map((l) => e.raw.slice(l.start, l.end).replace(/^[rRbBuUfF]{0,2}("""|'''|"|')/, "").replace(/("""|'''|"|')$/, ""));
 }
 
 /** From offset `col` of `lines[at]` to the end of the logical line (an assignment's right-hand side). */
@@ -173,7 +181,7 @@ export function isDynamicString(e: Expr): boolean {
   return (
     /["')]\s*%\s*[^\s=]/.test(e.code) ||
     /["']\s*\.\s*format\s*\(/.test(e.code) ||
-    /["']\s*\+\s*(?![rRbBuU]{0,2}["'])[\w(\[]/.test(e.code) ||
+    /["']\s*\+\s*(?![rRbBuU]{0,2}["'])[\w([]/.test(e.code) ||
     /[\w)\]]\s*\+\s*[rRbBuUfF]{0,2}["']/.test(e.code)
   );
 }
@@ -181,10 +189,4 @@ export function isDynamicString(e: Expr): boolean {
 /** A plain variable name (`sql`), for following a query built on an earlier line. */
 export function bareName(e: Expr): string | undefined {
   return /^\s*([A-Za-z_]\w*)\s*$/.exec(e.code)?.[1];
-}
-
-/** The expression text for a finding's body: one line, trimmed, at most 60 chars. */
-export function preview(e: Expr): string {
-  const one = e.raw.replace(/\s+/g, " ").trim();
-  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }

@@ -6,17 +6,18 @@ export interface Literal {
   start: number;
   /** Offset just past the closing quote, or the line's length when it goes on. */
   end: number;
-  /** Lower-cased prefix letters (`f`, `rb`, ...); `""` for a continued literal's prefix-less part. */
+  /** Lower-cased prefix letters (`f`, `rb`, ...), also on a triple-quoted literal's continuation lines. */
   prefix: string;
   /** An f-string part with a `{placeholder}` on this line. */
   interpolates: boolean;
 }
 
-/** One line of the new side of a hunk (added or context), ready for pattern matching. */
+/** One line of one side of a hunk (changed or context), ready for pattern matching. */
 export interface CodeLine {
   hunk: Hunk;
-  /** Line number in the new file: always a line GitHub accepts on RIGHT. */
+  /** Number on its side (new file for the new side): always a line GitHub accepts there. */
   line: number;
+  /** Changed on this side: added on the new side, deleted on the old side. */
   added: boolean;
   raw: string;
   /**
@@ -55,7 +56,8 @@ function interpolates(prefix: string, content: string): boolean {
  * Returns the masked text, the literals and what is still open at the end.
  */
 export function maskLine(raw: string, open: OpenTriple): { code: string; literals: Literal[]; open: OpenTriple } {
-  const chars = [...raw];
+  // UTF-16 units, like every offset here (a spread would split by code point and shift them after an emoji).
+  const chars = raw.split("");
   const literals: Literal[] = [];
   let i = 0;
   let state = open;
@@ -78,7 +80,8 @@ export function maskLine(raw: string, open: OpenTriple): { code: string; literal
       i++;
       continue;
     }
-    const prefix = (PREFIX.exec(raw.slice(0, i))?.[1] ?? "").toLowerCase();
+    // A prefix is at most two letters, plus one character that must not be part of a name.
+    const prefix = (PREFIX.exec(raw.slice(Math.max(0, i - 3), i))?.[1] ?? "").toLowerCase();
     const start = i - prefix.length;
     const quote = raw.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
     const close = closeOf(raw, quote, i + quote.length);
@@ -93,24 +96,37 @@ export function maskLine(raw: string, open: OpenTriple): { code: string; literal
 }
 
 /**
- * The new side of a hunk as code lines. A hunk starting inside a docstring is
- * read as code until the docstring closes: a known, rare blind spot.
+ * Every rule reads the same hunks; masking once per hunk and side keeps a large PR
+ * linear. Keyed weakly so parsed diffs are freed with the review that made them.
  */
-export function hunkCodeLines(hunk: Hunk): CodeLine[] {
+const CACHE = new WeakMap<Hunk, Partial<Record<"new" | "old", readonly CodeLine[]>>>();
+
+/**
+ * One side of a hunk as code lines: the new side (added + context, the default)
+ * or the old side (deleted + context, where `added` means "deleted" and `line` is
+ * the old number). A hunk starting inside a docstring is read as code until the
+ * docstring closes: a known, rare blind spot.
+ */
+export function hunkCodeLines(hunk: Hunk, side: "new" | "old" = "new"): readonly CodeLine[] {
+  const cached = CACHE.get(hunk)?.[side];
+  if (cached) return cached;
   const out: CodeLine[] = [];
   let open: OpenTriple = null;
+  const changed = side === "new" ? "add" : "del";
   for (const l of hunk.lines) {
-    if (l.kind === "del" || l.newLine === undefined) continue;
+    const n = side === "new" ? l.newLine : l.oldLine;
+    if ((l.kind !== changed && l.kind !== "context") || n === undefined) continue;
     const masked = maskLine(l.text, open);
     open = masked.open;
-    out.push({ hunk, line: l.newLine, added: l.kind === "add", raw: l.text, code: masked.code, literals: masked.literals, openAtEnd: open !== null });
+    out.push({ hunk, line: n, added: l.kind === changed, raw: l.text, code: masked.code, literals: masked.literals, openAtEnd: open !== null });
   }
+  CACHE.set(hunk, { ...CACHE.get(hunk), [side]: out });
   return out;
 }
 
 /** Every hunk of a file as code lines, hunk by hunk. */
-export function fileCodeLines(file: FileDiff): CodeLine[][] {
-  return file.hunks.map(hunkCodeLines);
+export function fileCodeLines(file: FileDiff, side: "new" | "old" = "new"): Array<readonly CodeLine[]> {
+  return file.hunks.map((h) => hunkCodeLines(h, side));
 }
 
 /** True when offset `i` of a line is live code (not inside a string or comment). */

@@ -5,8 +5,7 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython } from "./paths.js";
-import { bareName, findCalls, isDynamicString, keyword, positional, type Call, type Expr } from "./python-expr.js";
-import { bracketSpan } from "./python-expr.js";
+import { bareName, findCalls, isDynamicString, keyword, positional, restOfStatement, type Call } from "./python-expr.js";
 import { fileCodeLines, type CodeLine } from "./python-source.js";
 import type { Rule, RuleHit } from "./types.js";
 
@@ -21,14 +20,8 @@ const FIX =
   "`Model.objects.raw(\"... %s\", [value])`, `RawSQL(\"... %s\", (value,))`, or use the ORM. Identifiers " +
   "(table or column names) cannot be parameters: pick them from a fixed allow-list.";
 
-function apiName(call: Call): string {
-  const m = /(execute|executemany|raw|RawSQL|extra)\s*\($/.exec(call.line.code.slice(0, call.col + 40).replace(/\(.*$/s, "("));
-  return m?.[1] ?? "execute";
-}
-
 function calleeName(call: Call): string {
-  const m = /(executemany|execute|raw|RawSQL|extra)\s*\(/.exec(call.line.code.slice(call.col));
-  return m?.[1] ?? apiName(call);
+  return /(executemany|execute|raw|RawSQL|extra)\s*\(/.exec(call.line.code.slice(call.col))?.[1] ?? "execute";
 }
 
 const rawFormat: Rule = {
@@ -55,7 +48,7 @@ const rawFormat: Rule = {
         hits.push({
           line: call.line.line,
           title: "SQL injection: `.extra()` clause built with string formatting",
-          body: `A \`where\`/\`select\` clause of \`.extra()\` is built with string formatting, so the data becomes SQL. Pass values through \`params=[...]\` with \`%s\` placeholders, or better replace \`.extra()\` (deprecated in spirit) with the ORM or \`RawSQL(sql, params)\`.`,
+          body: `A \`where\`/\`select\` clause of \`.extra()\` is built with string formatting, so the data becomes SQL. Pass values through \`params=[...]\` with \`%s\` placeholders, or better replace \`.extra()\`, which Django documents as a last resort, with the ORM or \`RawSQL(sql, params)\`.`,
         });
       }
     }
@@ -63,23 +56,18 @@ const rawFormat: Rule = {
   },
 };
 
-interface Built {
-  line: CodeLine;
-  index: number;
-}
-
-/** Variables assigned a dynamically built string earlier in the hunk (`sql = f"..."`, `sql += ...`). */
-function dynamicAssignments(lines: readonly CodeLine[]): Map<string, Built> {
-  const built = new Map<string, Built>();
+/**
+ * Variables holding a dynamically built string at the end of `lines`, with the
+ * line that built them (`sql = f"..."`, or `+=` onto such a variable).
+ */
+function dynamicAssignments(lines: readonly CodeLine[]): Map<string, CodeLine> {
+  const built = new Map<string, CodeLine>();
   lines.forEach((line, index) => {
     const m = /^\s*([A-Za-z_]\w*)\s*(\+?=)(?!=)\s*/.exec(line.code);
     if (!m?.[1]) return;
-    const start = m[0].length;
-    // Read the right-hand side up to the end of the line, or of its brackets when it continues.
-    const probe: CodeLine = { ...line, code: `(${line.code.slice(start)}`, raw: `(${line.raw.slice(start)}`, literals: line.literals.map((l) => ({ ...l, start: l.start - start + 1, end: l.end - start + 1 })) };
-    const rhs: Expr = bracketSpan([probe, ...lines.slice(index + 1)], 0, 0).inner;
+    const rhs = restOfStatement(lines, index, m[0].length);
     const appended = m[2] === "+=" && !/^\s*$/.test(rhs.code);
-    if (isDynamicString(rhs) || (appended && built.has(m[1]))) built.set(m[1], { line, index });
+    if (isDynamicString(rhs) || (appended && built.has(m[1]))) built.set(m[1], line);
     else if (m[2] === "=") built.delete(m[1]);
   });
   return built;
@@ -95,18 +83,16 @@ const rawVariable: Rule = {
   check(file: FileDiff): RuleHit[] {
     const hits: RuleHit[] = [];
     for (const lines of fileCodeLines(file)) {
-      const calls = findCalls(lines, QUERY_FIRST);
-      if (calls.length === 0) continue;
-      for (const call of calls) {
+      for (const call of findCalls(lines, QUERY_FIRST)) {
         const [query, params] = positional(call);
         const name = query && bareName(query);
         if (!name || params || keyword(call, "params")) continue;
         const built = dynamicAssignments(lines.slice(0, call.at)).get(name);
-        if (!built || !(call.touchesAdded || built.line.added)) continue;
+        if (!built || !(call.touchesAdded || built.added)) continue;
         hits.push({
           line: call.line.line,
           title: `SQL injection: \`${name}\` is formatted SQL, run by \`${calleeName(call)}()\``,
-          body: `\`${name}\` is built with string formatting on line ${built.line.line} and executed here without parameters, so the interpolated data becomes SQL. ${FIX}`,
+          body: `\`${name}\` is built with string formatting on line ${built.line} and executed here without parameters, so the interpolated data becomes SQL. ${FIX}`,
         });
       }
     }

@@ -1,0 +1,93 @@
+/**
+ * The deterministic rule layer: every rule, and the one function the review
+ * pipeline calls. Pure — parsed file diffs in, findings out — so the same
+ * findings come back every run, without the model, and cost nothing.
+ */
+import type { FileDiff } from "../diff/types.js";
+import { SEVERITIES, type Finding, type Severity } from "../types.js";
+import { AUTH_SETTINGS_RULES } from "./auth-settings.js";
+import { CELERY_RULES } from "./celery.js";
+import { CODE_EXECUTION_RULES } from "./code-execution.js";
+import { MIGRATION_RULES } from "./migrations.js";
+import { SECRET_RULES } from "./secrets.js";
+import { SQL_INJECTION_RULES } from "./sql-injection.js";
+import { TEMPLATING_RULES } from "./templating.js";
+import { TENANT_RULES } from "./tenants.js";
+import type { Rule } from "./types.js";
+
+export type { Rule, RuleContext, RuleHit } from "./types.js";
+
+/** Per-repo overrides from `.github/backend-agent.yml` `rules:` — rule id or family → "off" or a severity. */
+export type RulesConfig = Record<string, "off" | Severity>;
+
+/** The registry, in the order findings are reported, for docs and `help`. */
+export const RULES: readonly Rule[] = [
+  ...SECRET_RULES,
+  ...CODE_EXECUTION_RULES,
+  ...SQL_INJECTION_RULES,
+  ...TEMPLATING_RULES,
+  ...AUTH_SETTINGS_RULES,
+  ...TENANT_RULES,
+  ...MIGRATION_RULES,
+  ...CELERY_RULES,
+];
+
+/** Rule families, in registry order. */
+export const RULE_FAMILIES: readonly string[] = [...new Set(RULES.map((r) => r.family))];
+
+/**
+ * Whether `key` names a rule or a family: lets the repo-config validator report
+ * a typo (`sql-injecton: off`) instead of silently ignoring it.
+ */
+export function isRuleKey(key: string): boolean {
+  return RULES.some((r) => r.id === key || r.family === key);
+}
+
+/** The severity a rule reports at under `config`, or `"off"`. A rule id beats its family. */
+export function effectiveSeverity(rule: Rule, config: RulesConfig = {}): "off" | Severity {
+  const own = config[rule.id] ?? config[rule.family];
+  return own === "off" || (own !== undefined && (SEVERITIES as readonly string[]).includes(own)) ? own : rule.defaultSeverity;
+}
+
+const TITLE_MAX = 80;
+
+function clip(title: string): string {
+  return title.length <= TITLE_MAX ? title : `${title.slice(0, TITLE_MAX - 1)}…`;
+}
+
+/**
+ * Runs every enabled rule over the changed files of a pull request. Run it on the
+ * UNREDACTED diff (secrets must be visible to be found); the findings never quote
+ * a secret. One finding per rule and line; sorted by path, then line.
+ */
+export function runRules(files: FileDiff[], config: RulesConfig = {}): Finding[] {
+  const ctx = { files };
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (file.hunks.length === 0) continue;
+    for (const rule of RULES) {
+      const severity = effectiveSeverity(rule, config);
+      if (severity === "off" || !rule.appliesTo(file.path)) continue;
+      for (const hit of rule.check(file, ctx)) {
+        const side = hit.side ?? "RIGHT";
+        const key = `${rule.id}\0${file.path}\0${side}\0${hit.line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push({
+          path: file.path,
+          line: hit.line,
+          startLine: hit.startLine !== undefined && hit.startLine < hit.line ? hit.startLine : undefined,
+          side,
+          severity,
+          category: rule.category,
+          title: clip(hit.title ?? rule.title),
+          body: `${hit.body}\n\n_Rule \`${rule.id}\`._`,
+          confidence: 1,
+          source: `rule:${rule.id}`,
+        });
+      }
+    }
+  }
+  return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+}

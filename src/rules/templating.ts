@@ -1,0 +1,101 @@
+/**
+ * Unsafe templating: ways to switch Django's auto-escaping off for data that is
+ * not a constant, which is how stored and reflected XSS get in.
+ */
+import type { FileDiff } from "../diff/types.js";
+import { isPython, isTemplate } from "./paths.js";
+import { findCalls, isConstantString, isDynamicString, positional } from "./python-expr.js";
+import { fileCodeLines } from "./python-source.js";
+import type { Rule, RuleHit } from "./types.js";
+
+const FAMILY = "templating";
+
+/** Calls whose result is already escaped HTML: marking it safe is the intended use. */
+const ESCAPED = /^\s*(?:[\w.]*\.)?(?:format_html|format_html_join|escape|conditional_escape|strip_tags|render_to_string|json_script)\s*\(/;
+
+const markSafe: Rule = {
+  id: `${FAMILY}/mark-safe`,
+  family: FAMILY,
+  defaultSeverity: "high",
+  category: "security",
+  title: "`mark_safe`/`SafeString` on non-constant data",
+  appliesTo: isPython,
+  check(file: FileDiff): RuleHit[] {
+    const hits: RuleHit[] = [];
+    for (const lines of fileCodeLines(file)) {
+      for (const call of findCalls(lines, /(?<!def\s+)\b(mark_safe|SafeString|SafeText)\s*\(/g)) {
+        const arg = positional(call)[0];
+        if (!call.touchesAdded || !arg || isConstantString(arg) || ESCAPED.test(arg.code)) continue;
+        const fn = /\w+/.exec(call.line.code.slice(call.col))?.[0] ?? "mark_safe";
+        hits.push({
+          line: call.line.line,
+          title: `XSS: \`${fn}()\` on non-constant data`,
+          body:
+            `\`${fn}()\` tells Django the string is trusted HTML, so nothing in it is escaped when rendered; any ` +
+            "user-controlled part becomes script in the victim's browser (XSS). Build the HTML with " +
+            "`format_html(\"<b>{}</b>\", value)` (which escapes each argument), or escape the data with `escape()` first.",
+        });
+      }
+    }
+    return hits;
+  },
+};
+
+const formatHtml: Rule = {
+  id: `${FAMILY}/format-html-misuse`,
+  family: FAMILY,
+  defaultSeverity: "high",
+  category: "security",
+  title: "`format_html` given a pre-formatted string",
+  appliesTo: isPython,
+  check(file: FileDiff): RuleHit[] {
+    const hits: RuleHit[] = [];
+    for (const lines of fileCodeLines(file)) {
+      for (const call of findCalls(lines, /(?<!def\s+)\bformat_html\s*\(/g)) {
+        const template = positional(call)[0];
+        if (!call.touchesAdded || !template || !isDynamicString(template)) continue;
+        hits.push({
+          line: call.line.line,
+          body:
+            "`format_html()` escapes only the arguments after the template; the template itself is trusted. Here " +
+            "the data is formatted into the template first (f-string, `%`, `.format()` or `+`), so it is not escaped " +
+            "at all. Keep the template constant and pass values as arguments: `format_html(\"<a href=\\\"{}\\\">{}</a>\", url, label)`.",
+        });
+      }
+    }
+    return hits;
+  },
+};
+
+/** `{{ value|safe }}` where the value is a variable, and `{% autoescape off %}`. */
+const safeFilter: Rule = {
+  id: `${FAMILY}/safe-filter`,
+  family: FAMILY,
+  defaultSeverity: "medium",
+  category: "security",
+  title: "Template output with escaping turned off",
+  appliesTo: isTemplate,
+  check(file: FileDiff): RuleHit[] {
+    const hits: RuleHit[] = [];
+    for (const hunk of file.hunks) {
+      for (const l of hunk.lines) {
+        if (l.kind !== "add" || l.newLine === undefined || /^\s*\{#.*#\}\s*$/.test(l.text)) continue;
+        const safe = [...l.text.matchAll(/\{\{\s*([^}]*?)\|\s*safe\s*(?:\|[^}]*)?\}\}/g)].some((m) => !/^\s*["']/.test(m[1] ?? ""));
+        const off = /\{%-?\s*autoescape\s+off\s*-?%\}/.test(l.text);
+        if (!safe && !off) continue;
+        hits.push({
+          line: l.newLine,
+          title: safe ? "XSS: `|safe` on a template variable" : "XSS: `{% autoescape off %}` block",
+          body:
+            (safe ? "`|safe` renders the variable without escaping" : "`{% autoescape off %}` renders every variable in the block without escaping") +
+            ", so any user-controlled text in it becomes markup or script (XSS). Remove it and let Django escape; " +
+            "if the value really is HTML, build it in Python with `format_html()` or sanitise it (e.g. `nh3.clean`) first.",
+        });
+      }
+    }
+    return hits;
+  },
+};
+
+/** The templating family. */
+export const TEMPLATING_RULES: readonly Rule[] = [markSafe, formatHtml, safeFilter];

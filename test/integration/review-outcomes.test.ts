@@ -1,0 +1,142 @@
+import { OWNER, REPO, SECRET, startHarness, type Harness } from "../support/app-harness.js";
+import { VIEWS_AFTER, VIEWS_BEFORE, lineOf, modelFinding } from "../support/django-fixtures.js";
+import { pullRequestPayload, sendWebhook } from "../support/signed-webhook.js";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ MODEL_TIMEOUT_MS: "300", MODEL_MAX_RETRIES: "1" });
+});
+afterAll(() => h.stop());
+beforeEach(() => {
+  h.anthropic.reset();
+  h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "");
+});
+
+const viewsPr = { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER } };
+const retryFast = { "retry-after-ms": "5" };
+
+describe("every review ends with a completed check that says what happened", () => {
+  it("passes a PR that touches nothing under backend/ without calling the model", async () => {
+    const sha = h.openPullRequest(101, { base: { "frontend/app.ts": "a\n" }, head: { "frontend/app.ts": "b\n", "docs/x.md": "y\n" } });
+    await h.deliver("opened", 101, sha);
+    const check = await h.completedCheck(sha);
+    expect(check).toMatchObject({ conclusion: "success", output: { title: "No backend changes" } });
+    expect(check.output.summary).toContain("changes nothing in `backend/**`");
+    expect(h.anthropic.requests).toEqual([]);
+    expect(h.github.reviews(OWNER, REPO, 101)).toEqual([]);
+  });
+
+  it("skips drafts with a passing check, and reviews them when the repo sets drafts: true", async () => {
+    const sha = h.openPullRequest(102, viewsPr, { draft: true });
+    await h.deliver("opened", 102, sha, { draft: true });
+    expect(await h.completedCheck(sha)).toMatchObject({ conclusion: "success", output: { title: "Draft skipped" } });
+    expect(h.anthropic.requests).toEqual([]);
+
+    h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "drafts: true\n");
+    await h.deliver("synchronize", 102, sha, { draft: true });
+    expect(await h.completedCheck(sha)).toMatchObject({ conclusion: "success", output: { title: "No findings" } });
+    expect(h.anthropic.requests).toHaveLength(1);
+  });
+
+  it("completes with a table of problems when the repo's config file is invalid, without calling the model", async () => {
+    h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "failon: high\nmaxComments: lots\n");
+    const sha = h.openPullRequest(103, viewsPr);
+    await h.deliver("opened", 103, sha);
+    const check = await h.completedCheck(sha);
+    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "Invalid configuration" } });
+    expect(check.output.summary).toContain("| `maxComments` | Invalid input: expected number, received string |");
+    expect(check.output.summary).toContain("| `failon` | unknown setting |");
+    expect(h.anthropic.requests).toEqual([]);
+
+    h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "paths: [backend/**\n");
+    await h.deliver("synchronize", 103, sha);
+    const broken = await h.completedCheck(sha);
+    expect(broken.output.title).toBe("Invalid configuration");
+    expect(broken.output.summary).toMatch(/\| `\(file\)` \| not valid YAML\./);
+  });
+
+  it("follows the repo's settings: paths, failOn and onError", async () => {
+    h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "paths: ['services/**']\nfailOn: critical\n");
+    const sha = h.openPullRequest(104, { base: { "services/api.py": VIEWS_BEFORE }, head: { "services/api.py": VIEWS_AFTER } });
+    h.anthropic.enqueue({ kind: "json", value: { summary: "", findings: [modelFinding({ path: "services/api.py", line: lineOf(VIEWS_AFTER, "objects.all()"), severity: "high" })] } });
+    await h.deliver("opened", 104, sha);
+    expect(await h.completedCheck(sha)).toMatchObject({ conclusion: "success", output: { title: "1 high" } });
+  });
+
+  it("completes neutral and says why when Anthropic stays overloaded (529), or failure with onError: failure", async () => {
+    const overloaded = { kind: "error" as const, status: 529, type: "overloaded_error", headers: retryFast };
+    h.anthropic.fallback = overloaded;
+    const sha = h.openPullRequest(105, viewsPr);
+    await h.deliver("opened", 105, sha);
+    const check = await h.completedCheck(sha);
+    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "No findings (review incomplete)" } });
+    expect(check.output.summary).toContain("was not reviewed by the model: The model call failed: the API is overloaded (529) and retries ran out.");
+    expect(h.anthropic.requests).toHaveLength(2);
+
+    h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "onError: failure\n");
+    h.anthropic.fallback = { kind: "error", status: 429, type: "rate_limit_error", headers: retryFast };
+    await h.deliver("synchronize", 105, sha);
+    const blocked = await h.completedCheck(sha);
+    expect(blocked.conclusion).toBe("failure");
+    expect(blocked.output.summary).toContain("the API rate limit was hit (429) and retries ran out");
+  });
+
+  it("retries malformed model output once, then reports it", async () => {
+    const sha = h.openPullRequest(106, viewsPr);
+    h.anthropic.enqueue({ kind: "text", text: "Sure! Here are my findings: {" }, { kind: "json", value: { summary: "", findings: [modelFinding({ line: lineOf(VIEWS_AFTER, "objects.all()"), severity: "medium" })] } });
+    await h.deliver("opened", 106, sha);
+    expect(await h.completedCheck(sha)).toMatchObject({ conclusion: "success", output: { title: "1 medium" } });
+    expect(h.anthropic.requests).toHaveLength(2);
+    expect(JSON.stringify(h.anthropic.requests[1]!.body.messages)).toContain("Your previous answer to this request was rejected: the answer was not valid JSON");
+
+    h.anthropic.enqueue({ kind: "json", value: { findings: [{ path: 3 }] } }, { kind: "json", value: { summary: "x", findings: "none" } });
+    await h.deliver("synchronize", 106, sha);
+    const check = await h.completedCheck(sha);
+    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "No findings (review incomplete)" } });
+    expect(check.output.summary).toContain("The model's answer was unusable twice: the answer did not match the schema (findings:");
+  });
+
+  it("completes neutral when the model hangs past the timeout", async () => {
+    h.anthropic.fallback = { kind: "hang" };
+    const sha = h.openPullRequest(107, viewsPr);
+    await h.deliver("opened", 107, sha);
+    const check = await h.completedCheck(sha);
+    expect(check.conclusion).toBe("neutral");
+    expect(check.output.summary).toContain("The model did not answer in time (request timed out).");
+  });
+
+  it("rejects a bad signature with 400 and starts nothing", async () => {
+    const sha = h.openPullRequest(108, viewsPr);
+    const before = h.github.requests.length;
+    const delivery = await sendWebhook(`${h.app.url}/api/github/webhooks`, {
+      event: "pull_request",
+      payload: pullRequestPayload("opened", { owner: OWNER, repo: REPO, number: 108, headSha: sha }),
+      secret: "not-the-secret",
+    });
+    expect(delivery.status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.github.requests.length).toBe(before);
+    expect(SECRET).not.toBe("not-the-secret");
+  });
+
+  it("reviews a redelivered webhook once", async () => {
+    const sha = h.openPullRequest(109, viewsPr);
+    const before = Math.max(0, ...h.github.checkRuns(OWNER, REPO).map((run) => run.id));
+    const first = await h.deliver("opened", 109, sha, { deliveryId: "delivery-109" });
+    const again = await h.deliver("opened", 109, sha, { deliveryId: "delivery-109" });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    await h.completedCheck(sha);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.github.checkRuns(OWNER, REPO).filter((run) => run.id > before)).toHaveLength(1);
+    expect(h.anthropic.requests).toHaveLength(1);
+  });
+
+  it("completes a stale job's check as superseded when the branch moved on", async () => {
+    const old = h.openPullRequest(110, viewsPr);
+    const latest = h.openPullRequest(110, { base: viewsPr.base, head: { "backend/billing/views.py": VIEWS_AFTER + "# more\n" } });
+    await h.deliver("synchronize", 110, old);
+    const check = await h.completedCheck(old);
+    expect(check).toMatchObject({ conclusion: "neutral", output: { title: `Superseded by ${latest.slice(0, 7)}` } });
+    expect(h.anthropic.requests).toEqual([]);
+  });
+});

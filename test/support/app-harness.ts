@@ -1,0 +1,103 @@
+/**
+ * Starts the real app (Probot + Octokit + Anthropic SDK, via `startApp`) against
+ * the loopback fakes, and offers the few verbs integration tests need: open a PR
+ * from a git fixture, deliver its webhook, wait for the check run to complete.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { loadEnv } from "../../src/config/env.js";
+import { startApp, type RunningApp } from "../../src/server.js";
+import { FakeAnthropic } from "./fake-anthropic.js";
+import { FakeGitHub, type CheckRunView } from "./fake-github.js";
+import { buildPullRequest, type GitFixtureSpec } from "./git-fixture.js";
+import { pullRequestPayload, sendWebhook, type Delivery } from "./signed-webhook.js";
+
+export const OWNER = "acme";
+export const REPO = "platform";
+export const SECRET = "webhook-secret-for-tests";
+export const API_KEY = "sk-ant-test-key-never-leaves";
+
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+
+/** A running app with its fakes. */
+export interface Harness {
+  app: RunningApp;
+  github: FakeGitHub;
+  anthropic: FakeAnthropic;
+  /** Adds a PR built from real `git diff` output; returns its head SHA. */
+  openPullRequest(number: number, spec: GitFixtureSpec, pr?: { draft?: boolean; title?: string }): string;
+  /** Delivers a signed `pull_request` webhook. */
+  deliver(action: "opened" | "synchronize" | "reopened" | "ready_for_review" | "closed", number: number, headSha: string, opts?: { deliveryId?: string; draft?: boolean }): Promise<Delivery>;
+  /** Waits until a check run on `headSha` created after the last delivery is completed, and returns it. */
+  completedCheck(headSha: string, timeoutMs?: number): Promise<CheckRunView>;
+  stop(): Promise<void>;
+}
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Starts fakes and app; `env` overrides the app's environment. */
+export async function startHarness(env: Record<string, string | undefined> = {}): Promise<Harness> {
+  const github = await FakeGitHub.start();
+  const anthropic = await FakeAnthropic.start();
+  github.setRepository(OWNER, REPO, { defaultBranch: "main" });
+  const app = await startApp(
+    loadEnv({
+      APP_ID: "4242",
+      PRIVATE_KEY: privateKey,
+      WEBHOOK_SECRET: SECRET,
+      GHE_HOST: github.host,
+      GHE_PROTOCOL: "http",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+      ANTHROPIC_API_KEY: API_KEY,
+      ANTHROPIC_BASE_URL: anthropic.url,
+      MODEL_TIMEOUT_MS: "2000",
+      MODEL_MAX_RETRIES: "1",
+      ...env,
+    }),
+  );
+  // Fixture SHAs are deterministic, so two PRs with the same files share a head:
+  // a test waits for a check run newer than its own delivery.
+  let newerThan = 0;
+  const lastCheckId = () => Math.max(0, ...github.checkRuns(OWNER, REPO).map((run) => run.id));
+  const harness: Harness = {
+    app,
+    github,
+    anthropic,
+    openPullRequest(number, spec, pr = {}) {
+      const fixture = buildPullRequest(spec);
+      fixture.cleanup();
+      github.addPullRequest({ owner: OWNER, repo: REPO, number, headSha: fixture.headSha, baseSha: fixture.baseSha, files: fixture.files, draft: pr.draft ?? false, title: pr.title ?? "Add an endpoint" });
+      return fixture.headSha;
+    },
+    deliver(action, number, headSha, opts = {}) {
+      newerThan = lastCheckId();
+      return sendWebhook(`${app.url}/api/github/webhooks`, {
+        event: "pull_request",
+        payload: pullRequestPayload(action as "opened", { owner: OWNER, repo: REPO, number, headSha, draft: opts.draft ?? false }),
+        secret: SECRET,
+        deliveryId: opts.deliveryId,
+      });
+    },
+    async completedCheck(headSha, timeoutMs) {
+      const run = await waitFor(() => github.checkRuns(OWNER, REPO).find((r) => r.id > newerThan && r.head_sha === headSha && r.status === "completed"), `a completed check on ${headSha}`, timeoutMs);
+      // The job leaves the queue just after its last request: wait, so the next delivery is not a duplicate.
+      await waitFor(() => (app.queue.stats().running + app.queue.stats().waiting === 0 ? true : undefined), "an idle queue", timeoutMs);
+      return run;
+    },
+    async stop() {
+      await app.stop();
+      await Promise.all([github.stop(), anthropic.stop()]);
+    },
+  };
+  return harness;
+}
