@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRuleKey } from "../rules/index.js";
 import { SEVERITIES } from "../types.js";
 
 /** Path of the per-repository settings file, read from the default branch. */
@@ -45,7 +46,10 @@ export const repoConfigSchema = z
       .optional(),
     minConfidence: z.number().min(0).max(1).describe("Model findings below this confidence are dropped").optional(),
     rules: z
-      .record(z.string(), z.enum(["off", ...SEVERITIES]))
+      .record(
+        z.string().refine(isRuleKey, { message: "is not a rule id or family (see the README's rule list)" }),
+        z.enum(["off", ...SEVERITIES]),
+      )
       .describe("Rule id or family → `off` or a severity")
       .optional(),
   })
@@ -86,7 +90,7 @@ export function parseRepoConfig(raw: unknown): { config: RepoConfig } | { proble
     problems: result.error.issues.flatMap((issue) =>
       issue.code === "unrecognized_keys"
         ? issue.keys.map((key) => ({ key, message: "unknown setting" }))
-        : [{ key: issue.path.join(".") || "(file)", message: issue.message }],
+        : [{ key: issue.path.join(".") || "(file)", message: issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message }],
     ),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The review of one pull-request head, start to finish:
  *
- *  1. Start the check run `in_progress` on the head commit.
+ *  1. Start the check run `in_progress` on the head commit (`<agent>` for a full
+ *     review, `<agent> (security)` for the security pass; `external_id` names the PR).
  *  2. Read the PR as it is now; a closed PR or a head that moved on ends here.
  *  3. Load the settings (repo file, default branch) and the agent (bundled, or the
  *     repo's own from its default branch). A broken file ends the review with a table.
@@ -23,11 +24,11 @@ import { resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { DEFAULT_SETTINGS, effectiveSettings, REPO_CONFIG_PATH, type ReviewSettings } from "../config/repo-config.js";
 import { toFileDiff } from "../diff/parse-patch.js";
-import { redactFileDiff } from "../diff/redact.js";
+import { redactFileDiff, redactText } from "../diff/redact.js";
 import { resolveModel } from "../engine/models.js";
 import { emptyUsage } from "../engine/review-engine.js";
 import { messageOf, UserFacingError } from "../errors.js";
-import { completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-run.js";
+import { checkRunName, completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-run.js";
 import type { Octokit } from "../github/octokit.js";
 import { getPullRequest } from "../github/pull-request.js";
 import { listPullRequestFiles } from "../github/pull-request-files.js";
@@ -79,7 +80,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
   let settings: ReviewSettings = DEFAULT_SETTINGS;
 
   // 1.
-  const checkRunId = await startCheckRun(octokit, { ...repo, name: deps.agent.name, headSha: job.headSha, title: "Reviewing…" });
+  const checkRunId = await startCheckRun(octokit, { ...repo, name: checkRunName(deps.agent.name, job.mode), headSha: job.headSha, title: "Reviewing…", pullNumber: job.pullNumber });
   calls++;
   const finish = async (conclusion: CheckConclusion, title: string, summary: string, annotations?: Parameters<typeof completeCheckRun>[1]["annotations"]) => {
     calls += await completeCheckRun(octokit, { ...repo, checkRunId, conclusion, title, summary, annotations });
@@ -148,7 +149,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
       report.problems.push("ANTHROPIC_API_KEY is not set on the server: only the deterministic rules ran.");
     } else if (reviewed.length > 0) {
       const stage = await reviewWithModel({
-        client: deps.anthropic, agent, model, mode: job.mode, title: pr.title,
+        client: deps.anthropic, agent, model, mode: job.mode, title: redactText(pr.title).text,
         maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS,
         concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: redacted,
       });

@@ -46,3 +46,16 @@ describe("repository settings", () => {
     expect(settings).toMatchObject({ failOn: "critical", paths: ["api/**"], onError: "neutral", maxComments: 25 });
   });
 });
+
+describe("rule overrides", () => {
+  it("accepts rule ids and families, and names a typo", () => {
+    expect(parseRepoConfig({ rules: { "sql-injection": "off", "celery/no-retry-network": "medium" } })).toEqual({
+      config: { rules: { "sql-injection": "off", "celery/no-retry-network": "medium" } },
+    });
+    const result = parseRepoConfig({ rules: { "sql-injecton": "off", "code-execution/eval": "loud" } });
+    expect("problems" in result && result.problems).toEqual([
+      { key: "rules.sql-injecton", message: expect.stringContaining("is not a rule id or family") },
+      { key: "rules.code-execution/eval", message: expect.stringMatching(/expected one of "off"\|"critical"/) },
+    ]);
+  });
+});
