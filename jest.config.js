@@ -15,4 +15,6 @@ export default {
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 30000,
+  // Integration tests mostly wait on loopback I/O and Octokit's write throttling, not CPU.
+  maxWorkers: 4,
 };

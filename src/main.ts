@@ -3,6 +3,7 @@
  * without one it starts Probot's setup flow, which registers the GitHub App from
  * app.yml and writes its credentials to .env.
  */
+import { existsSync } from "node:fs";
 import { run } from "probot";
 import { loadEnv, type Env } from "./config/env.js";
 import { startApp } from "./server.js";
@@ -18,6 +19,8 @@ function missingSetup(env: Env): string[] {
 
 async function main(): Promise<void> {
   let env: Env;
+  // .env (written by the setup flow) fills in what the real environment leaves unset.
+  if (existsSync(".env")) process.loadEnvFile(".env");
   try {
     env = loadEnv();
   } catch (error) {

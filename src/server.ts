@@ -7,7 +7,7 @@ import { createAnthropicClient } from "./engine/anthropic-client.js";
 import { createApp } from "./index.js";
 import { MemoryQueue } from "./jobs/memory-queue.js";
 import type { JobQueue } from "./jobs/queue.js";
-import { createReviewWorker } from "./jobs/worker.js";
+import { createWorker } from "./jobs/worker.js";
 
 /** A running app: the webhook server and the workers of this process. */
 export interface RunningApp {
@@ -22,11 +22,19 @@ function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
 
+/** Settings of the app that have no environment variable yet (tests set them). */
+export interface AppOptions {
+  /** Slash commands allowed per PR in a sliding window (default 5 per 10 minutes). */
+  commandLimit?: { max: number; windowMs: number } | undefined;
+  /** Bot logins whose slash commands are not ignored (default none). */
+  allowedBots?: readonly string[] | undefined;
+}
+
 /**
  * Builds and starts the app from a validated environment: Probot with the webhook
  * middleware, a queue and its workers, and /healthz and /readyz.
  */
-export async function startApp(env: Env): Promise<RunningApp> {
+export async function startApp(env: Env, options: AppOptions = {}): Promise<RunningApp> {
   const probot = createProbot({
     // Probot reads its own settings (APP_ID, PRIVATE_KEY, GHE_HOST, ...) from this env.
     env: { ...process.env, ...Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))) },
@@ -34,9 +42,10 @@ export async function startApp(env: Env): Promise<RunningApp> {
   });
   const agent = await loadBundledAgent(env.AGENT_FILE);
   const queue = new MemoryQueue(env.REVIEW_CONCURRENCY, (job, error) => probot.log.error({ err: error, job: job.id }, "review job crashed"));
-  queue.start(createReviewWorker({ probot, anthropic: createAnthropicClient(env), agent, env }));
+  queue.start(createWorker({ probot, anthropic: createAnthropicClient(env), agent, env, queue, commandLimit: options.commandLimit }));
 
-  const webhooks = await createNodeMiddleware(createApp({ queue }), { probot, webhooksPath: env.WEBHOOK_PATH });
+  const app = createApp({ queue, agentName: agent.name, allowedBots: options.allowedBots });
+  const webhooks = await createNodeMiddleware(app, { probot, webhooksPath: env.WEBHOOK_PATH });
   const routes: Record<string, (res: ServerResponse) => void> = {
     "/healthz": (res) => json(res, 200, { status: "ok" }),
     "/readyz": (res) => json(res, 200, { status: "ready", agent: agent.name, queue: queue.stats() }),

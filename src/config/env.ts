@@ -44,6 +44,11 @@ export const envSchema = z
     MODEL_MAX_OUTPUT_TOKENS: positiveInt(8192),
     /** Input budget of the diff part of one model call; larger PRs are split into chunks. */
     CHUNK_INPUT_TOKENS: positiveInt(40_000),
+    /** Per-review budgets: past any of them the review publishes what it has and says what it skipped. */
+    MAX_REVIEW_INPUT_TOKENS: positiveInt(600_000),
+    MAX_REVIEW_CHUNKS: positiveInt(30),
+    MAX_REVIEW_SECONDS: positiveInt(600),
+    MAX_REVIEW_COST_USD: z.coerce.number().positive().default(5),
     /** The agent definition shipped with the app. */
     AGENT_FILE: z.string().default("agents/backend-agent.md"),
   })

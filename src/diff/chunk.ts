@@ -28,8 +28,8 @@ const PRIORITY: Array<[RegExp, number]> = [
 ];
 const priorityOf = (path: string) => PRIORITY.find(([pattern]) => pattern.test(path))?.[1] ?? 5;
 
-/** `backend/<app>/...` → `<app>`: files of one Django app stay together. */
-const appOf = (path: string) => path.split("/").slice(0, 2).join("/");
+/** `backend/<app>/...` → `backend/<app>`: files of one Django app stay together. */
+const appOf = (path: string) => path.split("/").slice(0, -1).slice(0, 2).join("/");
 
 function partsOf(file: FileDiff, budget: number): DiffChunk[] {
   const whole = renderNumberedDiff(file);
@@ -53,16 +53,28 @@ function partsOf(file: FileDiff, budget: number): DiffChunk[] {
 }
 
 /**
+ * Orders files so that each Django app's files stay together (models, migrations,
+ * serializers and views of one app in one request where they fit), security-heavy
+ * files first inside an app, and the apps holding the riskiest files first.
+ */
+export function orderForReview(files: readonly FileDiff[]): FileDiff[] {
+  const apps = new Map<string, FileDiff[]>();
+  for (const file of files) apps.set(appOf(file.path), [...(apps.get(appOf(file.path)) ?? []), file]);
+  const byRisk = (a: FileDiff, b: FileDiff) => priorityOf(a.path) - priorityOf(b.path) || a.path.localeCompare(b.path);
+  const groups = [...apps.values()].map((group) => group.sort(byRisk));
+  groups.sort((a, b) => byRisk(a[0]!, b[0]!));
+  return groups.flat();
+}
+
+/**
  * Groups reviewable files into chunks of at most `budgetTokens` (estimated), in
- * priority order, keeping each Django app's files together where they fit.
+ * {@link orderForReview} order; a file larger than a chunk is split at hunks.
  */
 export function chunkFiles(files: readonly FileDiff[], budgetTokens: number): DiffChunk[] {
-  const ordered = files
-    .filter((file) => file.hunks.length > 0)
-    .sort((a, b) => priorityOf(a.path) - priorityOf(b.path) || appOf(a.path).localeCompare(appOf(b.path)) || a.path.localeCompare(b.path));
   const chunks: DiffChunk[] = [];
   let current: DiffChunk | undefined;
-  for (const piece of ordered.flatMap((file) => partsOf(file, budgetTokens))) {
+  const reviewable = orderForReview(files.filter((file) => file.hunks.length > 0));
+  for (const piece of reviewable.flatMap((file) => partsOf(file, budgetTokens))) {
     if (current && current.estimatedTokens + piece.estimatedTokens <= budgetTokens) {
       current.parts.push(...piece.parts);
       current.text += `\n\n${piece.text}`;

@@ -48,6 +48,7 @@ const usageOf = (message: Anthropic.Message): TokenUsage => ({
 
 /** Turns an SDK failure into a sentence for the check summary. */
 function describeApiError(error: unknown): UserFacingError {
+  if (error instanceof Anthropic.APIUserAbortError) return new UserFacingError("The review's time budget ran out during this request.");
   if (error instanceof Anthropic.APIConnectionTimeoutError) return new UserFacingError("The model did not answer in time (request timed out).");
   if (error instanceof Anthropic.APIConnectionError) return new UserFacingError("The Anthropic API could not be reached.");
   if (error instanceof Anthropic.APIError) {
@@ -89,7 +90,7 @@ function readOutput<T>(message: Anthropic.Message, schema: z.ZodType<T>): { ok: 
 export async function callStructured<T>(
   client: Anthropic,
   options: EngineOptions,
-  request: { agent: AgentDefinition; user: string; schema: z.ZodType<T> },
+  request: { agent: AgentDefinition; user: string; schema: z.ZodType<T>; signal?: AbortSignal | undefined },
 ): Promise<EngineResult<T>> {
   const usage = emptyUsage();
   let note = "";
@@ -102,7 +103,7 @@ export async function callStructured<T>(
         system: buildSystem(request.agent),
         messages: [{ role: "user", content: request.user + note }],
         output_config: { format: zodOutputFormat(request.schema as z.ZodType) },
-      });
+      }, { signal: request.signal });
     } catch (error) {
       throw describeApiError(error);
     }
@@ -121,6 +122,7 @@ export function reviewChunk(
   options: EngineOptions,
   agent: AgentDefinition,
   user: string,
+  signal?: AbortSignal,
 ): Promise<EngineResult<ReviewOutput>> {
-  return callStructured(client, options, { agent, user, schema: reviewOutputSchema });
+  return callStructured(client, options, { agent, user, schema: reviewOutputSchema, signal });
 }

@@ -23,6 +23,7 @@ export function onPullRequest(queue: JobQueue) {
       return;
     }
     const result = await queue.enqueue({
+      kind: "review",
       id: context.id,
       installationId: installation.id,
       owner: repository.owner.login,

@@ -17,13 +17,62 @@ export interface Annotation {
   message: string;
 }
 
+/** A button on a completed check run; GitHub sends `check_run.requested_action` with its identifier. */
+export interface CheckAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
+/** Identifier of the "Re-run review" button. */
+export const RERUN_ACTION_ID = "rerun";
+
+/** The "Re-run review" button every completed run carries (GitHub: label ≤ 20, description ≤ 40 characters). */
+export const RERUN_ACTION: CheckAction = { label: "Re-run review", description: "Review this commit again", identifier: RERUN_ACTION_ID };
+
+/** Suffix of the security pass's check: it must not overwrite the full review's (required) check. */
+const SECURITY_SUFFIX = " (security)";
+
+/**
+ * The check run's name for an agent and mode: the agent's name for a full review
+ * (the name a branch protection rule requires), `<name> (security)` for the
+ * security pass, so that a narrower pass with no finding cannot turn a failing
+ * required check green.
+ */
+export function checkRunName(agentName: string, mode: "review" | "security"): string {
+  return mode === "security" ? `${agentName}${SECURITY_SUFFIX}` : agentName;
+}
+
+/** The mode a check run of ours was made for, or undefined when the name is not ours. */
+export function modeOfCheckRun(name: string, agentName: string): "review" | "security" | undefined {
+  if (name === agentName) return "review";
+  if (name === `${agentName}${SECURITY_SUFFIX}`) return "security";
+  return undefined;
+}
+
+/**
+ * `external_id` of our runs: the PR they review. `check_run.pull_requests` is
+ * empty for a PR from a fork, so a re-run finds its PR here instead.
+ */
+export const checkRunExternalId = (pullNumber: number) => `pr:${pullNumber}`;
+
+/** The PR number in one of our runs' `external_id`, if any. */
+export function pullNumberOfExternalId(externalId: string | null | undefined): number | undefined {
+  const match = /^pr:(\d+)$/.exec(externalId ?? "");
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Starts the check run `in_progress` on the head commit; returns its id. */
-export async function startCheckRun(octokit: Octokit, ref: RepoRef & { name: string; headSha: string; title: string }): Promise<number> {
+export async function startCheckRun(
+  octokit: Octokit,
+  ref: RepoRef & { name: string; headSha: string; title: string; pullNumber?: number | undefined },
+): Promise<number> {
   const { data } = await octokit.rest.checks.create({
     owner: ref.owner,
     repo: ref.repo,
     name: ref.name,
     head_sha: ref.headSha,
+    ...(ref.pullNumber !== undefined ? { external_id: checkRunExternalId(ref.pullNumber) } : {}),
     status: "in_progress",
     started_at: new Date().toISOString(),
     output: { title: ref.title, summary: "The review is running." },
@@ -47,11 +96,12 @@ export function fitOutput(text: string, limit = MAX_OUTPUT_BYTES): string {
 /**
  * Completes the check run. Annotations go 50 a request: every batch but the last
  * in its own PATCH (GitHub appends them), the last with the conclusion, so the
- * run is completed by the final request whatever the count.
+ * run is completed by the final request whatever the count. The run gets the
+ * "Re-run review" button unless `actions` says otherwise.
  */
 export async function completeCheckRun(
   octokit: Octokit,
-  ref: RepoRef & { checkRunId: number; conclusion: CheckConclusion; title: string; summary: string; annotations?: Annotation[] },
+  ref: RepoRef & { checkRunId: number; conclusion: CheckConclusion; title: string; summary: string; annotations?: Annotation[]; actions?: CheckAction[] },
 ): Promise<number> {
   const output = { title: ref.title.slice(0, 255), summary: fitOutput(ref.summary) };
   const batches: Annotation[][] = [];
@@ -69,6 +119,7 @@ export async function completeCheckRun(
     conclusion: ref.conclusion,
     completed_at: new Date().toISOString(),
     output: last.length ? { ...output, annotations: last } : output,
+    actions: ref.actions ?? [RERUN_ACTION],
   });
   return batches.length + 1;
 }

@@ -1,4 +1,4 @@
-import type { Severity } from "../types.js";
+import { severityRank, type Severity } from "../types.js";
 import { httpStatusOf } from "../errors.js";
 import type { Octokit, PullRef } from "./octokit.js";
 
@@ -12,6 +12,9 @@ const LABELS: Record<LabelLevel, { color: string; description: string }> = {
   low: { color: "c5def5", description: "backend-agent: low-severity security finding open on this PR" },
 };
 
+const LEVELS = Object.keys(LABELS) as LabelLevel[];
+const byRank = (a: LabelLevel, b: LabelLevel) => severityRank(a) - severityRank(b);
+
 /** `security: high` etc. */
 export const labelName = (level: LabelLevel) => `security: ${level}`;
 const isSecurityLabel = (name: string) => /^security: (critical|high|medium|low)$/.test(name);
@@ -21,10 +24,20 @@ const isSecurityLabel = (name: string) => /^security: (critical|high|medium|low)
  * colour and description when the repo lacks it, and removes stale levels.
  * Returns the number of API calls made.
  */
-export async function syncSecurityLabel(octokit: Octokit, ref: PullRef, level: LabelLevel | undefined): Promise<number> {
+export async function syncSecurityLabel(
+  octokit: Octokit,
+  ref: PullRef,
+  level: LabelLevel | undefined,
+  /** A partial pass (the security-only command) may raise the level but never lower or clear it. */
+  options: { onlyRaise?: boolean } = {},
+): Promise<number> {
   const repo = { owner: ref.owner, repo: ref.repo };
   const { data: current } = await octokit.rest.issues.listLabelsOnIssue({ ...repo, issue_number: ref.pullNumber, per_page: 100 });
   let calls = 1;
+  if (options.onlyRaise) {
+    const worst = current.map((label) => LEVELS.find((l) => labelName(l) === label.name)).filter((l) => l !== undefined).sort(byRank)[0];
+    if (!level || (worst && byRank(worst, level) <= 0)) return calls;
+  }
   const want = level ? labelName(level) : undefined;
   for (const label of current) {
     if (isSecurityLabel(label.name) && label.name !== want) {

@@ -1,5 +1,5 @@
 import PQueue from "p-queue";
-import { jobKey, type EnqueueResult, type JobQueue, type ReviewJob } from "./queue.js";
+import { jobKey, type EnqueueResult, type Job, type JobQueue } from "./queue.js";
 
 /** How many delivery ids are remembered to drop redeliveries. */
 const REMEMBERED_DELIVERIES = 10_000;
@@ -13,19 +13,19 @@ export class MemoryQueue implements JobQueue {
   readonly #queue: PQueue;
   readonly #active = new Set<string>();
   readonly #deliveries = new Set<string>();
-  readonly #pending: ReviewJob[] = [];
-  #handler: ((job: ReviewJob) => Promise<void>) | undefined;
+  readonly #pending: Job[] = [];
+  #handler: ((job: Job) => Promise<void>) | undefined;
   #closed = false;
 
-  readonly #onError: (job: ReviewJob, error: unknown) => void;
+  readonly #onError: (job: Job, error: unknown) => void;
 
   /** `onError` is called when a handler throws, which it should not: the job is then dropped. */
-  constructor(concurrency: number, onError: (job: ReviewJob, error: unknown) => void) {
+  constructor(concurrency: number, onError: (job: Job, error: unknown) => void) {
     this.#queue = new PQueue({ concurrency });
     this.#onError = onError;
   }
 
-  async enqueue(job: ReviewJob): Promise<EnqueueResult> {
+  async enqueue(job: Job): Promise<EnqueueResult> {
     if (this.#closed) return { queued: false, reason: "closed" };
     if (this.#deliveries.has(job.id)) return { queued: false, reason: "duplicate-delivery" };
     if (this.#active.has(jobKey(job))) return { queued: false, reason: "already-queued" };
@@ -36,7 +36,7 @@ export class MemoryQueue implements JobQueue {
     return { queued: true };
   }
 
-  start(handler: (job: ReviewJob) => Promise<void>): void {
+  start(handler: (job: Job) => Promise<void>): void {
     this.#handler = handler;
     for (const job of this.#pending.splice(0)) this.#run(job, handler);
   }
@@ -50,7 +50,7 @@ export class MemoryQueue implements JobQueue {
     return { waiting: this.#queue.size + this.#pending.length, running: this.#queue.pending };
   }
 
-  #run(job: ReviewJob, handler: (job: ReviewJob) => Promise<void>) {
+  #run(job: Job, handler: (job: Job) => Promise<void>) {
     void this.#queue.add(async () => {
       try {
         await handler(job);

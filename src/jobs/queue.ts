@@ -1,36 +1,75 @@
+import type { SlashCommand } from "../commands/parse-command.js";
 import type { ReviewMode } from "../engine/prompt.js";
 
-/** Everything a worker needs to run a review; plain data, so a durable queue can store it. */
-export interface ReviewJob {
+/** Fields every job carries: where it runs and what asked for it. */
+interface JobBase {
   /** Unique per job; the webhook's delivery id when there is one. */
   id: string;
   installationId: number;
   owner: string;
   repo: string;
   pullNumber: number;
-  headSha: string;
-  /** What asked for it, e.g. `pull_request.synchronize`. */
+  /** What asked for it, e.g. `pull_request.synchronize` or `issue_comment.created`. */
   trigger: string;
-  mode: ReviewMode;
 }
+
+/** A review of one PR head; plain data, so a durable queue can store it. */
+export interface ReviewJob extends JobBase {
+  kind: "review";
+  headSha: string;
+  mode: ReviewMode;
+  /** Login of whoever asked for it (slash command, re-run button), for logs. */
+  requestedBy?: string | undefined;
+}
+
+/** The comment a slash command was written in: where to react and where to answer. */
+export type CommandSource =
+  | { type: "issue-comment"; commentId: number; author: string }
+  | {
+      type: "review-comment";
+      commentId: number;
+      author: string;
+      /** The thread's file and GitHub's `diff_hunk` (the hunk up to the commented line). */
+      path: string;
+      diffHunk: string;
+    };
+
+/**
+ * A slash command to carry out. The handler only parsed it: who may run it, the
+ * rate limit and the PR's head are decided by the worker, which may talk to GitHub.
+ */
+export interface CommandJob extends JobBase {
+  kind: "command";
+  command: SlashCommand;
+  source: CommandSource;
+}
+
+/** Everything a worker runs. */
+export type Job = ReviewJob | CommandJob;
 
 /** Why `enqueue` did not take a job. */
 export type EnqueueResult = { queued: true } | { queued: false; reason: "duplicate-delivery" | "already-queued" | "closed" };
 
 /**
- * The queue between webhook handlers and review workers. Handlers only enqueue;
+ * The queue between webhook handlers and workers. Handlers only enqueue;
  * workers run jobs with a concurrency limit. Implementations: in-memory now, a
  * durable one and BullMQ later, behind this interface.
  */
 export interface JobQueue {
-  enqueue(job: ReviewJob): Promise<EnqueueResult>;
+  enqueue(job: Job): Promise<EnqueueResult>;
   /** Starts running jobs with `handler`; a handler must not throw for a job to be done. */
-  start(handler: (job: ReviewJob) => Promise<void>): void;
+  start(handler: (job: Job) => Promise<void>): void;
   /** Stops taking jobs and waits for running ones. */
   close(): Promise<void>;
   /** Jobs waiting and running, for /readyz and logs. */
   stats(): { waiting: number; running: number };
 }
 
-/** Jobs for the same PR head and mode are the same work. */
-export const jobKey = (job: ReviewJob) => `${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha}:${job.mode}`;
+/**
+ * Reviews of the same PR head and mode are the same work: a second one while the
+ * first waits or runs is dropped. Every command is its own work.
+ */
+export const jobKey = (job: Job): string =>
+  job.kind === "review"
+    ? `${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha}:${job.mode}`
+    : `${job.owner}/${job.repo}#${job.pullNumber}:command:${job.id}`;

@@ -4,13 +4,9 @@ import type { Annotation, CheckConclusion } from "../github/check-run.js";
 import { syncSecurityLabel } from "../github/labels.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import { INLINE_REFUSED, publishReview } from "../github/publish-review.js";
-import { redactText } from "../diff/redact.js";
 import type { Finding } from "../types.js";
-import { decide } from "./decide.js";
-import { fingerprint } from "./fingerprint.js";
+import { analyseFindings, conclude, newFileRange } from "./analyse-findings.js";
 import { formatComment, location } from "./format.js";
-import { mergeFindings } from "./merge-findings.js";
-import { placeFindings } from "./place-findings.js";
 import { countLine, renderCheckSummary, renderReviewBody, type ReportedFinding, type ReviewReport } from "./summary.js";
 
 const LEVEL: Record<Finding["severity"], Annotation["annotation_level"]> = {
@@ -31,6 +27,8 @@ export interface PublishInput {
   /** Filled in here with the findings; the rest was set by earlier steps. */
   report: ReviewReport;
   findings: Finding[];
+  /** A security-only pass raises the label but never clears what a full review set. */
+  partial?: boolean | undefined;
 }
 
 /** Everything the finished check run needs. */
@@ -42,30 +40,14 @@ export interface PublishResult {
   calls: number;
 }
 
-/** Model text is posted on GitHub: it passes the same redaction as the diff. */
-const scrub = (f: Finding): Finding => ({
-  ...f,
-  title: redactText(f.title).text,
-  body: redactText(f.body).text,
-  suggestion: f.suggestion === undefined ? undefined : redactText(f.suggestion).text,
-});
-
-/**
- * Annotations live on the new file. A finding on deleted lines points at the start
- * of its hunk there; one in a deleted file has no line to point at.
- */
+/** Annotations live on the new file; a finding with no line there (a deleted file) has none. */
 function annotationOf(finding: Finding, file: FileDiff | undefined): Annotation[] {
-  let start = finding.startLine ?? finding.line;
-  let end = finding.line;
-  if (finding.side === "LEFT") {
-    if (!file || file.status === "removed") return [];
-    const hunk = file.hunks.find((h) => h.lines.some((l) => l.oldLine === finding.line && l.kind !== "add"));
-    start = end = Math.max(1, hunk?.newStart ?? 1);
-  }
+  const range = newFileRange(finding, file);
+  if (!range) return [];
   return [{
     path: finding.path,
-    start_line: start,
-    end_line: end,
+    start_line: range.start,
+    end_line: range.end,
     annotation_level: LEVEL[finding.severity],
     title: `${finding.severity}: ${finding.title}`.slice(0, 255),
     message: `${finding.body}\n\n(${location(finding)})`.slice(0, 64_000),
@@ -79,19 +61,10 @@ function annotationOf(finding: Finding, file: FileDiff | undefined): Annotation[
  */
 export async function publishFindings(input: PublishInput): Promise<PublishResult> {
   const { octokit, pull, settings, report } = input;
-  const merged = mergeFindings(input.findings.map(scrub), settings.minConfidence);
-  const { placed, unplaced } = placeFindings(merged, input.diffs);
+  const analysis = analyseFindings(input.findings, input.diffs, settings);
+  const { decision } = analysis;
+  report.findings = analysis.findings;
   const byPath = new Map(input.diffs.map((d) => [d.path, d]));
-  const inline = placed.slice(0, settings.maxComments);
-  report.findings = [
-    ...inline.map((finding) => ({ finding, fingerprint: fingerprint(finding, byPath.get(finding.path)), inline: true })),
-    ...placed.slice(settings.maxComments).map((finding) => ({
-      finding, fingerprint: fingerprint(finding, byPath.get(finding.path)), inline: false, reason: `over the ${settings.maxComments}-comment limit`,
-    })),
-    ...unplaced.map(({ finding, reason }) => ({ finding, fingerprint: fingerprint(finding, byPath.get(finding.path)), inline: false, reason })),
-  ];
-  const all = report.findings.map((f) => f.finding);
-  const decision = decide(all, settings);
   let calls = 0;
 
   if (report.findings.length > 0) {
@@ -110,11 +83,10 @@ export async function publishFindings(input: PublishInput): Promise<PublishResul
       report.findings = report.findings.map((f): ReportedFinding => (f.inline ? { ...f, inline: false, reason: outcome.reason } : f));
     }
   }
-  if (settings.labels) calls += await syncSecurityLabel(octokit, pull, decision.label);
+  if (settings.labels) calls += await syncSecurityLabel(octokit, pull, decision.label, { onlyRaise: input.partial });
 
-  // A review that did not fully run cannot vouch for the PR: it passes only as `onError` says.
   const incomplete = report.problems.length > 0;
-  const conclusion = decision.conclusion === "failure" ? "failure" : incomplete ? settings.onError : decision.conclusion;
+  const conclusion = conclude(decision, incomplete, settings.onError);
   const title = `${countLine(report.findings).replace(/^./, (c) => c.toUpperCase())}${incomplete ? " (review incomplete)" : ""}`;
   const annotations = report.findings.flatMap(({ finding }) => annotationOf(finding, byPath.get(finding.path)));
   return { conclusion, title, summary: renderCheckSummary(report), annotations, calls };

@@ -1,12 +1,32 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import PQueue from "p-queue";
 import type { AgentDefinition } from "../agents/load-agent.js";
-import { chunkFiles } from "../diff/chunk.js";
+import type { Env } from "../config/env.js";
+import { chunkFiles, estimateTokens, type DiffChunk } from "../diff/chunk.js";
 import type { FileDiff } from "../diff/types.js";
-import { buildUserMessage, type ReviewMode } from "../engine/prompt.js";
+import { estimateCost, formatCost } from "../engine/pricing.js";
+import { buildSystem, buildUserMessage, type ReviewMode } from "../engine/prompt.js";
 import { addUsage, emptyUsage, reviewChunk, type TokenUsage } from "../engine/review-engine.js";
 import { messageOf } from "../errors.js";
 import type { Finding } from "../types.js";
+
+/** Limits of one review's model stage; past one, the rest of the diff is reported as not reviewed. */
+export interface ReviewBudget {
+  maxInputTokens: number;
+  maxChunks: number;
+  maxSeconds: number;
+  maxCostUsd: number;
+}
+
+/** The review budget the environment sets (MAX_REVIEW_*). */
+export function budgetOf(env: Pick<Env, "MAX_REVIEW_INPUT_TOKENS" | "MAX_REVIEW_CHUNKS" | "MAX_REVIEW_SECONDS" | "MAX_REVIEW_COST_USD">): ReviewBudget {
+  return {
+    maxInputTokens: env.MAX_REVIEW_INPUT_TOKENS,
+    maxChunks: env.MAX_REVIEW_CHUNKS,
+    maxSeconds: env.MAX_REVIEW_SECONDS,
+    maxCostUsd: env.MAX_REVIEW_COST_USD,
+  };
+}
 
 /** What the model stage produced across all chunks. */
 export interface ModelStageResult {
@@ -14,8 +34,11 @@ export interface ModelStageResult {
   usage: TokenUsage;
   calls: number;
   chunks: number;
-  /** One line per chunk that failed; the other chunks' findings still count. */
+  costUsd: number;
+  /** One line per chunk that failed or was not sent; the other chunks' findings still count. */
   problems: string[];
+  /** Files (or parts of files) the model did not review, with the reason. */
+  unreviewed: Array<{ path: string; reason: string }>;
 }
 
 /** Inputs of the model stage. */
@@ -29,50 +52,85 @@ export interface ModelStageInput {
   mode: ReviewMode;
   minConfidence: number;
   title: string;
+  budget: ReviewBudget;
   /** Diffs with secrets already redacted: this text leaves the process. */
   files: FileDiff[];
 }
 
+/** Paths of other files named in a request, so the model knows they exist; capped to keep requests lean. */
+const OTHER_FILES_LISTED = 40;
+
+const pathsOf = (chunk: DiffChunk) => [...new Set(chunk.parts.map((p) => p.file.path))];
+
 /**
- * Splits the diff into chunks and reviews them concurrently. A chunk that fails
- * is reported and the others go on: a partial review beats none.
+ * Splits the diff into chunks and reviews them concurrently within the budget.
+ * A chunk that fails is reported and the others go on; once a budget is spent the
+ * remaining chunks are not sent and their files are listed: a partial review that
+ * says what it skipped beats none.
  */
 export async function reviewWithModel(input: ModelStageInput): Promise<ModelStageResult> {
   const chunks = chunkFiles(input.files, input.chunkTokens);
-  const result: ModelStageResult = { findings: [], usage: emptyUsage(), calls: 0, chunks: chunks.length, problems: [] };
+  const result: ModelStageResult = { findings: [], usage: emptyUsage(), calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [] };
   const queue = new PQueue({ concurrency: input.concurrency });
   const allPaths = input.files.filter((f) => f.hunks.length > 0).map((f) => f.path);
-  await Promise.all(
-    chunks.map((chunk, i) =>
-      queue.add(async () => {
-        const inChunk = new Set(chunk.parts.map((p) => p.file.path));
-        const user = buildUserMessage(chunk.text, {
-          mode: input.mode,
-          minConfidence: input.minConfidence,
-          part: i + 1,
-          parts: chunks.length,
-          title: input.title,
-          otherFiles: allPaths.filter((p) => !inChunk.has(p)),
-        });
-        try {
-          const answer = await reviewChunk(input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens }, input.agent, user);
-          result.calls += answer.calls;
-          addUsage(result.usage, answer.usage);
-          for (const f of answer.output.findings) {
-            result.findings.push({
-              ...f,
-              startLine: f.startLine ?? undefined,
-              suggestion: f.suggestion ?? undefined,
-              source: "model",
-            });
+  const systemTokens = estimateTokens(buildSystem(input.agent).map((b) => b.text).join(""));
+  const { budget } = input;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), budget.maxSeconds * 1000);
+  let sent = 0;
+  let reservedInput = 0;
+
+  const overBudget = (chunk: DiffChunk): string | undefined => {
+    if (deadline.signal.aborted) return `the time budget (${budget.maxSeconds} s) ran out`;
+    if (sent >= budget.maxChunks) return `the request budget (${budget.maxChunks} requests) was reached`;
+    if (reservedInput + chunk.estimatedTokens + systemTokens > budget.maxInputTokens) return `the input budget (${budget.maxInputTokens} tokens) was reached`;
+    if (estimateCost(input.model, result.usage) >= budget.maxCostUsd) return `the cost budget (${formatCost(budget.maxCostUsd)}) was reached`;
+    return undefined;
+  };
+
+  try {
+    await Promise.all(
+      chunks.map((chunk, i) =>
+        queue.add(async () => {
+          const paths = pathsOf(chunk);
+          const stop = overBudget(chunk);
+          if (stop) {
+            result.unreviewed.push(...paths.map((path) => ({ path, reason: `not reviewed: ${stop}` })));
+            return;
           }
-        } catch (error) {
-          result.calls += 1;
-          const files = [...inChunk].map((p) => `\`${p}\``).join(", ");
-          result.problems.push(`Part ${i + 1} of ${chunks.length} (${files}) was not reviewed by the model: ${messageOf(error)}`);
-        }
-      }),
-    ),
-  );
+          sent++;
+          reservedInput += chunk.estimatedTokens + systemTokens;
+          const user = buildUserMessage(chunk.text, {
+            mode: input.mode,
+            minConfidence: input.minConfidence,
+            part: i + 1,
+            parts: chunks.length,
+            title: input.title,
+            otherFiles: chunks.length > 1 ? allPaths.filter((p) => !paths.includes(p)).slice(0, OTHER_FILES_LISTED) : [],
+          });
+          try {
+            const answer = await reviewChunk(input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens }, input.agent, user, deadline.signal);
+            result.calls += answer.calls;
+            addUsage(result.usage, answer.usage);
+            for (const f of answer.output.findings) {
+              result.findings.push({ ...f, startLine: f.startLine ?? undefined, suggestion: f.suggestion ?? undefined, source: "model" });
+            }
+          } catch (error) {
+            result.calls += 1;
+            result.problems.push(`Part ${i + 1} of ${chunks.length} (${paths.map((p) => `\`${p}\``).join(", ")}) was not reviewed by the model: ${messageOf(error)}`);
+            result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the model request failed" })));
+          }
+        }),
+      ),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  const skipped = new Set(result.unreviewed.filter((u) => u.reason.includes("budget")).map((u) => u.reason));
+  for (const reason of skipped) {
+    const count = result.unreviewed.filter((u) => u.reason === reason).length;
+    result.problems.push(`${count} file${count === 1 ? "" : "s"} ${reason.replace(/^not reviewed: /, "were not reviewed: ")}. They are listed below.`);
+  }
+  result.costUsd = estimateCost(input.model, result.usage);
   return result;
 }

@@ -23,10 +23,8 @@ import type { Logger } from "pino";
 import { resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { DEFAULT_SETTINGS, effectiveSettings, REPO_CONFIG_PATH, type ReviewSettings } from "../config/repo-config.js";
-import { toFileDiff } from "../diff/parse-patch.js";
-import { redactFileDiff, redactText } from "../diff/redact.js";
+import { redactText } from "../diff/redact.js";
 import { resolveModel } from "../engine/models.js";
-import { emptyUsage } from "../engine/review-engine.js";
 import { messageOf, UserFacingError } from "../errors.js";
 import { checkRunName, completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-run.js";
 import type { Octokit } from "../github/octokit.js";
@@ -35,12 +33,12 @@ import { listPullRequestFiles } from "../github/pull-request-files.js";
 import { readRepoConfig } from "../github/read-repo-config.js";
 import { readRepoFile } from "../github/repo-files.js";
 import type { ReviewJob } from "../jobs/queue.js";
-import { runRules } from "../rules/index.js";
+import type { Finding } from "../types.js";
 import { cell } from "./format.js";
 import { publishFindings } from "./publish-findings.js";
-import { reviewWithModel } from "./review-chunks.js";
+import { newReport, prepareDiffs, recordModelStage } from "./prepare-review.js";
+import { budgetOf, reviewWithModel } from "./review-chunks.js";
 import { selectFiles } from "./select-files.js";
-import type { ReviewReport } from "./summary.js";
 
 /** What a review needs besides the job. */
 export interface ReviewDeps {
@@ -49,7 +47,17 @@ export interface ReviewDeps {
   /** Undefined when ANTHROPIC_API_KEY is not set: the rules still run. */
   anthropic: Anthropic | undefined;
   agent: AgentDefinition;
-  env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS" | "REVIEW_CONCURRENCY">;
+  env: Pick<
+    Env,
+    | "DEFAULT_MODEL"
+    | "MODEL_MAX_OUTPUT_TOKENS"
+    | "CHUNK_INPUT_TOKENS"
+    | "REVIEW_CONCURRENCY"
+    | "MAX_REVIEW_INPUT_TOKENS"
+    | "MAX_REVIEW_CHUNKS"
+    | "MAX_REVIEW_SECONDS"
+    | "MAX_REVIEW_COST_USD"
+  >;
 }
 
 /** How a review ended, for logs and tests. */
@@ -127,40 +135,37 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     const files = await listPullRequestFiles(octokit, pull);
     calls += Math.max(1, Math.ceil(files.length / 100));
     const selection = selectFiles(files, settings);
+    // GitHub lists at most 3,000 files: the rest cannot be reviewed, and the check says so.
+    const unlisted = Math.max(0, pr.changedFiles - files.length);
     if (selection.selected.length === 0) {
       const why = selection.skipped.length ? ` (${selection.skipped.length} matching files skipped)` : "";
       throw new Finish("success", "No backend changes", `This pull request changes nothing in \`${settings.paths.join("`, `")}\`${why}, so there is nothing to review.`);
     }
 
     // 6.
-    const diffs = selection.selected.map(toFileDiff);
-    const ruleFindings = runRules(diffs, settings.rules);
-    const redacted = diffs.map((d) => redactFileDiff(d).file);
-    const skipped = [...selection.skipped, ...diffs.filter((d) => d.hunks.length === 0).map((d) => ({ path: d.path, reason: d.noHunksReason ?? "no diff" }))];
-    const reviewed = diffs.filter((d) => d.hunks.length > 0).map((d) => d.path);
+    const prepared = prepareDiffs(selection, settings.rules);
 
     // 7.
-    const report: ReviewReport = {
-      findings: [], reviewed, skipped, model, usage: emptyUsage(), modelCalls: 0, chunks: 0,
-      agentSource: agent.source, problems: [], notes: [],
-    };
-    let modelFindings: typeof ruleFindings = [];
+    const report = newReport(prepared, model, agent.source);
+    if (unlisted > 0) {
+      report.problems.push(`GitHub lists only the first ${files.length} files of a pull request: ${unlisted} more changed files were not reviewed. Split the pull request to have them reviewed.`);
+    }
+    let modelFindings: Finding[] = [];
     if (!deps.anthropic) {
       report.problems.push("ANTHROPIC_API_KEY is not set on the server: only the deterministic rules ran.");
-    } else if (reviewed.length > 0) {
+    } else if (prepared.reviewed.length > 0) {
       const stage = await reviewWithModel({
         client: deps.anthropic, agent, model, mode: job.mode, title: redactText(pr.title).text,
         maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS,
-        concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: redacted,
+        concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: prepared.redacted,
+        budget: budgetOf(deps.env),
       });
-      Object.assign(report, { usage: stage.usage, modelCalls: stage.calls, chunks: stage.chunks });
-      report.problems.push(...stage.problems);
-      modelFindings = stage.findings;
-      log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, failedChunks: stage.problems.length }, "model stage done");
+      modelFindings = recordModelStage(report, stage);
+      log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, costUsd: stage.costUsd, failedChunks: stage.problems.length }, "model stage done");
     }
 
     // 8.-10.
-    const published = await publishFindings({ octokit, pull, headSha: job.headSha, settings, diffs, report, findings: [...ruleFindings, ...modelFindings] });
+    const published = await publishFindings({ octokit, pull, headSha: job.headSha, settings, diffs: prepared.diffs, report, findings: [...prepared.ruleFindings, ...modelFindings], partial: job.mode === "security" });
     calls += published.calls;
     return await finish(published.conclusion, published.title, published.summary, published.annotations);
   } catch (error) {

@@ -7,6 +7,7 @@ const ALWAYS_SKIPPED: Array<[string, string]> = [
   ["**/{uv.lock,poetry.lock,Pipfile.lock,package-lock.json,yarn.lock,pnpm-lock.yaml}", "lockfile"],
   ["**/{vendor,vendored,node_modules,staticfiles,static/dist}/**", "vendored or built files"],
   ["**/*.{min.js,min.css,map,svg,png,jpg,jpeg,gif,ico,pdf,woff,woff2,ttf,pyc}", "generated or binary asset"],
+  ["**/{*_pb2.py,*_pb2_grpc.py,*_pb2.pyi,generated/**}", "generated code"],
 ];
 
 /** The PR's files split into those to review and those skipped, with the reason. */

@@ -1,3 +1,4 @@
+import { formatCost } from "../engine/pricing.js";
 import type { TokenUsage } from "../engine/review-engine.js";
 import { SEVERITIES, type Finding } from "../types.js";
 import { badge, cell, location } from "./format.js";
@@ -20,6 +21,8 @@ export interface ReviewReport {
   usage: TokenUsage;
   modelCalls: number;
   chunks: number;
+  /** Estimated from the price table in src/engine/pricing.ts. */
+  costUsd: number;
   agentSource: string;
   /** Parts of the review that did not run (a chunk's model call failed...). */
   problems: string[];
@@ -34,16 +37,13 @@ export function countLine(findings: readonly ReportedFinding[]): string {
   return counts.length ? counts.map(([s, n]) => `${n} ${s}`).join(", ") : "no findings";
 }
 
+/** The findings as one markdown table (its rows joined by single newlines, or GitHub breaks it). */
 function findingsTable(findings: readonly ReportedFinding[]): string[] {
   if (findings.length === 0) return [];
-  return [
-    "| Severity | Where | Finding | |",
-    "|---|---|---|---|",
-    ...findings.map(
-      (f) =>
-        `| ${badge(f.finding)} | \`${cell(location(f.finding))}\` | ${cell(f.finding.title)} | ${f.inline ? "inline" : cell(f.reason ?? "listed here")} |`,
-    ),
-  ];
+  const rows = findings.map(
+    (f) => `| ${badge(f.finding)} | \`${cell(location(f.finding))}\` | ${cell(f.finding.title)} | ${f.inline ? "inline" : cell(f.reason ?? "listed here")} |`,
+  );
+  return [["| Severity | Where | Finding | |", "|---|---|---|---|", ...rows].join("\n")];
 }
 
 function listed(findings: readonly ReportedFinding[]): string[] {
@@ -55,10 +55,16 @@ function listed(findings: readonly ReportedFinding[]): string[] {
   ];
 }
 
+/** A file list for the summary, capped so a 3,000-file PR leaves room for the findings. */
+const FILES_LISTED = 250;
+function capped(lines: string[]): string[] {
+  return lines.length <= FILES_LISTED ? lines : [...lines.slice(0, FILES_LISTED), `- … and ${lines.length - FILES_LISTED} more`];
+}
+
 /** The check run's markdown summary. */
 export function renderCheckSummary(report: ReviewReport): string {
   const u = report.usage;
-  const skipped = report.skipped.map((s) => `- \`${s.path}\` — ${s.reason}`);
+  const skipped = capped(report.skipped.map((s) => `- \`${s.path}\` — ${s.reason}`));
   return [
     `**${countLine(report.findings)}** in ${plural(report.reviewed.length, "file")} reviewed.`,
     ...report.problems.map((p) => `> [!WARNING]\n> ${p}`),
@@ -66,10 +72,10 @@ export function renderCheckSummary(report: ReviewReport): string {
     ...findingsTable(report.findings),
     ...listed(report.findings),
     `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped</summary>\n\n${[
-      ...report.reviewed.map((p) => `- \`${p}\``),
+      ...capped(report.reviewed.map((p) => `- \`${p}\``)),
       ...skipped,
     ].join("\n")}\n\n</details>`,
-    `Model \`${report.model}\` · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · agent: ${report.agentSource}`,
+    `Model \`${report.model}\` · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · ~${formatCost(report.costUsd)} · agent: ${report.agentSource}`,
   ].join("\n\n");
 }
 

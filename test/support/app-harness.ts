@@ -5,11 +5,12 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { loadEnv } from "../../src/config/env.js";
-import { startApp, type RunningApp } from "../../src/server.js";
+import { startApp, type AppOptions, type RunningApp } from "../../src/server.js";
 import { FakeAnthropic } from "./fake-anthropic.js";
-import { FakeGitHub, type CheckRunView } from "./fake-github.js";
-import { buildPullRequest, type GitFixtureSpec } from "./git-fixture.js";
-import { pullRequestPayload, sendWebhook, type Delivery } from "./signed-webhook.js";
+import { BOT_USER, FakeGitHub, type CheckRunView, type IssueCommentView } from "./fake-github.js";
+import { commentableLines, diffHunkFor } from "./fake-github/diff-lines.js";
+import { buildPullRequest, type GitFixtureSpec, type GitHubFile } from "./git-fixture.js";
+import { issueCommentPayload, pullRequestPayload, reviewCommentPayload, sendWebhook, type Delivery } from "./signed-webhook.js";
 
 export const OWNER = "acme";
 export const REPO = "platform";
@@ -29,6 +30,19 @@ export interface Harness {
   deliver(action: "opened" | "synchronize" | "reopened" | "ready_for_review" | "closed", number: number, headSha: string, opts?: { deliveryId?: string; draft?: boolean }): Promise<Delivery>;
   /** Waits until a check run on `headSha` created after the last delivery is completed, and returns it. */
   completedCheck(headSha: string, timeoutMs?: number): Promise<CheckRunView>;
+  /** Delivers any signed webhook (check runs are counted from here on, as after `deliver`). */
+  send(event: string, payload: object, opts?: { deliveryId?: string }): Promise<Delivery>;
+  /** A person's comment on the PR conversation: seeded on the fake, then its `issue_comment.created` delivered. */
+  comment(number: number, body: string, opts?: { user?: string; userType?: "User" | "Bot" }): Promise<{ id: number; delivery: Delivery }>;
+  /**
+   * A person's comment in a review thread on `path`/`line` of an opened PR: seeded on the fake,
+   * then its `pull_request_review_comment.created` delivered with GitHub's `diff_hunk`.
+   */
+  reviewComment(number: number, comment: { path: string; line: number; side?: "LEFT" | "RIGHT"; body: string; user?: string }): Promise<{ id: number; delivery: Delivery }>;
+  /** Waits until the queue has nothing waiting or running (a command and the review it queued included). */
+  idle(timeoutMs?: number): Promise<void>;
+  /** The app's comments on the PR conversation, oldest first. */
+  botComments(number: number): IssueCommentView[];
   stop(): Promise<void>;
 }
 
@@ -43,8 +57,8 @@ export async function waitFor<T>(probe: () => T | undefined, what: string, timeo
   }
 }
 
-/** Starts fakes and app; `env` overrides the app's environment. */
-export async function startHarness(env: Record<string, string | undefined> = {}): Promise<Harness> {
+/** Starts fakes and app; `env` overrides the app's environment, `options` its settings that have no variable. */
+export async function startHarness(env: Record<string, string | undefined> = {}, options: AppOptions = {}): Promise<Harness> {
   const github = await FakeGitHub.start();
   const anthropic = await FakeAnthropic.start();
   github.setRepository(OWNER, REPO, { defaultBranch: "main" });
@@ -64,11 +78,19 @@ export async function startHarness(env: Record<string, string | undefined> = {})
       MODEL_MAX_RETRIES: "1",
       ...env,
     }),
+    options,
   );
   // Fixture SHAs are deterministic, so two PRs with the same files share a head:
   // a test waits for a check run newer than its own delivery.
   let newerThan = 0;
   const lastCheckId = () => Math.max(0, ...github.checkRuns(OWNER, REPO).map((run) => run.id));
+  const pulls = new Map<number, { headSha: string; files: GitHubFile[] }>();
+  const send = (event: string, payload: object, opts: { deliveryId?: string } = {}) => {
+    newerThan = lastCheckId();
+    return sendWebhook(`${app.url}/api/github/webhooks`, { event, payload, secret: SECRET, deliveryId: opts.deliveryId });
+  };
+  const idle = (timeoutMs?: number) =>
+    waitFor(() => (app.queue.stats().running + app.queue.stats().waiting === 0 ? true : undefined), "an idle queue", timeoutMs).then(() => undefined);
   const harness: Harness = {
     app,
     github,
@@ -77,6 +99,7 @@ export async function startHarness(env: Record<string, string | undefined> = {})
       const fixture = buildPullRequest(spec);
       fixture.cleanup();
       github.addPullRequest({ owner: OWNER, repo: REPO, number, headSha: fixture.headSha, baseSha: fixture.baseSha, files: fixture.files, draft: pr.draft ?? false, title: pr.title ?? "Add an endpoint" });
+      pulls.set(number, { headSha: fixture.headSha, files: fixture.files });
       return fixture.headSha;
     },
     deliver(action, number, headSha, opts = {}) {
@@ -91,8 +114,35 @@ export async function startHarness(env: Record<string, string | undefined> = {})
     async completedCheck(headSha, timeoutMs) {
       const run = await waitFor(() => github.checkRuns(OWNER, REPO).find((r) => r.id > newerThan && r.head_sha === headSha && r.status === "completed"), `a completed check on ${headSha}`, timeoutMs);
       // The job leaves the queue just after its last request: wait, so the next delivery is not a duplicate.
-      await waitFor(() => (app.queue.stats().running + app.queue.stats().waiting === 0 ? true : undefined), "an idle queue", timeoutMs);
+      await idle(timeoutMs);
       return run;
+    },
+    send,
+    async comment(number, body, opts = {}) {
+      const user = opts.user ?? "octocat";
+      const id = github.addIssueComment(OWNER, REPO, number, { body, user: { login: user, type: opts.userType ?? "User" } });
+      const delivery = await send("issue_comment", issueCommentPayload({ owner: OWNER, repo: REPO, number }, { body, user, userType: opts.userType ?? "User", id }));
+      return { id, delivery };
+    },
+    async reviewComment(number, comment) {
+      const pull = pulls.get(number);
+      const patch = pull?.files.find((f) => f.filename === comment.path)?.patch;
+      if (!pull || patch === undefined) throw new Error(`PR ${number} has no patch for ${comment.path}`);
+      const lines = commentableLines(patch);
+      const side = comment.side ?? "RIGHT";
+      const anchor = (side === "RIGHT" ? lines.right : lines.left).get(comment.line);
+      if (!anchor) throw new Error(`${comment.path}:${comment.line} (${side}) is not in the diff`);
+      const user = comment.user ?? "octocat";
+      const id = github.addReviewComment(OWNER, REPO, number, { path: comment.path, line: comment.line, side, body: comment.body, user: { login: user } });
+      const payload = reviewCommentPayload(
+        { owner: OWNER, repo: REPO, number, headSha: pull.headSha },
+        { id, body: comment.body, user, path: comment.path, line: comment.line, side, diffHunk: diffHunkFor(lines, anchor) },
+      );
+      return { id, delivery: await send("pull_request_review_comment", payload) };
+    },
+    idle,
+    botComments(number) {
+      return github.issueComments(OWNER, REPO, number).filter((c) => c.user.login === BOT_USER.login);
     },
     async stop() {
       await app.stop();

@@ -213,6 +213,12 @@ export function checkRunPayload(
     identifier?: string;
     /** `check_run.app.id`: apps only get check_run events for their own runs. */
     appId?: number;
+    /** `check_run.external_id` as the app set it. */
+    externalId?: string;
+    /** Leave `pull_requests` empty, as GitHub does for a PR from a fork. */
+    noPullRequests?: boolean;
+    /** `sender.login`: who pressed the button. */
+    sender?: string;
   },
 ): object {
   const payload = example("check_run", action, run);
@@ -233,13 +239,73 @@ export function checkRunPayload(
       base: { ref: "main", sha: DEFAULT_BASE_SHA, repo: repoRef },
     },
   ];
-  set(payload, "check_run.pull_requests", pullRequests);
-  set(payload, "check_run.check_suite.pull_requests", pullRequests);
+  set(payload, "check_run.pull_requests", run.noPullRequests ? [] : pullRequests);
+  set(payload, "check_run.check_suite.pull_requests", run.noPullRequests ? [] : pullRequests);
+  if (run.externalId !== undefined) set(payload, "check_run.external_id", run.externalId);
+  if (run.sender !== undefined) set(payload, "sender.login", run.sender);
   if (run.appId !== undefined) {
     set(payload, "check_run.app.id", run.appId);
     set(payload, "check_run.check_suite.app.id", run.appId);
   }
   if (action === "requested_action") payload["requested_action"] = { identifier: run.identifier ?? "rerun" };
   setRepository(payload, run.owner, run.repo, run.installationId);
+  return payload;
+}
+
+/** A `check_suite.rerequested` payload ("Re-run all checks"), for the suite of `headSha` on PR `prNumber`. */
+export function checkSuitePayload(suite: { owner: string; repo: string; id?: number; headSha: string; prNumber: number; installationId?: number }): object {
+  const payload = example("check_suite", "rerequested", suite);
+  const api = `https://api.github.com/repos/${suite.owner}/${suite.repo}`;
+  const id = suite.id ?? 118578147;
+  set(payload, "check_suite.id", id);
+  set(payload, "check_suite.url", `${api}/check-suites/${id}`);
+  set(payload, "check_suite.head_sha", suite.headSha);
+  set(payload, "check_suite.after", suite.headSha);
+  const repoRef = { id: 1, url: api, name: suite.repo };
+  set(payload, "check_suite.pull_requests", [
+    {
+      url: `${api}/pulls/${suite.prNumber}`,
+      id: suite.prNumber,
+      number: suite.prNumber,
+      head: { ref: `pr-${suite.prNumber}`, sha: suite.headSha, repo: repoRef },
+      base: { ref: "main", sha: DEFAULT_BASE_SHA, repo: repoRef },
+    },
+  ]);
+  setRepository(payload, suite.owner, suite.repo, suite.installationId);
+  return payload;
+}
+
+/**
+ * A `pull_request_review_comment.created` payload: a comment in a review thread on
+ * `path`, whose `diff_hunk` is GitHub's hunk up to the commented line.
+ */
+export function reviewCommentPayload(
+  pr: { owner: string; repo: string; number: number; headSha: string; installationId?: number },
+  comment: { id: number; body: string; user: string; userType?: "User" | "Bot"; path: string; line: number; side?: "LEFT" | "RIGHT"; diffHunk: string },
+): object {
+  const payload = example("pull_request_review_comment", "created", pr);
+  const api = `https://api.github.com/repos/${pr.owner}/${pr.repo}`;
+  const html = `https://github.com/${pr.owner}/${pr.repo}`;
+  set(payload, "pull_request.number", pr.number);
+  set(payload, "pull_request.url", `${api}/pulls/${pr.number}`);
+  set(payload, "pull_request.html_url", `${html}/pull/${pr.number}`);
+  set(payload, "pull_request.head.sha", pr.headSha);
+  set(payload, "pull_request.state", "open");
+  set(payload, "comment.id", comment.id);
+  set(payload, "comment.body", comment.body);
+  set(payload, "comment.path", comment.path);
+  set(payload, "comment.line", comment.line);
+  set(payload, "comment.original_line", comment.line);
+  set(payload, "comment.side", comment.side ?? "RIGHT");
+  set(payload, "comment.diff_hunk", comment.diffHunk);
+  set(payload, "comment.commit_id", pr.headSha);
+  set(payload, "comment.url", `${api}/pulls/comments/${comment.id}`);
+  set(payload, "comment.html_url", `${html}/pull/${pr.number}#discussion_r${comment.id}`);
+  set(payload, "comment.pull_request_url", `${api}/pulls/${pr.number}`);
+  for (const who of ["comment.user", "sender"]) {
+    set(payload, `${who}.login`, comment.user);
+    set(payload, `${who}.type`, comment.userType ?? "User");
+  }
+  setRepository(payload, pr.owner, pr.repo, pr.installationId);
   return payload;
 }

@@ -1,0 +1,167 @@
+import { parseArgs } from "node:util";
+import { SEVERITIES, type Severity } from "../types.js";
+import { UserFacingError } from "../errors.js";
+import { FORMATS, type Format } from "./format.js";
+
+/** What the command line asks for. */
+export type Command =
+  | { kind: "help"; text: string }
+  | { kind: "version" }
+  | { kind: "review"; options: ReviewArgs }
+  | { kind: "agents-validate"; file: string | undefined };
+
+/** Options of `backend-agent review`. */
+export interface ReviewArgs {
+  base?: string | undefined;
+  head?: string | undefined;
+  agent?: string | undefined;
+  format: Format;
+  output?: string | undefined;
+  rulesOnly: boolean;
+  failOn?: Severity | "never" | undefined;
+  /** Forced on or off; undefined: colours when stdout is a terminal. */
+  color?: boolean | undefined;
+}
+
+/** `backend-agent --help`. */
+export const MAIN_HELP = `Usage: backend-agent <command> [options]
+
+Commands:
+  review                   Review the changes of the current git repository
+  agents validate [file]   Check an agent definition; print its model and prompt size
+
+Options:
+  -h, --help               Show help (also: backend-agent <command> --help)
+  -v, --version            Show the version
+`;
+
+/** `backend-agent review --help`. */
+export const REVIEW_HELP = `Usage: backend-agent review [options]
+
+Reviews the changes of the current git repository with the GitHub App's pipeline:
+the same settings (.github/backend-agent.yml), agent, deterministic rules and, when
+ANTHROPIC_API_KEY is set, the same model review. Like a pull request, the diff is
+taken from the merge-base of --base and --head. The settings and the repository's
+.claude/agents/<name>.md are read from that base commit, as the App reads them from
+the default branch.
+
+Options:
+  --base <ref>             Branch the change goes into (default: the default branch)
+  --head <ref>             Commit to review (default: the working tree, untracked files included)
+  --agent <file>           Agent definition to use instead of the bundled or repository one
+  -f, --format <format>    ${FORMATS.join(" | ")} (default: text)
+  -o, --output <file>      Write the report to <file> instead of stdout
+  --rules-only             Run the deterministic rules only; never call the model
+  --fail-on <severity>     ${SEVERITIES.join(" | ")} | never (default: failOn of the settings, high)
+  --color, --no-color      Force colours in the text report on or off
+  -h, --help               Show this help
+
+Environment: ANTHROPIC_API_KEY (without it only the rules run), ANTHROPIC_BASE_URL,
+DEFAULT_MODEL, MODEL_TIMEOUT_MS, MODEL_MAX_RETRIES, MODEL_MAX_OUTPUT_TOKENS,
+CHUNK_INPUT_TOKENS, REVIEW_CONCURRENCY, and the budgets MAX_REVIEW_INPUT_TOKENS,
+MAX_REVIEW_CHUNKS, MAX_REVIEW_SECONDS, MAX_REVIEW_COST_USD.
+
+Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage or
+runtime error (not a git repository, unknown ref, invalid settings or agent file) and
+when the model review did not fully run under the setting \`onError: failure\`.
+`;
+
+/** `backend-agent agents validate --help`. */
+export const VALIDATE_HELP = `Usage: backend-agent agents validate [file]
+
+Checks an agent definition (YAML front matter + markdown prompt) the way the App
+reads it, and prints its name, model and the size of the system prompt the model
+receives. Without [file]: the repository's .claude/agents/backend-agent.md when
+there is one, else the agent shipped with backend-agent.
+
+Exit status: 0 when the file is valid, 2 when it is not.
+`;
+
+/** node's parse errors name the problem in their first sentence; the rest is advice about `--`. */
+function usageError(error: unknown, help: string): UserFacingError {
+  const message = error instanceof Error ? (error.message.split(/\.\s/)[0] ?? error.message) : String(error);
+  const command = help === REVIEW_HELP ? " review" : help === VALIDATE_HELP ? " agents validate" : "";
+  return new UserFacingError(`${message.replace(/\.$/, "")} (see backend-agent${command} --help)`);
+}
+
+function parseReview(args: string[]): Command {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      base: { type: "string" },
+      head: { type: "string" },
+      agent: { type: "string" },
+      format: { type: "string", short: "f", default: "text" },
+      output: { type: "string", short: "o" },
+      "rules-only": { type: "boolean", default: false },
+      "fail-on": { type: "string" },
+      color: { type: "boolean" },
+      "no-color": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return { kind: "help", text: REVIEW_HELP };
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UserFacingError(`--format must be one of ${FORMATS.join(", ")}, not "${values.format}"`);
+  const failOn = values["fail-on"];
+  if (failOn !== undefined && failOn !== "never" && !(SEVERITIES as readonly string[]).includes(failOn)) {
+    throw new UserFacingError(`--fail-on must be one of ${SEVERITIES.join(", ")}, never; not "${failOn}"`);
+  }
+  for (const name of ["base", "head", "agent", "output"] as const) {
+    if (values[name] === "") throw new UserFacingError(`--${name} needs a value`);
+  }
+  return {
+    kind: "review",
+    options: {
+      base: values.base,
+      head: values.head,
+      agent: values.agent,
+      format,
+      output: values.output,
+      rulesOnly: values["rules-only"],
+      failOn: failOn as ReviewArgs["failOn"],
+      color: values["no-color"] ? false : values.color ? true : undefined,
+    },
+  };
+}
+
+function parseValidate(args: string[]): Command {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+  if (values.help) return { kind: "help", text: VALIDATE_HELP };
+  if (positionals.length > 1) throw new UserFacingError("agents validate takes one file at most (see backend-agent agents validate --help)");
+  return { kind: "agents-validate", file: positionals[0] };
+}
+
+/** Reads the command line (without `node` and the script); a mistake is a {@link UserFacingError}. */
+export function parseCommand(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  let help = MAIN_HELP;
+  try {
+    switch (command) {
+      case undefined:
+        throw new UserFacingError("no command given (see backend-agent --help)");
+      case "-h":
+      case "--help":
+      case "help":
+        return { kind: "help", text: MAIN_HELP };
+      case "-v":
+      case "--version":
+        return { kind: "version" };
+      case "review":
+        help = REVIEW_HELP;
+        return parseReview(rest);
+      case "agents":
+        help = VALIDATE_HELP;
+        if (rest[0] === "validate") return parseValidate(rest.slice(1));
+        if (rest[0] === undefined || rest[0] === "-h" || rest[0] === "--help") return { kind: "help", text: VALIDATE_HELP };
+        throw new UserFacingError(`unknown command "agents ${rest[0]}" (did you mean "agents validate"?)`);
+      default:
+        throw new UserFacingError(`unknown command "${command}" (see backend-agent --help)`);
+    }
+  } catch (error) {
+    if (error instanceof UserFacingError) throw error;
+    throw usageError(error, help);
+  }
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import { renderCheckSummary } from "../review/summary.js";
+import { toSarif } from "./format-sarif.js";
+import { formatText } from "./format-text.js";
+import type { LocalReview } from "./local-review.js";
+
+/** The report formats of `backend-agent review --format`. */
+export const FORMATS = ["text", "markdown", "json", "sarif"] as const;
+/** One of {@link FORMATS}. */
+export type Format = (typeof FORMATS)[number];
+
+/** The package's version, from the package.json two levels up from `src/cli/` and `dist/cli/` alike. */
+export function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+  return typeof pkg.version === "string" ? pkg.version : "0.0.0";
+}
+
+/**
+ * The process exit code: 1 when a finding reaches `failOn`, 2 when the review did
+ * not fully run and `onError: failure` says that fails, else 0.
+ */
+export function exitCodeOf(review: LocalReview): 0 | 1 | 2 {
+  if (review.analysis.decision.conclusion === "failure") return 1;
+  return review.conclusion === "failure" ? 2 : 0;
+}
+
+/** The machine-readable report: the findings with their placement and the decision. */
+function toJson(review: LocalReview) {
+  const { report, analysis, settings, range } = review;
+  return {
+    tool: { name: "backend-agent", version: toolVersion() },
+    range,
+    decision: {
+      conclusion: review.conclusion,
+      failOn: settings.failOn,
+      exitCode: exitCodeOf(review),
+      label: analysis.decision.label ?? null,
+    },
+    findings: report.findings.map(({ finding, fingerprint, inline, reason }) => ({
+      ...finding,
+      startLine: finding.startLine ?? null,
+      suggestion: finding.suggestion ?? null,
+      fingerprint,
+      inline,
+      reason: reason ?? null,
+    })),
+    reviewed: report.reviewed,
+    skipped: report.skipped,
+    problems: report.problems,
+    notes: report.notes,
+    model: review.modelRan ? { id: report.model, calls: report.modelCalls, chunks: report.chunks, usage: report.usage } : null,
+    agent: report.agentSource,
+  };
+}
+
+/** Renders the review in `format`; `color` only matters for text. */
+export function formatReview(review: LocalReview, format: Format, color: boolean): string {
+  switch (format) {
+    case "text":
+      return formatText(review, color);
+    case "markdown":
+      // The check run's own summary: what the App would show for the same diff.
+      return `## backend-agent review of ${review.range.head} against ${review.range.baseRef}\n\n${renderCheckSummary(review.report)}\n`;
+    case "json":
+      return `${JSON.stringify(toJson(review), null, 2)}\n`;
+    case "sarif":
+      return `${JSON.stringify(toSarif(review, toolVersion()), null, 2)}\n`;
+  }
+}

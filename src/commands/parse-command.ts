@@ -1,0 +1,93 @@
+/** A slash command as written in a comment, after parsing. Plain data: it travels in a job. */
+export type SlashCommand =
+  | { name: "review" | "security" | "help"; request: string }
+  | { name: "ask"; question: string; request: string }
+  | { name: "unknown"; word: string; request: string };
+
+/** Where the comment was written: a thread takes any text after the command as a question. */
+export interface ParseOptions {
+  thread?: boolean;
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const QUOTE = /^ {0,3}>/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Lines of `body` that are ordinary text: not in a fenced or indented code block,
+ * a block quote (with its lazy continuation lines) or an HTML comment — a command
+ * quoted from someone else or shown as an example must not run.
+ */
+function textLines(body: string): Array<{ index: number; line: string }> {
+  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  const out: Array<{ index: number; line: string }> = [];
+  let fence: string | undefined;
+  let inHtmlComment = false;
+  let inQuote = false;
+  lines.forEach((line, index) => {
+    const blank = line.trim() === "";
+    if (fence !== undefined) {
+      const close = FENCE.exec(line);
+      if (close?.[1] && close[1][0] === fence[0] && close[1].length >= fence.length && line.slice(close[0].length).trim() === "") fence = undefined;
+      return;
+    }
+    if (inHtmlComment) {
+      if (line.includes("-->")) inHtmlComment = false;
+      return;
+    }
+    const open = FENCE.exec(line);
+    if (open?.[1]) {
+      fence = open[1];
+      inQuote = false;
+      return;
+    }
+    if (/^ {0,3}<!--/.test(line)) {
+      inHtmlComment = !line.includes("-->");
+      return;
+    }
+    if (QUOTE.test(line)) {
+      inQuote = true;
+      return;
+    }
+    // Markdown keeps a non-blank line right after a quote inside the quote ("lazy continuation").
+    if (inQuote && !blank) return;
+    inQuote = false;
+    out.push({ index, line });
+  });
+  return out;
+}
+
+/**
+ * Finds the first line that starts with `/<name>` (up to three spaces of indent,
+ * any case) outside code, quotes and HTML comments, and reads its sub-command:
+ * none or `review`, `security`, `help`, `ask <question>` (the question may go on
+ * over the next lines). Text after other sub-commands is ignored. A mention
+ * mid-sentence is not a command. In a review-comment thread, unknown words are
+ * the start of a question. Returns undefined when the comment holds no command.
+ */
+export function parseCommand(body: string, name: string, options: ParseOptions = {}): SlashCommand | undefined {
+  const command = new RegExp(`^ {0,3}/${escapeRegExp(name)}(?=\\s|$)(.*)$`, "i");
+  const all = body.replace(/\r\n?/g, "\n").split("\n");
+  for (const { index, line } of textLines(body)) {
+    const match = command.exec(line);
+    if (!match) continue;
+    const rest = (match[1] ?? "").trim();
+    const word = rest.split(/\s+/)[0] ?? "";
+    const sub = word.toLowerCase();
+    const later = all.slice(index + 1).join("\n");
+    const firstLine = line.trim();
+    if (sub === "" || sub === "review") return { name: "review", request: firstLine };
+    if (sub === "security" || sub === "help") return { name: sub, request: firstLine };
+    const questionFrom = (text: string) => `${text}\n${later}`.trim();
+    if (sub === "ask") {
+      const question = questionFrom(rest.slice(word.length).trim());
+      return { name: "ask", question, request: `${firstLine}\n${later}`.trim() };
+    }
+    if (options.thread) return { name: "ask", question: questionFrom(rest), request: `${firstLine}\n${later}`.trim() };
+    return { name: "unknown", word, request: firstLine };
+  }
+  return undefined;
+}

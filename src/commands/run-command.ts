@@ -1,0 +1,179 @@
+/**
+ * One slash command, in the worker:
+ *
+ *  1. Load the PR, the settings and the agent from the default branch.
+ *  2. Check the author's role (permission API) against `allowedCommenters`.
+ *     Anyone else gets one polite reply per PR, no reaction, no model call.
+ *  3. React 👀 on the comment: the command is accepted.
+ *  4. Apply the per-PR rate limit; over it, say so and stop.
+ *  5. Run it: `review`/`security` enqueue a review of the current head (the queue
+ *     drops it when that head is already being reviewed: say so); `ask` answers
+ *     from the diff; `help` and unknown sub-commands reply with the help.
+ *
+ * Replies quote the request and carry the hidden marker, in the thread when the
+ * command came from a review comment.
+ */
+import type Anthropic from "@anthropic-ai/sdk";
+import type { Logger } from "pino";
+import type { AgentDefinition } from "../agents/load-agent.js";
+import type { Env } from "../config/env.js";
+import { REPO_CONFIG_PATH } from "../config/repo-config.js";
+import { postComment, hasBotComment } from "../github/comments.js";
+import type { Octokit } from "../github/octokit.js";
+import { getRepoRole } from "../github/permissions.js";
+import { addReaction } from "../github/reactions.js";
+import type { CommandJob, JobQueue } from "../jobs/queue.js";
+import { cell } from "../review/format.js";
+import { loadCommandContext, type CommandContext } from "./command-context.js";
+import { commandTable, renderHelp } from "./help.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { formatReply, replyMarker } from "./replies.js";
+import { runAsk } from "./run-ask.js";
+
+/** State kept across commands: the rate limit and who was already told they may not run commands. */
+export interface CommandGuards {
+  limiter: RateLimiter;
+  /** `owner/repo#n:login` already answered with the denial. */
+  denied: Set<string>;
+}
+
+/** What a command needs besides the job. */
+export interface CommandDeps {
+  octokit: Octokit;
+  log: Logger;
+  anthropic: Anthropic | undefined;
+  /** The bundled agent: its name is the command; a repo may override the rest. */
+  agent: AgentDefinition;
+  env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS">;
+  queue: JobQueue;
+  guards: CommandGuards;
+}
+
+/** How a command ended, for logs and tests. */
+export type CommandOutcome = "denied" | "denied-again" | "rate-limited" | "review-queued" | "review-running" | "closed" | "answered" | "help" | "failed";
+
+const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+
+/** Runs one command; never throws (failures are logged, and replied to once the command was accepted). */
+export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<CommandOutcome> {
+  const { octokit, log, guards } = deps;
+  const { command, source } = job;
+  const name = deps.agent.name;
+  const repo = { owner: job.owner, repo: job.repo };
+  const pull = { ...repo, pullNumber: job.pullNumber };
+  const reply = (text: string) =>
+    postComment(octokit, { ...pull, body: formatReply(name, command.request, text), inReplyTo: source.type === "review-comment" ? source.commentId : undefined });
+  let accepted = false;
+  try {
+    // 1.
+    const [ctx, role] = await Promise.all([
+      loadCommandContext(octokit, pull, deps.agent, deps.env.DEFAULT_MODEL),
+      getRepoRole(octokit, { ...repo, username: source.author }),
+    ]);
+
+    // 2.
+    if (role === "none" || !ctx.settings.allowedCommenters.includes(role)) {
+      log.info({ author: source.author, role, command: command.name }, "command refused: not allowed");
+      return await deny(job, deps, ctx.settings.allowedCommenters);
+    }
+
+    // 3.
+    accepted = true;
+    await addReaction(octokit, { ...repo, kind: source.type, commentId: source.commentId, content: "eyes" }).catch((error: unknown) => {
+      log.warn({ err: error }, "could not react to the command");
+    });
+
+    // 4.
+    const rate = guards.limiter.take(`${job.owner}/${job.repo}#${job.pullNumber}`);
+    if (!rate.allowed) {
+      log.info({ author: source.author, command: command.name, retryInMs: rate.retryInMs }, "command refused: rate limit");
+      await reply(`Too many commands on this pull request: at most ${guards.limiter.max} every ${minutes(guards.limiter.windowMs)} minutes. Try again in ${minutes(rate.retryInMs)} minute${minutes(rate.retryInMs) === 1 ? "" : "s"}.`);
+      return "rate-limited";
+    }
+
+    // 5.
+    return await dispatch(job, deps, ctx, reply);
+  } catch (error) {
+    log.error({ err: error, command: command.name }, "command failed");
+    if (accepted) {
+      await reply(`Something went wrong running this command; the server log has the details. Try again in a few minutes.`).catch((e: unknown) => log.error({ err: e }, "could not report the failure"));
+    }
+    return "failed";
+  }
+}
+
+/**
+ * The denial: once per PR and user, remembered in memory and found again on GitHub
+ * after a restart — which is why it always goes on the PR conversation (the
+ * listing it is found in), even for a command written in a review thread.
+ */
+async function deny(job: CommandJob, deps: CommandDeps, allowed: readonly string[]): Promise<CommandOutcome> {
+  const login = job.source.author;
+  const key = `${job.owner}/${job.repo}#${job.pullNumber}:${login.toLowerCase()}`;
+  const kind = `denied:${login.toLowerCase()}`;
+  if (deps.guards.denied.has(key)) return "denied-again";
+  const marker = replyMarker(deps.agent.name, kind);
+  if (await hasBotComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, marker })) {
+    deps.guards.denied.add(key);
+    return "denied-again";
+  }
+  deps.guards.denied.add(key);
+  const roles = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : allowed.join("");
+  const text = `Sorry @${login}, only people with ${roles} permission on this repository can run \`/${deps.agent.name}\` commands; a maintainer can run it for you.`;
+  await postComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, body: formatReply(deps.agent.name, job.command.request, text, kind) });
+  return "denied";
+}
+
+async function dispatch(job: CommandJob, deps: CommandDeps, ctx: CommandContext, reply: (text: string) => Promise<number>): Promise<CommandOutcome> {
+  const { command, source } = job;
+  const name = deps.agent.name;
+  const help = () =>
+    renderHelp({
+      agentName: name, agentSource: ctx.agent.source, model: ctx.model, settings: ctx.settings,
+      defaultBranch: ctx.pr.defaultBranch, configProblems: ctx.configProblems, notes: ctx.notes,
+    });
+  switch (command.name) {
+    case "help":
+      await reply(help());
+      return "help";
+    case "unknown":
+      await reply(`\`${cell(command.word.slice(0, 40))}\` is not a \`/${name}\` command.\n\n${commandTable(name)}\n\n\`/${name} help\` also lists the settings in force.`);
+      return "help";
+    case "review":
+    case "security": {
+      if (ctx.pr.state !== "open") {
+        await reply("This pull request is closed: there is nothing to review.");
+        return "closed";
+      }
+      const result = await deps.queue.enqueue({
+        kind: "review", id: `${job.id}:${command.name}`, installationId: job.installationId, owner: job.owner, repo: job.repo,
+        pullNumber: job.pullNumber, headSha: ctx.pr.headSha, trigger: job.trigger, mode: command.name, requestedBy: source.author,
+      });
+      deps.log.info({ sha: ctx.pr.headSha, mode: command.name, ...result }, result.queued ? "review queued by command" : "review not queued");
+      if (result.queued) return "review-queued";
+      if (result.reason === "already-queued") {
+        await reply(`A ${command.name === "security" ? "security pass" : "review"} of \`${ctx.pr.headSha.slice(0, 7)}\` is already running; its results will appear on this pull request.`);
+        return "review-running";
+      }
+      return "closed";
+    }
+    case "ask": {
+      if (command.question === "") {
+        await reply(`Ask a question after the command, e.g. \`/${name} ask why is this queryset not scoped to the tenant?\``);
+        return "answered";
+      }
+      if (ctx.configProblems.length > 0) {
+        await reply(`\`${REPO_CONFIG_PATH}\` on \`${ctx.pr.defaultBranch}\` is invalid, so I do not know which files I may send to the model. \`/${name} help\` lists the problems.`);
+        return "answered";
+      }
+      const thread = source.type === "review-comment" ? { path: source.path, diffHunk: source.diffHunk } : undefined;
+      const answer = await runAsk({
+        octokit: deps.octokit, anthropic: deps.anthropic, agent: ctx.agent, model: ctx.model, env: deps.env,
+        pull: { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber }, pr: ctx.pr, settings: ctx.settings, question: command.question, thread,
+      });
+      deps.log.info({ modelCalls: answer.modelCalls }, "question answered");
+      await reply(answer.text);
+      return "answered";
+    }
+  }
+}
