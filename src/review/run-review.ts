@@ -24,6 +24,7 @@ import { resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { DEFAULT_SETTINGS, effectiveSettings, REPO_CONFIG_PATH, type ReviewSettings } from "../config/repo-config.js";
 import { redactText } from "../diff/redact.js";
+import { emptyUsage, type TokenUsage } from "../engine/review-engine.js";
 import { resolveModel } from "../engine/models.js";
 import { messageOf, UserFacingError } from "../errors.js";
 import { checkRunName, completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-run.js";
@@ -65,6 +66,9 @@ export interface ReviewOutcome {
   conclusion: CheckConclusion;
   title: string;
   githubCalls: number;
+  /** Model tokens and estimated cost spent (zero when the model did not run). */
+  usage: TokenUsage;
+  costUsd: number;
 }
 
 /** A finished step that ends the review early with a conclusion and an explanation. */
@@ -86,6 +90,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
   const started = Date.now();
   let calls = 0;
   let settings: ReviewSettings = DEFAULT_SETTINGS;
+  const spent = { usage: emptyUsage(), costUsd: 0 };
 
   // 1.
   const checkRunId = await startCheckRun(octokit, { ...repo, name: checkRunName(deps.agent.name, job.mode), headSha: job.headSha, title: "Reviewing…", pullNumber: job.pullNumber });
@@ -93,7 +98,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
   const finish = async (conclusion: CheckConclusion, title: string, summary: string, annotations?: Parameters<typeof completeCheckRun>[1]["annotations"]) => {
     calls += await completeCheckRun(octokit, { ...repo, checkRunId, conclusion, title, summary, annotations });
     log.info({ conclusion, title, githubCalls: calls, ms: Date.now() - started }, "review finished");
-    return { conclusion, title, githubCalls: calls };
+    return { conclusion, title, githubCalls: calls, ...spent };
   };
 
   try {
@@ -161,6 +166,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
         budget: budgetOf(deps.env),
       });
       modelFindings = recordModelStage(report, stage);
+      Object.assign(spent, { usage: stage.usage, costUsd: stage.costUsd });
       log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, costUsd: stage.costUsd, failedChunks: stage.problems.length }, "model stage done");
     }
 
@@ -178,5 +184,5 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
 
 function failedToFinish(error: unknown, log: Logger, calls: number): ReviewOutcome {
   log.error({ err: error }, "could not complete the check run");
-  return { conclusion: "neutral", title: "check run not completed", githubCalls: calls };
+  return { conclusion: "neutral", title: "check run not completed", githubCalls: calls, usage: emptyUsage(), costUsd: 0 };
 }
