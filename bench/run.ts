@@ -1,4 +1,6 @@
 /** Runs every benchmark and prints its figures. Not a test: nothing here fails a build. */
 import { benchAckAndCalls } from "./ack-and-calls.js";
+import { benchLargePr } from "./large-pr.js";
 
 await benchAckAndCalls();
+await benchLargePr();
