@@ -46,8 +46,18 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.probot.log.info({ signal }, "stopping: finishing running reviews");
-    void app.stop().then(() => process.exit(0));
+    app.probot.log.info({ signal, graceMs: env.SHUTDOWN_GRACE_MS }, "stopping: no new jobs; finishing running reviews");
+    // Past the grace period the process exits anyway: unfinished jobs stay in the queue and run at the next start.
+    void app.stop(env.SHUTDOWN_GRACE_MS).then(
+      () => {
+        app.probot.log.info({ signal }, "stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.probot.log.error({ err: error }, "unclean stop");
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

@@ -4,18 +4,29 @@ import { createNodeMiddleware, createProbot, type Probot } from "probot";
 import { loadBundledAgent } from "./agents/load-agent.js";
 import type { Env } from "./config/env.js";
 import { createAnthropicClient } from "./engine/anthropic-client.js";
+import type { Octokit } from "./github/octokit.js";
 import { createApp } from "./index.js";
-import { MemoryQueue } from "./jobs/memory-queue.js";
+import { openQueue } from "./jobs/open-queue.js";
 import type { JobQueue } from "./jobs/queue.js";
+import { startWatchdog, type Watchdog } from "./jobs/watchdog.js";
 import { createWorker } from "./jobs/worker.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import { countingFetch } from "./ops/counting-fetch.js";
+import { octokitWithWriteInterval } from "./ops/probot-octokit.js";
 
 /** A running app: the webhook server and the workers of this process. */
 export interface RunningApp {
   url: string;
   probot: Probot;
   queue: JobQueue;
-  /** Stops taking webhooks, then waits for running reviews. */
-  stop(): Promise<void>;
+  metrics: Metrics;
+  /** One watchdog pass now (undefined in a web-only process). */
+  watchdog: Watchdog | undefined;
+  /**
+   * Stops taking webhooks and jobs, then waits for running reviews — at most
+   * `graceMs` when given; the durable queue runs what was left at the next start.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
@@ -32,27 +43,69 @@ export interface AppOptions {
 
 /**
  * Builds and starts the app from a validated environment: Probot with the webhook
- * middleware, a queue and its workers, and /healthz and /readyz.
+ * middleware (unless PROCESS_ROLE=worker), the queue (embedded or BullMQ) with its
+ * workers and the watchdog (unless PROCESS_ROLE=web), and /healthz, /readyz, /metrics.
  */
 export async function startApp(env: Env, options: AppOptions = {}): Promise<RunningApp> {
   const probot = createProbot({
-    // Probot reads its own settings (APP_ID, PRIVATE_KEY, GHE_HOST, ...) from this env.
+    // Probot reads its own settings (APP_ID, PRIVATE_KEY, GHE_HOST, REDIS_URL for shared throttling, ...) from this env.
     env: { ...process.env, ...Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))) },
-    overrides: { logLevel: env.LOG_LEVEL === "silent" ? "fatal" : env.LOG_LEVEL },
+    overrides: {
+      logLevel: env.LOG_LEVEL === "silent" ? "fatal" : env.LOG_LEVEL,
+      ...(env.GITHUB_WRITE_INTERVAL_MS !== undefined ? { Octokit: octokitWithWriteInterval(env.GITHUB_WRITE_INTERVAL_MS) } : {}),
+    },
   });
   const agent = await loadBundledAgent(env.AGENT_FILE);
-  const queue = new MemoryQueue(env.REVIEW_CONCURRENCY, (job, error) => probot.log.error({ err: error, job: job.id }, "review job crashed"));
-  queue.start(createWorker({ probot, anthropic: createAnthropicClient(env), agent, env, queue, commandLimit: options.commandLimit }));
+  // Read at scrape time, once `backend` exists.
+  const metrics = createMetrics(() => (backend.queue.counts ? backend.queue.counts() : backend.queue.stats()));
+  const backend = openQueue(env, {
+    superseded: (job, by) => {
+      metrics.jobsSuperseded.inc();
+      const sha = job.kind === "review" ? job.headSha : undefined;
+      probot.log.info({ repo: `${job.owner}/${job.repo}`, pr: job.pullNumber, sha, job: job.id, by: by?.id }, "waiting review superseded by a newer head");
+    },
+    recovered: (count) => {
+      metrics.jobsRecovered.inc(count);
+      probot.log.warn({ count }, "jobs left running by a stopped process queued again");
+    },
+    failed: (job, error) => {
+      metrics.jobsFailed.inc({ kind: job?.kind ?? "unknown" });
+      probot.log.error({ err: error, job: job?.id }, "job failed");
+    },
+  });
+  const queue = backend.queue;
+  const works = env.PROCESS_ROLE !== "web";
+  const serves = env.PROCESS_ROLE !== "worker";
+  const anthropic = createAnthropicClient(env)?.withOptions({ fetch: countingFetch((status) => metrics.modelErrors.inc({ status })) });
+  let watchdog: Watchdog | undefined;
+  if (works) {
+    queue.start(createWorker({ probot, anthropic, agent, env, queue, commandLimit: options.commandLimit, checkRuns: backend.checkRuns, metrics }));
+    watchdog = startWatchdog({
+      registry: backend.checkRuns, auth: async (id) => (await probot.auth(id)) as Octokit, log: probot.log,
+      timeoutMs: env.CHECK_RUN_TIMEOUT_SECONDS * 1000, intervalMs: env.WATCHDOG_INTERVAL_MS, onTimedOut: () => metrics.checkRunsTimedOut.inc(),
+    });
+  }
 
-  const app = createApp({ queue, agentName: agent.name, allowedBots: options.allowedBots });
-  const webhooks = await createNodeMiddleware(app, { probot, webhooksPath: env.WEBHOOK_PATH });
-  const routes: Record<string, (res: ServerResponse) => void> = {
+  const app = createApp({ queue: countingQueue(queue, metrics), agentName: agent.name, allowedBots: options.allowedBots });
+  const webhooks = serves ? await createNodeMiddleware(app, { probot, webhooksPath: env.WEBHOOK_PATH }) : undefined;
+  const routes: Record<string, (res: ServerResponse) => Promise<void> | void> = {
     "/healthz": (res) => json(res, 200, { status: "ok" }),
-    "/readyz": (res) => json(res, 200, { status: "ready", agent: agent.name, queue: queue.stats() }),
+    "/readyz": async (res) => {
+      const reachable = (await queue.ping?.()) ?? true;
+      json(res, reachable ? 200 : 503, { status: reachable ? "ready" : "queue unreachable", role: env.PROCESS_ROLE, queue: backend.kind, agent: agent.name, jobs: queue.stats() });
+    },
+    "/metrics": async (res) => {
+      res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
+    },
   };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const route = req.method === "GET" ? routes[(req.url ?? "").split("?")[0] ?? ""] : undefined;
-    if (route) return route(res);
+    if (route) return void Promise.resolve(route(res)).catch(() => json(res, 500, { error: "internal error" }));
+    if (!webhooks) return json(res, 404, { error: "not found (worker process)" });
+    const started = performance.now();
+    const event = req.headers["x-github-event"];
+    metrics.webhooksReceived.inc({ event: typeof event === "string" ? event : "none" });
+    res.once("finish", () => metrics.webhooksAcked.observe({ status: res.statusCode }, (performance.now() - started) / 1000));
     void webhooks(req, res, () => json(res, 404, { error: "not found" }));
   });
   await new Promise<void>((resolve, reject) => {
@@ -61,14 +114,36 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   });
   const { port } = server.address() as AddressInfo;
   const host = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
-  probot.log.info({ port, host: env.HOST, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model: env.ANTHROPIC_API_KEY ? "configured" : "not configured" }, "backend-agent listening");
+  probot.log.info(
+    { port, host: env.HOST, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model: env.ANTHROPIC_API_KEY ? "configured" : "not configured", queue: backend.kind, role: env.PROCESS_ROLE },
+    "backend-agent listening",
+  );
   return {
     url: `http://${host}:${port}`,
     probot,
     queue,
-    async stop() {
+    metrics,
+    watchdog,
+    async stop(graceMs) {
+      server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queue.close();
+      watchdog?.stop();
+      await queue.close(graceMs);
+      backend.dispose();
     },
+  };
+}
+
+/** The queue as handlers see it: every offer is counted by kind and result. */
+function countingQueue(queue: JobQueue, metrics: Metrics): JobQueue {
+  return {
+    async enqueue(job) {
+      const result = await queue.enqueue(job);
+      metrics.jobsEnqueued.inc({ kind: job.kind, result: result.queued ? "queued" : result.reason });
+      return result;
+    },
+    start: (handler) => queue.start(handler),
+    close: (graceMs) => queue.close(graceMs),
+    stats: () => queue.stats(),
   };
 }

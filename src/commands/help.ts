@@ -33,6 +33,7 @@ export function commandTable(name: string): string {
     `| \`/${name}\` or \`/${name} review\` | Full review of the current head: inline comments, \`security:\` label, \`${name}\` check |`,
     `| \`/${name} security\` | Security-only pass (authentication, authorization, injection, secrets, tenant isolation, unsafe deserialisation and templating), reported on the \`${name} (security)\` check |`,
     `| \`/${name} ask <question>\` | Answers in a comment, from this pull request's reviewed diff |`,
+    `| \`/${name} ignore\` | In reply to one of its review comments: that finding is never raised again on this pull request and no longer counts toward the check and label |`,
     `| \`/${name} help\` | This message |`,
   ].join("\n");
 }

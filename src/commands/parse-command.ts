@@ -1,6 +1,6 @@
 /** A slash command as written in a comment, after parsing. Plain data: it travels in a job. */
 export type SlashCommand =
-  | { name: "review" | "security" | "help"; request: string }
+  | { name: "review" | "security" | "help" | "ignore"; request: string }
   | { name: "ask"; question: string; request: string }
   | { name: "unknown"; word: string; request: string };
 
@@ -63,7 +63,7 @@ function textLines(body: string): Array<{ index: number; line: string }> {
 /**
  * Finds the first line that starts with `/<name>` (up to three spaces of indent,
  * any case) outside code, quotes and HTML comments, and reads its sub-command:
- * none or `review`, `security`, `help`, `ask <question>` (the question may go on
+ * none or `review`, `security`, `help`, `ignore`, `ask <question>` (the question may go on
  * over the next lines). Text after other sub-commands is ignored. A mention
  * mid-sentence is not a command. In a review-comment thread, unknown words are
  * the start of a question. Returns undefined when the comment holds no command.
@@ -80,7 +80,7 @@ export function parseCommand(body: string, name: string, options: ParseOptions =
     const later = all.slice(index + 1).join("\n");
     const firstLine = line.trim();
     if (sub === "" || sub === "review") return { name: "review", request: firstLine };
-    if (sub === "security" || sub === "help") return { name: sub, request: firstLine };
+    if (sub === "security" || sub === "help" || sub === "ignore") return { name: sub, request: firstLine };
     const questionFrom = (text: string) => `${text}\n${later}`.trim();
     if (sub === "ask") {
       const question = questionFrom(rest.slice(word.length).trim());

@@ -8,7 +8,8 @@
  *  4. Apply the per-PR rate limit; over it, say so and stop.
  *  5. Run it: `review`/`security` enqueue a review of the current head (the queue
  *     drops it when that head is already being reviewed: say so); `ask` answers
- *     from the diff; `help` and unknown sub-commands reply with the help.
+ *     from the diff; `ignore` (in a finding's thread) records that the finding is
+ *     not raised again; `help` and unknown sub-commands reply with the help.
  *
  * Replies quote the request and carry the hidden marker, in the thread when the
  * command came from a review comment.
@@ -29,6 +30,7 @@ import { commandTable, renderHelp } from "./help.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { formatReply, replyMarker } from "./replies.js";
 import { runAsk } from "./run-ask.js";
+import { runIgnore } from "./run-ignore.js";
 
 /** State kept across commands: the rate limit and who was already told they may not run commands. */
 export interface CommandGuards {
@@ -136,6 +138,12 @@ async function dispatch(job: CommandJob, deps: CommandDeps, ctx: CommandContext,
     case "help":
       await reply(help());
       return "help";
+    case "ignore": {
+      const text = await runIgnore(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber }, source, name);
+      deps.log.info({ author: source.author }, "ignore answered");
+      await reply(text);
+      return "answered";
+    }
     case "unknown":
       await reply(`\`${cell(command.word.slice(0, 40))}\` is not a \`/${name}\` command.\n\n${commandTable(name)}\n\n\`/${name} help\` also lists the settings in force.`);
       return "help";

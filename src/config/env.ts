@@ -49,6 +49,33 @@ export const envSchema = z
     MAX_REVIEW_CHUNKS: positiveInt(30),
     MAX_REVIEW_SECONDS: positiveInt(600),
     MAX_REVIEW_COST_USD: z.coerce.number().positive().default(5),
+    /**
+     * `all` serves webhooks and runs reviews; with REDIS_URL, `web` only enqueues and
+     * `worker` only runs jobs (the embedded queue needs `all`: it lives in one process).
+     */
+    PROCESS_ROLE: z.enum(["all", "web", "worker"]).default("all"),
+    /** Redis key prefix of the BullMQ queue: deployments (or test runs) sharing a Redis keep apart. */
+    QUEUE_PREFIX: z.string().regex(/^[\w.-]+$/, "letters, digits, '.', '_' or '-'").default("backend-agent"),
+    /**
+     * BullMQ job lock: a worker that stops renewing it (killed) loses the job to
+     * another worker after about this long.
+     */
+    QUEUE_LOCK_MS: positiveInt(30_000),
+    /** Attempts of a job whose handler fails before its check run exists (BullMQ retries with backoff). */
+    JOB_ATTEMPTS: positiveInt(3),
+    /** Jobs of one installation running at once across all workers (BullMQ), so one busy org cannot starve the others. */
+    INSTALLATION_CONCURRENCY: positiveInt(4),
+    /** On SIGTERM, how long running reviews may finish before the process exits and leaves them to the next start. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+    /** A check run of ours still `in_progress` after this long is completed as `timed_out` by the watchdog. */
+    CHECK_RUN_TIMEOUT_SECONDS: positiveInt(20 * 60),
+    /** How often the watchdog looks for stuck check runs. */
+    WATCHDOG_INTERVAL_MS: positiveInt(60_000),
+    /**
+     * Minimum gap between GitHub writes of this process. Unset: Octokit's throttling
+     * (1 s, shared across processes through Redis when REDIS_URL is set), which GitHub asks for.
+     */
+    GITHUB_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
     /** The agent definition shipped with the app. */
     AGENT_FILE: z.string().default("agents/backend-agent.md"),
   })

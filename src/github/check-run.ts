@@ -123,3 +123,9 @@ export async function completeCheckRun(
   });
   return batches.length + 1;
 }
+
+/** A check run's `status` now (`queued`, `in_progress`, `completed`, ...), for the watchdog. */
+export async function getCheckRunStatus(octokit: Octokit, ref: RepoRef & { checkRunId: number }): Promise<string> {
+  const { data } = await octokit.rest.checks.get({ owner: ref.owner, repo: ref.repo, check_run_id: ref.checkRunId });
+  return data.status;
+}

@@ -47,8 +47,17 @@ export interface CommandJob extends JobBase {
 /** Everything a worker runs. */
 export type Job = ReviewJob | CommandJob;
 
-/** Why `enqueue` did not take a job. */
-export type EnqueueResult = { queued: true } | { queued: false; reason: "duplicate-delivery" | "already-queued" | "closed" };
+/**
+ * What `enqueue` did: took the job (and dropped `superseded` older waiting reviews
+ * of the same PR and mode), or why it did not.
+ */
+export type EnqueueResult = { queued: true; superseded?: number } | { queued: false; reason: "duplicate-delivery" | "already-queued" | "closed" };
+
+/** Counts a queue reports for /readyz, /metrics and logs. */
+export interface QueueStats {
+  waiting: number;
+  running: number;
+}
 
 /**
  * The queue between webhook handlers and workers. Handlers only enqueue;
@@ -59,11 +68,21 @@ export interface JobQueue {
   enqueue(job: Job): Promise<EnqueueResult>;
   /** Starts running jobs with `handler`; a handler must not throw for a job to be done. */
   start(handler: (job: Job) => Promise<void>): void;
-  /** Stops taking jobs and waits for running ones. */
-  close(): Promise<void>;
-  /** Jobs waiting and running, for /readyz and logs. */
-  stats(): { waiting: number; running: number };
+  /**
+   * Stops taking jobs and waits for running ones, at most `graceMs` when given: a
+   * durable queue leaves what is still running for the next start to run again.
+   */
+  close(graceMs?: number): Promise<void>;
+  /** Jobs waiting and running in this process's view, for /readyz and logs. */
+  stats(): QueueStats;
+  /** Waiting and running across every process sharing the queue (BullMQ); `stats()` when absent. */
+  counts?(): Promise<QueueStats>;
+  /** Whether the backing store answers (the /readyz probe); in-process queues always do. */
+  ping?(): Promise<boolean>;
 }
+
+/** The job handler a queue runs; it must not throw for the job to count as done. */
+export type JobHandler = (job: Job) => Promise<void>;
 
 /**
  * Reviews of the same PR head and mode are the same work: a second one while the
@@ -73,3 +92,12 @@ export const jobKey = (job: Job): string =>
   job.kind === "review"
     ? `${job.owner}/${job.repo}#${job.pullNumber}@${job.headSha}:${job.mode}`
     : `${job.owner}/${job.repo}#${job.pullNumber}:command:${job.id}`;
+
+/**
+ * Jobs with the same lane run one at a time (reviews of one PR: two reviews of
+ * one PR at once would race on its labels and check). Commands have no lane.
+ */
+export const laneKey = (job: Job): string | undefined => (job.kind === "review" ? `${job.owner}/${job.repo}#${job.pullNumber}` : undefined);
+
+/** A waiting review with the same key and an older head is superseded by a newer one. */
+export const supersedeKey = (job: Job): string | undefined => (job.kind === "review" ? `${job.owner}/${job.repo}#${job.pullNumber}:${job.mode}` : undefined);

@@ -5,6 +5,8 @@ import { RateLimiter } from "../commands/rate-limit.js";
 import { runCommand, type CommandDeps, type CommandGuards } from "../commands/run-command.js";
 import type { Octokit } from "../github/octokit.js";
 import { runReview, type ReviewDeps } from "../review/run-review.js";
+import type { Metrics } from "../metrics.js";
+import type { CheckRunRegistry } from "./check-run-registry.js";
 import type { Job, JobQueue } from "./queue.js";
 
 /** Slash commands allowed per PR in a window: enough for a conversation, not for a loop. */
@@ -18,7 +20,15 @@ export interface WorkerDeps {
   env: ReviewDeps["env"] & CommandDeps["env"];
   queue: JobQueue;
   commandLimit?: { max: number; windowMs: number } | undefined;
+  /** Where the check runs reviews start are recorded for the watchdog. */
+  checkRuns?: CheckRunRegistry | undefined;
+  metrics?: Metrics | undefined;
 }
+
+const statusOf = (error: unknown): number => {
+  const status = typeof error === "object" && error !== null && "status" in error ? error.status : undefined;
+  return typeof status === "number" ? status : 0;
+};
 
 /**
  * The job handler: authenticates as the job's installation and runs a review or
@@ -29,18 +39,37 @@ export function createWorker(deps: WorkerDeps) {
   const limit = deps.commandLimit ?? DEFAULT_COMMAND_LIMIT;
   const guards: CommandGuards = { limiter: new RateLimiter(limit.max, limit.windowMs), denied: new Set() };
   return async (job: Job): Promise<void> => {
+    const started = Date.now();
     const log = deps.probot.log.child({ repo: `${job.owner}/${job.repo}`, pr: job.pullNumber, sha: job.kind === "review" ? job.headSha : undefined, job: job.id });
     try {
       const octokit = (await deps.probot.auth(job.installationId)) as Octokit;
+      octokit.hook.error("request", (error) => {
+        deps.metrics?.githubErrors.inc({ status: statusOf(error) });
+        throw error;
+      });
       if (job.kind === "review") {
         log.info({ trigger: job.trigger, mode: job.mode, requestedBy: job.requestedBy }, "review started");
-        await runReview(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env });
+        let checkRunId: number | undefined;
+        const onCheckRunStarted = async (id: number) => {
+          checkRunId = id;
+          const run = { checkRunId: id, jobId: job.id, installationId: job.installationId, owner: job.owner, repo: job.repo, startedAt: Date.now() };
+          // Losing the record only costs the watchdog's safety net, never the review.
+          await deps.checkRuns?.started(run).catch((error: unknown) => log.warn({ err: error }, "could not record the check run for the watchdog"));
+        };
+        const outcome = await runReview(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, onCheckRunStarted });
+        if (checkRunId !== undefined) await deps.checkRuns?.finished(checkRunId).catch((error: unknown) => log.warn({ err: error }, "could not mark the check run finished"));
+        deps.metrics?.reviewDuration.observe({ conclusion: outcome.conclusion }, (Date.now() - started) / 1000);
+        for (const [type, n] of Object.entries(outcome.usage)) if (typeof n === "number" && n > 0) deps.metrics?.modelTokens.inc({ type }, n);
+        if (outcome.costUsd > 0) deps.metrics?.modelCost.inc(outcome.costUsd);
+        deps.metrics?.jobsFinished.inc({ kind: job.kind });
         return;
       }
       log.info({ trigger: job.trigger, command: job.command.name, author: job.source.author }, "command started");
       const outcome = await runCommand(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, queue: deps.queue, guards });
       log.info({ command: job.command.name, outcome }, "command finished");
+      deps.metrics?.jobsFinished.inc({ kind: job.kind });
     } catch (error) {
+      deps.metrics?.jobsFailed.inc({ kind: job.kind });
       // Only reachable before a review's check run exists (authentication failed): nothing to complete.
       log.error({ err: error, kind: job.kind }, "job failed before it could report");
     }

@@ -10,9 +10,10 @@ import type { FileDiff } from "../diff/types.js";
 import type { CheckConclusion } from "../github/check-run.js";
 import type { Finding } from "../types.js";
 import { decide, type Decision } from "./decide.js";
-import { fingerprint } from "./fingerprint.js";
+import { identify } from "./fingerprint.js";
 import { mergeFindings } from "./merge-findings.js";
 import { placeFindings } from "./place-findings.js";
+import type { PriorFinding } from "./prior-findings.js";
 import type { ReportedFinding } from "./summary.js";
 
 /** The settings the analysis reads. */
@@ -26,6 +27,10 @@ export interface FindingsAnalysis {
    */
   findings: ReportedFinding[];
   decision: Decision;
+  /** Found again, already posted and still open (with `prior` only): not reported again. */
+  repeated: ReportedFinding[];
+  /** Found again, but a person resolved or ignored it (with `prior` only): never raised again. */
+  suppressed: ReportedFinding[];
 }
 
 /** Model text leaves the process (GitHub, a terminal, a SARIF upload): it passes the same redaction as the diff. */
@@ -41,23 +46,34 @@ const scrub = (f: Finding): Finding => ({
  * on a line GitHub accepts or lists it with the reason, fingerprints, and decides.
  * `diffs` are the parsed diffs of the reviewed files (placement and fingerprints
  * only read line numbers and code, so redacted or not gives the same result).
+ * With `prior` (what the bot posted on the PR before), a finding already posted is
+ * set apart as `repeated`, or `suppressed` when its thread was resolved or ignored,
+ * before the `maxComments` limit applies: the limit is spent on new findings only.
  */
-export function analyseFindings(findings: readonly Finding[], diffs: readonly FileDiff[], settings: AnalysisSettings): FindingsAnalysis {
+export function analyseFindings(findings: readonly Finding[], diffs: readonly FileDiff[], settings: AnalysisSettings, prior: readonly PriorFinding[] = []): FindingsAnalysis {
   const merged = mergeFindings(findings.map(scrub), settings.minConfidence);
   const { placed, unplaced } = placeFindings(merged, diffs);
   const byPath = new Map(diffs.map((d) => [d.path, d]));
-  const report = (finding: Finding, inline: boolean, reason?: string): ReportedFinding => ({
-    finding,
-    fingerprint: fingerprint(finding, byPath.get(finding.path)),
-    inline,
-    ...(inline ? {} : { reason }),
-  });
+  const report = (finding: Finding, inline: boolean, reason?: string): ReportedFinding => {
+    const identity = identify(finding, byPath.get(finding.path));
+    return { finding, fingerprint: identity.fingerprint, identity, inline, ...(inline ? {} : { reason }) };
+  };
+  const stateOf = (r: ReportedFinding) => prior.find((p) => p.data.fp === r.fingerprint || p.data.key === r.identity?.problemKey)?.state;
+  const repeated: ReportedFinding[] = [];
+  const suppressed: ReportedFinding[] = [];
+  const isNew = (r: ReportedFinding) => {
+    const state = stateOf(r);
+    if (state === "posted") repeated.push(r);
+    else if (state !== undefined) suppressed.push(r);
+    return state === undefined;
+  };
+  const fresh = placed.map((finding) => report(finding, true)).filter(isNew);
   const reported = [
-    ...placed.slice(0, settings.maxComments).map((finding) => report(finding, true)),
-    ...placed.slice(settings.maxComments).map((finding) => report(finding, false, `over the ${settings.maxComments}-comment limit`)),
-    ...unplaced.map(({ finding, reason }) => report(finding, false, reason)),
+    ...fresh.slice(0, settings.maxComments),
+    ...fresh.slice(settings.maxComments).map((r) => ({ ...r, inline: false, reason: `over the ${settings.maxComments}-comment limit` })),
+    ...unplaced.map(({ finding, reason }) => report(finding, false, reason)).filter(isNew),
   ];
-  return { findings: reported, decision: decide(reported.map((f) => f.finding), settings) };
+  return { findings: reported, decision: decide(reported.map((f) => f.finding), settings), repeated, suppressed };
 }
 
 /**

@@ -29,14 +29,15 @@ export const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\
 
 /**
  * The inline comment: badge and title, explanation, a ```suggestion block when the
- * fix is local (GitHub applies it on RIGHT lines only), and the hidden marker.
+ * fix is local (GitHub applies it on RIGHT lines only), and the hidden markers.
  */
-export function formatComment(finding: Finding, fingerprint: string): string {
+export function formatComment(finding: Finding, fingerprint: string, dataMarker?: string): string {
   const parts = [`${badge(finding)} — **${finding.title}**`, finding.body.trim()];
   if (finding.suggestion !== undefined && finding.suggestion !== null) {
     const fence = finding.suggestion.includes("```") ? "````" : "```";
     parts.push(finding.side === "RIGHT" ? `${fence}suggestion\n${finding.suggestion}\n${fence}` : `Suggested fix:\n${fence}\n${finding.suggestion}\n${fence}`);
   }
   parts.push(`<sub>backend-agent · ${origin(finding)}</sub>`, marker(fingerprint));
-  return parts.join("\n\n");
+  // The data marker lets the next review read the finding back from GitHub.
+  return [...parts, ...(dataMarker ? [dataMarker] : [])].join("\n\n");
 }

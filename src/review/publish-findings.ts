@@ -6,6 +6,11 @@ import type { Octokit, PullRef } from "../github/octokit.js";
 import { INLINE_REFUSED, publishReview } from "../github/publish-review.js";
 import type { Finding } from "../types.js";
 import { analyseFindings, conclude, newFileRange } from "./analyse-findings.js";
+import { decide } from "./decide.js";
+import { findingDataMarker } from "./finding-marker.js";
+import { identify } from "./fingerprint.js";
+import { openSet } from "./open-set.js";
+import type { PriorFinding } from "./prior-findings.js";
 import { formatComment, location } from "./format.js";
 import { countLine, renderCheckSummary, renderReviewBody, type ReportedFinding, type ReviewReport } from "./summary.js";
 
@@ -29,6 +34,15 @@ export interface PublishInput {
   findings: Finding[];
   /** A security-only pass raises the label but never clears what a full review set. */
   partial?: boolean | undefined;
+  /**
+   * What the bot posted on the PR before (read back from GitHub). Given, only new
+   * findings are posted, and the decision covers the PR's whole open set.
+   */
+  prior?: readonly PriorFinding[] | undefined;
+  /** The commit an incremental review started from, for the summary. */
+  since?: string | undefined;
+  /** Called just before anything is posted: a review whose head moved on throws here. */
+  beforePosting?: (() => Promise<void>) | undefined;
 }
 
 /** Everything the finished check run needs. */
@@ -61,26 +75,41 @@ function annotationOf(finding: Finding, file: FileDiff | undefined): Annotation[
  */
 export async function publishFindings(input: PublishInput): Promise<PublishResult> {
   const { octokit, pull, settings, report } = input;
-  const analysis = analyseFindings(input.findings, input.diffs, settings);
-  const { decision } = analysis;
-  report.findings = analysis.findings;
+  const analysis = analyseFindings(input.findings, input.diffs, settings, input.prior ?? []);
   const byPath = new Map(input.diffs.map((d) => [d.path, d]));
+  let fresh = analysis.findings;
+  let open: ReportedFinding[] = fresh;
+  if (input.prior) {
+    const set = openSet(analysis.findings, analysis.repeated, input.prior, input.diffs);
+    fresh = set.fresh;
+    // The security pass vouches for security only: earlier findings of other kinds are not its to count.
+    const carried = input.partial ? set.stillOpen.filter((f) => f.finding.category === "security" || f.finding.category === "tenancy") : set.stillOpen;
+    open = [...set.fresh, ...carried];
+    report.history = { fixed: set.fixed, suppressed: analysis.suppressed.length, since: input.since };
+  }
+  report.findings = open;
+  const decision = input.prior ? decide(open.map((f) => f.finding), settings) : analysis.decision;
   let calls = 0;
+  await input.beforePosting?.();
 
-  if (report.findings.length > 0) {
+  if (fresh.length > 0) {
+    const freshReport = { ...report, findings: fresh };
     const outcome = await publishReview(octokit, {
       ...pull,
       commitId: input.headSha,
       event: decision.event,
-      body: renderReviewBody(report),
-      fallbackBody: renderReviewBody(report, INLINE_REFUSED),
-      comments: report.findings
+      body: renderReviewBody(freshReport),
+      fallbackBody: renderReviewBody(freshReport, INLINE_REFUSED),
+      comments: fresh
         .filter((f) => f.inline)
-        .map((f) => ({ path: f.finding.path, line: f.finding.line, side: f.finding.side, startLine: f.finding.startLine, body: formatComment(f.finding, f.fingerprint) })),
+        .map((f) => {
+          const identity = f.identity ?? identify(f.finding, byPath.get(f.finding.path));
+          return { path: f.finding.path, line: f.finding.line, side: f.finding.side, startLine: f.finding.startLine, body: formatComment(f.finding, f.fingerprint, findingDataMarker(f.finding, identity)) };
+        }),
     });
     calls += outcome.posted === "inline" ? 1 : 2;
     if (outcome.posted === "body-only") {
-      report.findings = report.findings.map((f): ReportedFinding => (f.inline ? { ...f, inline: false, reason: outcome.reason } : f));
+      report.findings = report.findings.map((f): ReportedFinding => (f.inline && f.status !== "open" ? { ...f, inline: false, reason: outcome.reason } : f));
     }
   }
   if (settings.labels) calls += await syncSecurityLabel(octokit, pull, decision.label, { onlyRaise: input.partial });

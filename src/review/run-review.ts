@@ -8,12 +8,20 @@
  *     repo's own from its default branch). A broken file ends the review with a table.
  *  4. Skip drafts unless `drafts: true`.
  *  5. List the PR's files and keep those in `paths`; none → "no backend changes".
- *  6. Parse the patches; run the deterministic rules on the real diff; redact
+ *  6. Read the history back from GitHub: the bot's earlier findings (its review
+ *     comments' markers, resolved threads, `ignore` replies) and the last commit a
+ *     review finished on. When that commit is an ancestor of the head, only
+ *     `last...head` (compare API) goes to the model; otherwise (first review,
+ *     force push, security pass) the whole diff does.
+ *  7. Parse the patches; run the deterministic rules on the whole PR diff; redact
  *     secrets from what the model will see.
- *  7. Review the redacted diff with the model, chunk by chunk.
- *  8. Merge, place each finding on a line GitHub accepts (or list it), fingerprint.
- *  9. Decide the conclusion and label; post one review; sync the label.
- * 10. Complete the check run with the summary and annotations.
+ *  8. Review the redacted diff (or increment) with the model, chunk by chunk.
+ *  9. Merge, place, fingerprint; set apart findings already posted, resolved or
+ *     ignored; the open set = new + earlier ones whose code is still in the diff.
+ * 10. If the head moved on meanwhile, end as superseded without posting. Otherwise
+ *     decide conclusion and label from the open set; post one review with the new
+ *     findings only; sync the label.
+ * 11. Complete the check run: new / still open / fixed, and annotations.
  *
  * Whatever fails, the check run completes (`onError`, neutral by default) and
  * says why: a required check must never hang.
@@ -33,11 +41,14 @@ import { getPullRequest } from "../github/pull-request.js";
 import { listPullRequestFiles } from "../github/pull-request-files.js";
 import { readRepoConfig } from "../github/read-repo-config.js";
 import { readRepoFile } from "../github/repo-files.js";
+import { toFileDiff } from "../diff/parse-patch.js";
+import { redactFileDiff } from "../diff/redact.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { Finding } from "../types.js";
 import { cell } from "./format.js";
 import { publishFindings } from "./publish-findings.js";
 import { newReport, prepareDiffs, recordModelStage } from "./prepare-review.js";
+import { readReviewHistory } from "./read-history.js";
 import { budgetOf, reviewWithModel } from "./review-chunks.js";
 import { selectFiles } from "./select-files.js";
 
@@ -59,6 +70,8 @@ export interface ReviewDeps {
     | "MAX_REVIEW_SECONDS"
     | "MAX_REVIEW_COST_USD"
   >;
+  /** Told the check run's id as soon as it exists, so the job store can have the watchdog complete it if this review never does. */
+  onCheckRunStarted?(checkRunId: number): Promise<void> | void;
 }
 
 /** How a review ended, for logs and tests. */
@@ -95,6 +108,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
   // 1.
   const checkRunId = await startCheckRun(octokit, { ...repo, name: checkRunName(deps.agent.name, job.mode), headSha: job.headSha, title: "Reviewing…", pullNumber: job.pullNumber });
   calls++;
+  await deps.onCheckRunStarted?.(checkRunId);
   const finish = async (conclusion: CheckConclusion, title: string, summary: string, annotations?: Parameters<typeof completeCheckRun>[1]["annotations"]) => {
     calls += await completeCheckRun(octokit, { ...repo, checkRunId, conclusion, title, summary, annotations });
     log.info({ conclusion, title, githubCalls: calls, ms: Date.now() - started }, "review finished");
@@ -148,21 +162,31 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     }
 
     // 6.
-    const prepared = prepareDiffs(selection, settings.rules);
+    const checkName = checkRunName(deps.agent.name, job.mode);
+    const history = await readReviewHistory(octokit, { ...pull, headSha: job.headSha, checkName, incremental: job.mode === "review" }, log);
+    calls += history.calls;
+    log.info({ since: history.increment?.since, fullBecause: history.fullBecause, prior: history.prior.length }, history.increment ? "incremental review" : "full review");
 
     // 7.
+    const prepared = prepareDiffs(selection, settings.rules);
+    const increment = history.increment ? selectFiles(history.increment.files, settings).selected.map((f) => redactFileDiff(toFileDiff(f)).file) : undefined;
+    const forModel = increment ?? prepared.redacted;
+
+    // 8.
     const report = newReport(prepared, model, agent.source);
+    if (increment) report.reviewed = increment.filter((d) => d.hunks.length > 0).map((d) => d.path);
+    report.notes.push(...history.notes);
     if (unlisted > 0) {
       report.problems.push(`GitHub lists only the first ${files.length} files of a pull request: ${unlisted} more changed files were not reviewed. Split the pull request to have them reviewed.`);
     }
     let modelFindings: Finding[] = [];
     if (!deps.anthropic) {
       report.problems.push("ANTHROPIC_API_KEY is not set on the server: only the deterministic rules ran.");
-    } else if (prepared.reviewed.length > 0) {
+    } else if (forModel.some((d) => d.hunks.length > 0)) {
       const stage = await reviewWithModel({
         client: deps.anthropic, agent, model, mode: job.mode, title: redactText(pr.title).text,
         maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS,
-        concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: prepared.redacted,
+        concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: forModel,
         budget: budgetOf(deps.env),
       });
       modelFindings = recordModelStage(report, stage);
@@ -170,9 +194,21 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
       log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, costUsd: stage.costUsd, failedChunks: stage.problems.length }, "model stage done");
     }
 
-    // 8.-10.
-    const published = await publishFindings({ octokit, pull, headSha: job.headSha, settings, diffs: prepared.diffs, report, findings: [...prepared.ruleFindings, ...modelFindings], partial: job.mode === "security" });
+    // 9.-10.
+    const beforePosting = async () => {
+      const now = await getPullRequest(octokit, pull);
+      calls++;
+      if (now.headSha !== job.headSha) {
+        throw new Finish("neutral", `Superseded by ${now.headSha.slice(0, 7)}`, `The branch moved to ${now.headSha} while this review ran; nothing was posted, and that commit gets its own review.`);
+      }
+    };
+    const published = await publishFindings({
+      octokit, pull, headSha: job.headSha, settings, diffs: prepared.diffs, report, findings: [...prepared.ruleFindings, ...modelFindings],
+      partial: job.mode === "security", prior: history.prior, since: history.increment?.since, beforePosting,
+    });
     calls += published.calls;
+
+    // 11.
     return await finish(published.conclusion, published.title, published.summary, published.annotations);
   } catch (error) {
     if (error instanceof Finish) return await finish(error.conclusion, error.title, error.summary).catch((e) => failedToFinish(e, log, calls));

@@ -1,6 +1,8 @@
 import { formatCost } from "../engine/pricing.js";
 import type { TokenUsage } from "../engine/review-engine.js";
 import { SEVERITIES, type Finding } from "../types.js";
+import { openMarker, type FindingData } from "./finding-marker.js";
+import type { FindingIdentity } from "./fingerprint.js";
 import { badge, cell, location } from "./format.js";
 
 /** A finding as reported: where it ended up, and its id. */
@@ -10,6 +12,19 @@ export interface ReportedFinding {
   /** Inline comment, or listed only (with the reason it could not be inline). */
   inline: boolean;
   reason?: string | undefined;
+  /** With history: `new` in this review, or `open` since an earlier one (already posted). */
+  status?: "new" | "open" | undefined;
+  identity?: FindingIdentity | undefined;
+}
+
+/** What earlier reviews of the PR said, and what became of it. */
+export interface ReviewHistory {
+  /** Posted earlier; their code changed or left the diff. */
+  fixed: FindingData[];
+  /** Found again now but not posted: their thread was resolved or `ignore`d. */
+  suppressed: number;
+  /** The commit the model's review started from (`last...head`), or undefined for a full review. */
+  since?: string | undefined;
 }
 
 /** Everything the check summary tells. */
@@ -27,6 +42,8 @@ export interface ReviewReport {
   /** Parts of the review that did not run (a chunk's model call failed...). */
   problems: string[];
   notes: string[];
+  /** Set by the App's reviews, which know what was posted before. */
+  history?: ReviewHistory | undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -41,7 +58,7 @@ export function countLine(findings: readonly ReportedFinding[]): string {
 function findingsTable(findings: readonly ReportedFinding[]): string[] {
   if (findings.length === 0) return [];
   const rows = findings.map(
-    (f) => `| ${badge(f.finding)} | \`${cell(location(f.finding))}\` | ${cell(f.finding.title)} | ${f.inline ? "inline" : cell(f.reason ?? "listed here")} |`,
+    (f) => `| ${badge(f.finding)} | \`${cell(location(f.finding))}\` | ${cell(f.finding.title)} | ${f.status === "open" ? "still open" : f.inline ? "inline" : cell(f.reason ?? "listed here")} |`,
   );
   return [["| Severity | Where | Finding | |", "|---|---|---|---|", ...rows].join("\n")];
 }
@@ -53,6 +70,20 @@ function listed(findings: readonly ReportedFinding[]): string[] {
     "### Not posted inline",
     ...notInline.map((f) => `- ${badge(f.finding)} \`${location(f.finding)}\` — **${f.finding.title}** (${f.reason})\n\n  ${f.finding.body.trim().replace(/\n/g, "\n  ")}`),
   ];
+}
+
+/** New / still open / fixed, and what the review covered, when earlier reviews exist. */
+function historyLines(report: ReviewReport): string[] {
+  const h = report.history;
+  if (!h) return [];
+  const fresh = report.findings.filter((f) => f.status !== "open").length;
+  const open = report.findings.filter((f) => f.status === "open").length;
+  const scope = h.since ? `Reviewed the changes since \`${h.since.slice(0, 7)}\`.` : "Reviewed the whole pull request.";
+  const suppressed = h.suppressed ? ` · ${h.suppressed} not raised again (thread resolved or ignored)` : "";
+  const fixed = h.fixed.length
+    ? [`### Fixed since the last review\n\n${h.fixed.map((f) => `- ~~${cell(f.title)}~~ \`${f.path}\` (${f.severity} · ${f.category})`).join("\n")}`]
+    : [];
+  return [`${scope} **${fresh} new** · **${open} still open** · **${h.fixed.length} fixed** since the last review${suppressed}.`, ...fixed];
 }
 
 /** A file list for the summary, capped so a 3,000-file PR leaves room for the findings. */
@@ -69,12 +100,14 @@ export function renderCheckSummary(report: ReviewReport): string {
     `**${countLine(report.findings)}** in ${plural(report.reviewed.length, "file")} reviewed.`,
     ...report.problems.map((p) => `> [!WARNING]\n> ${p}`),
     ...report.notes.map((n) => `> [!NOTE]\n> ${n}`),
+    ...historyLines(report),
     ...findingsTable(report.findings),
     ...listed(report.findings),
     `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped</summary>\n\n${[
       ...capped(report.reviewed.map((p) => `- \`${p}\``)),
       ...skipped,
     ].join("\n")}\n\n</details>`,
+    ...(report.history ? [openMarker(report.findings.map((f) => f.fingerprint))] : []),
     `Model \`${report.model}\` · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · ~${formatCost(report.costUsd)} · agent: ${report.agentSource}`,
   ].join("\n\n");
 }

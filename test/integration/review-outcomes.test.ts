@@ -92,7 +92,8 @@ describe("every review ends with a completed check that says what happened", () 
     h.anthropic.enqueue({ kind: "json", value: { findings: [{ path: 3 }] } }, { kind: "json", value: { summary: "x", findings: "none" } });
     await h.deliver("synchronize", 106, sha);
     const check = await h.completedCheck(sha);
-    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "No findings (review incomplete)" } });
+    // The medium posted by the first review is on unchanged code: it is still open.
+    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "1 medium (review incomplete)" } });
     expect(check.output.summary).toContain("The model's answer was unusable twice: the answer did not match the schema (findings:");
   });
 

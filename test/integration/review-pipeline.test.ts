@@ -154,12 +154,15 @@ describe("a backend pull request is reviewed end to end", () => {
     await h.completedCheck(sha);
     expect(h.github.issueLabels(OWNER, REPO, 6)).toEqual(["security: low"]);
 
-    const sha2 = h.openPullRequest(6, { base: viewsPr.base, head: { "backend/billing/views.py": VIEWS_AFTER + "\n# tidy\n" } });
+    // The push changes the line the finding is about: it leaves the open set.
+    const fixedViews = VIEWS_AFTER.replace("Invoice.objects.all()", "Invoice.objects.filter(tenant=self.request.tenant)");
+    const sha2 = h.openPullRequest(6, { base: viewsPr.base, head: { "backend/billing/views.py": fixedViews } });
     h.anthropic.enqueue({ kind: "json", value: { summary: "", findings: [] } });
     await h.deliver("synchronize", 6, sha2);
     const check = await h.completedCheck(sha2);
     expect(check.conclusion).toBe("success");
     expect(check.output.title).toBe("No findings");
+    expect(check.output.summary).toContain("**1 fixed** since the last review");
     expect(h.github.issueLabels(OWNER, REPO, 6)).toEqual([]);
   });
 

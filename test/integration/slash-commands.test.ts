@@ -66,11 +66,12 @@ describe("slash commands on the PR conversation", () => {
     expect(modelText()).toContain("Focus: a security-only pass");
     expect(h.github.issueLabels(OWNER, REPO, 202)).toEqual(["security: critical"]);
 
-    // A clean security pass never lowers or clears what a review set.
+    // A clean security pass never lowers or clears what a review set: the critical's code is unchanged, so it is still open.
     h.anthropic.enqueue({ kind: "json", value: { summary: "", findings: [] } });
     await h.comment(202, "/backend-agent security", { user: "max" });
     await h.idle();
-    expect(checksOf(202).map((r) => r.conclusion)).toEqual(["failure", "success"]);
+    expect(checksOf(202).map((r) => r.conclusion)).toEqual(["failure", "failure"]);
+    expect(checksOf(202)[1]!.output.summary).toContain("**0 new** · **1 still open**");
     expect(h.github.issueLabels(OWNER, REPO, 202)).toEqual(["security: critical"]);
   });
 

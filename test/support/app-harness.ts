@@ -4,6 +4,9 @@
  * from a git fixture, deliver its webhook, wait for the check run to complete.
  */
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadEnv } from "../../src/config/env.js";
 import { startApp, type AppOptions, type RunningApp } from "../../src/server.js";
 import { FakeAnthropic } from "./fake-anthropic.js";
@@ -62,6 +65,8 @@ export async function startHarness(env: Record<string, string | undefined> = {},
   const github = await FakeGitHub.start();
   const anthropic = await FakeAnthropic.start();
   github.setRepository(OWNER, REPO, { defaultBranch: "main" });
+  // Each harness has its own job store: test files run in parallel.
+  const dataDir = mkdtempSync(join(tmpdir(), "backend-agent-data-"));
   const app = await startApp(
     loadEnv({
       APP_ID: "4242",
@@ -76,6 +81,7 @@ export async function startHarness(env: Record<string, string | undefined> = {},
       ANTHROPIC_BASE_URL: anthropic.url,
       MODEL_TIMEOUT_MS: "2000",
       MODEL_MAX_RETRIES: "1",
+      DATA_DIR: dataDir,
       ...env,
     }),
     options,
@@ -147,6 +153,7 @@ export async function startHarness(env: Record<string, string | undefined> = {},
     async stop() {
       await app.stop();
       await Promise.all([github.stop(), anthropic.stop()]);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return harness;

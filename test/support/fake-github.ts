@@ -20,6 +20,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { diffHunkFor } from "./fake-github/diff-lines.js";
+import { answerGraphql } from "./fake-github/graphql.js";
 import { compileRoutes, GENERIC_DOCS, matchRoute, type CompiledRoute, type Reply } from "./fake-github/http.js";
 import { checkRoutes } from "./fake-github/routes-checks.js";
 import { commentRoutes, reactionKey } from "./fake-github/routes-comments.js";
@@ -30,6 +31,7 @@ import { reviewRoutes } from "./fake-github/routes-reviews.js";
 import { FakeState, now, type UserRef } from "./fake-github/state.js";
 import type {
   CheckRunView,
+  FakeComparisonInfo,
   FakeFile,
   FakeGitHubOptions,
   FakePermission,
@@ -44,6 +46,7 @@ import type {
 
 export type {
   CheckRunView,
+  FakeComparisonInfo,
   FakeFile,
   FakeFileStatus,
   FakeGitHubOptions,
@@ -59,6 +62,8 @@ export type {
 export { BOT_USER } from "./fake-github/state.js";
 
 const API_PREFIX = "/api/v3";
+/** GitHub Enterprise serves GraphQL beside the REST prefix, not under it. */
+const GRAPHQL_PATH = "/api/graphql";
 
 interface Failure {
   method: string;
@@ -177,8 +182,22 @@ export class FakeGitHub {
   }
 
   /** Files answered by `GET /repos/{o}/{r}/compare/{base}...{head}` (404 until set). */
-  setComparison(owner: string, repo: string, base: string, head: string, files: FakeFile[]): void {
-    this.state.ensureRepo(owner, repo).comparisons.set(`${base}...${head}`, files.map((f) => ({ ...f })));
+  setComparison(owner: string, repo: string, base: string, head: string, files: FakeFile[], info?: FakeComparisonInfo): void {
+    const state = this.state.ensureRepo(owner, repo);
+    state.comparisons.set(`${base}...${head}`, files.map((f) => ({ ...f })));
+    if (info) state.comparisonInfo.set(`${base}...${head}`, { ...info });
+    else state.comparisonInfo.delete(`${base}...${head}`);
+  }
+
+  /**
+   * A person resolves the review thread that `commentId` (its first comment, or a
+   * reply in it) belongs to; GraphQL's `reviewThreads` then reports `isResolved`.
+   */
+  resolveReviewThread(owner: string, repo: string, commentId: number): void {
+    const state = this.state.ensureRepo(owner, repo);
+    const comment = state.reviewComments.find((c) => c.id === commentId);
+    if (!comment) throw new Error(`fake-github: no review comment ${commentId}`);
+    state.resolvedThreads.add(comment.inReplyToId ?? comment.id);
   }
 
   /** A repository label that exists before the app runs. */
@@ -210,12 +229,13 @@ export class FakeGitHub {
   /**
    * A human's inline review comment on the PR (no validation: seeding only), so the app
    * can reply to or react to it. Creates its own COMMENT review, as GitHub does.
+   * `inReplyTo` makes it a reply in that comment's thread.
    */
   addReviewComment(
     owner: string,
     repo: string,
     number: number,
-    comment: { id?: number; path: string; line: number; side?: Side; body: string; user: { login: string; type?: "User" | "Bot" } },
+    comment: { id?: number; path: string; line: number; side?: Side; body: string; user: { login: string; type?: "User" | "Bot" }; inReplyTo?: number },
   ): number {
     const state = this.state.ensureRepo(owner, repo);
     const pull = state.pulls.get(number);
@@ -243,7 +263,8 @@ export class FakeGitHub {
       body: comment.body,
       user,
       commitId,
-      inReplyToId: undefined,
+      // A reply joins its root's thread, as GitHub does with replies to replies.
+      inReplyToId: comment.inReplyTo === undefined ? undefined : (state.reviewComments.find((c) => c.id === comment.inReplyTo)?.inReplyToId ?? comment.inReplyTo),
       diffHunk: lines && anchor ? diffHunkFor(lines, anchor) : "",
       createdAt: at,
       updatedAt: at,
@@ -409,7 +430,7 @@ export class FakeGitHub {
     if (delay) await this.sleep(delay.ms);
     if (this.stopped || res.destroyed) return;
 
-    const reply = await this.answer(record, underApi, badJson);
+    const reply = method === "POST" && path === GRAPHQL_PATH ? this.answerGraphql(record, badJson) : await this.answer(record, underApi, badJson);
     record.status = reply.status;
     this.send(res, reply);
   }
@@ -441,6 +462,25 @@ export class FakeGitHub {
       path: record.path,
       docs: match.route.docs,
     });
+  }
+
+  /** `POST /api/graphql`: an installation token, then the one query the fake knows. */
+  private answerGraphql(record: RecordedRequest, badJson: boolean): Reply {
+    record.route = "POST /graphql";
+    const failure = this.failures.find((f) => methodMatches(f.method, record.method) && f.path.test(record.path));
+    if (failure) {
+      failure.remaining -= 1;
+      if (failure.remaining <= 0) this.failures = this.failures.filter((f) => f !== failure);
+      return { status: failure.status, json: failure.body ?? { message: STATUS_CODES[failure.status] ?? "Error" }, headers: failure.headers };
+    }
+    if (badJson) return { status: 400, json: { message: "Problems parsing JSON", documentation_url: GENERIC_DOCS } };
+    const header = record.headers.authorization;
+    const value = Array.isArray(header) ? (header[0] ?? "") : (header ?? "");
+    const token = /^(?:token|bearer)\s+(\S+)$/i.exec(value)?.[1];
+    if (this.options.requireAuth && (token === undefined || !this.state.tokens.has(token))) {
+      return { status: 401, json: { message: "Bad credentials", documentation_url: GENERIC_DOCS } };
+    }
+    return answerGraphql(this.state, record.body);
   }
 
   /** App routes need a JWT (shape only: the fake cannot know the key); the rest an issued token. */

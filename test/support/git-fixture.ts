@@ -232,6 +232,26 @@ function toGitHubFile(
   return file;
 }
 
+/** The GitHub file entries (and full diff text) of `git diff from to` in `dir`. */
+function filesBetween(dir: string, from: string, to: string, repo?: string): { files: GitHubFile[]; diff: string } {
+  const range = [from, to];
+  const common = ["diff", "-M", "--no-color", "--no-ext-diff", "--full-index"];
+  const diff = git(dir, [...common, ...range]);
+  const raw = parseRaw(git(dir, [...common, "--raw", "--no-abbrev", "-z", ...range]));
+  const numstat = parseNumstat(git(dir, [...common, "--numstat", "-z", ...range]));
+  const sections = splitSections(diff);
+  if (raw.length !== numstat.length || raw.length !== sections.length) {
+    throw new Error(
+      `git-fixture: diff outputs disagree (raw ${raw.length}, numstat ${numstat.length}, patches ${sections.length})`,
+    );
+  }
+  const urls = repo === undefined ? { headSha: to } : { headSha: to, repo };
+  const files = raw.map((entry, i) =>
+    toGitHubFile(entry, numstat[i] ?? { additions: 0, deletions: 0 }, sections[i] ?? "", urls),
+  );
+  return { files, diff };
+}
+
 /**
  * Creates a temp git repository holding `spec.base` and `spec.head` as two commits
  * and returns the pull-request files GitHub would list for it. Call `cleanup()`.
@@ -269,21 +289,7 @@ export function buildPullRequest(spec: GitFixtureSpec): GitFixture {
     git(dir, ["commit", "-q", "--allow-empty", "--no-verify", "-m", "head"]);
     const headSha = git(dir, ["rev-parse", "HEAD"]).trim();
 
-    const range = [baseSha, headSha];
-    const common = ["diff", "-M", "--no-color", "--no-ext-diff", "--full-index"];
-    const diff = git(dir, [...common, ...range]);
-    const raw = parseRaw(git(dir, [...common, "--raw", "--no-abbrev", "-z", ...range]));
-    const numstat = parseNumstat(git(dir, [...common, "--numstat", "-z", ...range]));
-    const sections = splitSections(diff);
-    if (raw.length !== numstat.length || raw.length !== sections.length) {
-      throw new Error(
-        `git-fixture: diff outputs disagree (raw ${raw.length}, numstat ${numstat.length}, patches ${sections.length})`,
-      );
-    }
-    const urls = spec.repo === undefined ? { headSha } : { headSha, repo: spec.repo };
-    const files = raw.map((entry, i) =>
-      toGitHubFile(entry, numstat[i] ?? { additions: 0, deletions: 0 }, sections[i] ?? "", urls),
-    );
+    const { files, diff } = filesBetween(dir, baseSha, headSha, spec.repo);
     return { dir, baseSha, headSha, files, diff, cleanup };
   } catch (error) {
     cleanup();
@@ -298,5 +304,93 @@ export function diffFixture(spec: GitFixtureSpec): GitHubFile[] {
     return fixture.files;
   } finally {
     fixture.cleanup();
+  }
+}
+
+/** One push of a history: what changes relative to its parent commit. */
+export interface PushSpec {
+  /** Changes on top of the parent: absent keys keep the parent's content, `null` deletes. */
+  head: Record<string, FileContent>;
+  /**
+   * The parent: the previous push (default), an earlier push's index, or `"base"`.
+   * Anything but the previous push models a force push that drops commits.
+   */
+  from?: number | "base";
+}
+
+/** A pushed head: its SHA, the PR's files at that head (base...head) and its commits after base, oldest first. */
+export interface PushedHead {
+  sha: string;
+  files: GitHubFile[];
+  commits: string[];
+}
+
+/** What GitHub's compare API answers for two commits of a history. */
+export interface Comparison {
+  files: GitHubFile[];
+  status: "ahead" | "behind" | "diverged" | "identical";
+  aheadBy: number;
+  behindBy: number;
+}
+
+/** A branch pushed several times (force pushes included), from real git commits. */
+export interface GitHistory {
+  baseSha: string;
+  heads: PushedHead[];
+  /** `GET /compare/{from}...{to}` of an earlier push to a later one: files of `git diff from to` and the ancestry counts. */
+  compare(from: string, to: string): Comparison;
+  cleanup(): void;
+}
+
+/**
+ * Builds a base commit and one commit per push (each on the previous push unless
+ * `from` says otherwise) in a temp repository: the material of "open → push →
+ * force push" tests, with the PR's files at every head and real comparisons.
+ */
+export function buildHistory(spec: { base: Record<string, FileContent>; pushes: PushSpec[]; repo?: string }): GitHistory {
+  const dir = mkdtempSync(join(tmpdir(), "backend-agent-history-"));
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    git(dir, ["init", "-q", "-b", "main"]);
+    for (const [path, content] of Object.entries(spec.base)) if (content !== null) writeFile(dir, path, content);
+    git(dir, ["add", "-A"]);
+    git(dir, ["commit", "-q", "--allow-empty", "--no-verify", "-m", "base"]);
+    const baseSha = git(dir, ["rev-parse", "HEAD"]).trim();
+    const heads: PushedHead[] = [];
+    spec.pushes.forEach((push, i) => {
+      const parent = push.from === "base" ? baseSha : push.from === undefined ? (heads[i - 1]?.sha ?? baseSha) : heads[push.from]?.sha;
+      if (parent === undefined) throw new Error(`git-fixture: push ${i} starts from an unknown push`);
+      git(dir, ["checkout", "-q", "-f", "--detach", parent]);
+      git(dir, ["clean", "-q", "-f", "-d"]);
+      for (const [path, content] of Object.entries(push.head)) {
+        if (content === null) rmSync(inRepo(dir, path), { force: true });
+        else writeFile(dir, path, content);
+      }
+      git(dir, ["add", "-A"]);
+      git(dir, ["commit", "-q", "--allow-empty", "--no-verify", "-m", `push ${i}`]);
+      const sha = git(dir, ["rev-parse", "HEAD"]).trim();
+      const commits = git(dir, ["rev-list", "--reverse", `${baseSha}..${sha}`]).split("\n").filter(Boolean);
+      heads.push({ sha, files: filesBetween(dir, baseSha, sha, spec.repo).files, commits });
+    });
+    const count = (range: string) => Number(git(dir, ["rev-list", "--count", range]).trim());
+    // Every earlier → later pair is computed now, so that the repository can go before the test runs.
+    const comparisons = new Map<string, Comparison>();
+    heads.forEach((to, j) => {
+      for (const from of heads.slice(0, j)) {
+        const aheadBy = count(`${from.sha}..${to.sha}`);
+        const behindBy = count(`${to.sha}..${from.sha}`);
+        const status = aheadBy === 0 && behindBy === 0 ? "identical" : behindBy === 0 ? "ahead" : aheadBy === 0 ? "behind" : "diverged";
+        comparisons.set(`${from.sha}...${to.sha}`, { files: filesBetween(dir, from.sha, to.sha, spec.repo).files, status, aheadBy, behindBy });
+      }
+    });
+    const compare = (from: string, to: string): Comparison => {
+      const found = comparisons.get(`${from}...${to}`);
+      if (!found) throw new Error(`git-fixture: no comparison ${from}...${to} (only earlier → later pushes)`);
+      return found;
+    };
+    return { baseSha, heads, compare, cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
   }
 }

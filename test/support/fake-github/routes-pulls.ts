@@ -20,6 +20,7 @@ import { BOT_USER, now, type PullState, type RepoState } from "./state.js";
 const DOCS = {
   pull: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request",
   files: "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files",
+  commits: "https://docs.github.com/rest/pulls/pulls#list-commits-on-a-pull-request",
   issue: "https://docs.github.com/rest/issues/issues#get-an-issue",
   comments: "https://docs.github.com/rest/pulls/comments#list-review-comments-on-a-pull-request",
   reply: "https://docs.github.com/rest/pulls/comments#create-a-reply-for-a-review-comment",
@@ -84,6 +85,20 @@ function listFiles(ctx: RouteContext): Reply {
   return json(
     200,
     page.map((f) => fileJson(repo, f, pull.pr.headSha, ctx.apiUrl)),
+    headers,
+  );
+}
+
+/** The PR's commits after its base, oldest first, as `GET /pulls/{n}/commits` lists them (at most 250). */
+function listCommits(ctx: RouteContext): Reply {
+  const found = pullOf(ctx);
+  if (!found) return notFound(DOCS.commits);
+  const { pull } = found;
+  const shas = pull.pr.commits ?? [pull.pr.headSha];
+  const { page, headers } = paginate(shas, ctx, 250);
+  return json(
+    200,
+    page.map((sha, i) => ({ sha, commit: { message: `commit ${i + 1}` }, parents: [{ sha: i === 0 ? pull.pr.baseSha : shas[i - 1] }] })),
     headers,
   );
 }
@@ -179,6 +194,7 @@ function reply(ctx: RouteContext): Reply {
 export const pullRoutes: Route[] = [
   { method: "GET", template: "/repos/{owner}/{repo}/pulls/{pull_number}", docs: DOCS.pull, handle: getPull },
   { method: "GET", template: "/repos/{owner}/{repo}/pulls/{pull_number}/files", docs: DOCS.files, handle: listFiles },
+  { method: "GET", template: "/repos/{owner}/{repo}/pulls/{pull_number}/commits", docs: DOCS.commits, handle: listCommits },
   { method: "GET", template: "/repos/{owner}/{repo}/issues/{issue_number}", docs: DOCS.issue, handle: getIssue },
   {
     method: "GET",

@@ -162,14 +162,15 @@ function compare(ctx: RouteContext): Reply {
   const files = base && head ? repo.comparisons.get(`${base}...${head}`) : undefined;
   if (!files || !base || !head) return notFound(DOCS.compare);
   const { page, headers } = paginate(files, ctx, 300);
+  const info = repo.comparisonInfo.get(`${base}...${head}`) ?? { status: "ahead", aheadBy: 1, behindBy: 0 };
   return json(
     200,
     {
       url: `${ctx.apiUrl}/repos/${repo.owner}/${repo.name}/compare/${base}...${head}`,
-      status: "ahead",
-      ahead_by: 1,
-      behind_by: 0,
-      total_commits: 1,
+      status: info.status,
+      ahead_by: info.aheadBy,
+      behind_by: info.behindBy,
+      total_commits: info.aheadBy,
       base_commit: { sha: base },
       merge_base_commit: { sha: base },
       commits: [],

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { commentableLines, type CommentableLines } from "./diff-lines.js";
-import type { FakeFile, FakePermission, FakePullRequest, Side } from "./types.js";
+import type { FakeComparisonInfo, FakeFile, FakePermission, FakePullRequest, Side } from "./types.js";
 
 /** An author as the fake stores it. */
 export interface UserRef {
@@ -119,6 +119,10 @@ export interface RepoState {
   checkRuns: CheckRunState[];
   /** "base...head" → files. */
   comparisons: Map<string, FakeFile[]>;
+  /** "base...head" → ancestry, when not the default "ahead by 1". */
+  comparisonInfo: Map<string, FakeComparisonInfo>;
+  /** Ids of root review comments whose thread a person resolved. */
+  resolvedThreads: Set<number>;
 }
 
 /** Key under which files of the default branch are stored, whatever its name. */
@@ -186,6 +190,8 @@ export class FakeState {
         reviewComments: [],
         checkRuns: [],
         comparisons: new Map(),
+        comparisonInfo: new Map(),
+        resolvedThreads: new Set(),
       };
       this.repos.set(key, state);
     }

@@ -42,6 +42,15 @@ export interface FakePullRequest {
   user?: { login: string; type?: "User" | "Bot" };
   files: FakeFile[];
   state?: "open" | "closed";
+  /** The PR's commits after its base, oldest first (`GET /pulls/{n}/commits`); default: just the head. */
+  commits?: string[];
+}
+
+/** Ancestry of a comparison as `GET /compare` reports it (default: ahead by 1). */
+export interface FakeComparisonInfo {
+  status: "ahead" | "behind" | "diverged" | "identical";
+  aheadBy: number;
+  behindBy: number;
 }
 
 /** One HTTP request the fake received, with what it answered. */

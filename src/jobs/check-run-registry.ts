@@ -1,0 +1,63 @@
+import type { Store } from "./sqlite-store.js";
+
+/** A check run this app started, as the watchdog needs it to complete it. */
+export interface TrackedCheckRun {
+  checkRunId: number;
+  jobId: string;
+  installationId: number;
+  owner: string;
+  repo: string;
+  /** Epoch ms; 0 marks a run orphaned by a dead process (due at once). */
+  startedAt: number;
+}
+
+/**
+ * The check runs of ours that are not known to be completed. The worker records
+ * a run when the review starts it and forgets it when the review returns (the
+ * review always completes its run); what is left behind by a dead process or a
+ * hung review is the watchdog's.
+ */
+export interface CheckRunRegistry {
+  started(run: TrackedCheckRun): Promise<void>;
+  finished(checkRunId: number): Promise<void>;
+  /** Open runs started before `before` (epoch ms), oldest first. */
+  stale(before: number, limit?: number): Promise<TrackedCheckRun[]>;
+}
+
+interface Row {
+  check_run_id: number;
+  job_id: string;
+  installation_id: number;
+  owner: string;
+  repo: string;
+  started_at: number;
+}
+
+/** The registry in the embedded store. */
+export class SqliteCheckRuns implements CheckRunRegistry {
+  readonly #db: Store;
+
+  /**
+   * Opening it marks every open run as orphaned: one process owns a DATA_DIR, so a
+   * run still open at start belongs to a process that died or stopped mid-review.
+   */
+  constructor(db: Store) {
+    this.#db = db;
+    db.prepare("UPDATE check_runs SET started_at = 0 WHERE done = 0").run();
+  }
+
+  async started(run: TrackedCheckRun): Promise<void> {
+    this.#db
+      .prepare("INSERT OR REPLACE INTO check_runs (check_run_id, job_id, installation_id, owner, repo, started_at, done) VALUES (?, ?, ?, ?, ?, ?, 0)")
+      .run(run.checkRunId, run.jobId, run.installationId, run.owner, run.repo, run.startedAt);
+  }
+
+  async finished(checkRunId: number): Promise<void> {
+    this.#db.prepare("UPDATE check_runs SET done = 1 WHERE check_run_id = ?").run(checkRunId);
+  }
+
+  async stale(before: number, limit = 50): Promise<TrackedCheckRun[]> {
+    const rows = this.#db.prepare("SELECT * FROM check_runs WHERE done = 0 AND started_at < ? ORDER BY started_at LIMIT ?").all(before, limit) as Row[];
+    return rows.map((r) => ({ checkRunId: r.check_run_id, jobId: r.job_id, installationId: r.installation_id, owner: r.owner, repo: r.repo, startedAt: r.started_at }));
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * BullMQ on the local Redis with the app as real processes: two workers share the
+ * jobs (each runs exactly once), and a worker killed mid-job loses it to the other.
+ */
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { OWNER, REPO, waitFor } from "../support/app-harness.js";
+import { processEnv, spawnApp, type AppProcess } from "../support/app-process.js";
+import { VIEWS_AFTER, VIEWS_BEFORE } from "../support/django-fixtures.js";
+import { startRig, type ProcessRig } from "../support/process-rig.js";
+
+const REDIS_URL = "redis://127.0.0.1:6379";
+const prefix = `backend-agent-test-${randomUUID()}`;
+let rig: ProcessRig;
+const apps: AppProcess[] = [];
+
+const start = async (env: Record<string, string> = {}) => {
+  const app = await spawnApp(processEnv(rig.github, rig.anthropic, { REDIS_URL, QUEUE_PREFIX: prefix, QUEUE_LOCK_MS: "2000", MODEL_TIMEOUT_MS: "60000", ...env }));
+  apps.push(app);
+  return app;
+};
+
+beforeAll(async () => {
+  rig = await startRig();
+});
+afterAll(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.stop("SIGKILL")));
+  await rig.stop();
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+});
+
+it("runs each of 20 jobs exactly once across two worker processes", async () => {
+  const [a, b] = [await start(), await start()];
+  const shas = Array.from({ length: 20 }, (_, i) => rig.openPullRequest(400 + i, { base: { "frontend/a.ts": "a\n" }, head: { "frontend/a.ts": `b${i}\n` } }));
+  // Both processes take webhooks; each delivery goes to one of them, as behind a load balancer.
+  const statuses = await Promise.all(shas.map((sha, i) => rig.deliver((i % 2 ? a : b).url, 400 + i, sha)));
+  expect(statuses.every((d) => d.status === 200)).toBe(true);
+  for (const sha of shas) expect(await rig.completedRuns(sha, 1)).toMatchObject([{ conclusion: "success" }]);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(rig.github.checkRuns(OWNER, REPO).filter((r) => shas.includes(r.head_sha))).toHaveLength(20);
+  const started = (p: AppProcess) => p.logs.filter((l) => l.msg === "review started").length;
+  expect(started(a) + started(b)).toBe(20);
+  // Both did work (concurrency 2 each, 20 jobs arriving at once).
+  expect(Math.min(started(a), started(b))).toBeGreaterThan(0);
+  const ready = await fetch(`${a.url}/readyz`);
+  expect(await ready.json()).toMatchObject({ status: "ready", queue: "redis" });
+  await Promise.all(apps.splice(0).map((p) => p.stop("SIGTERM")));
+});
+
+it("completes a job on the other worker when its worker is killed mid-review", async () => {
+  const sha = rig.openPullRequest(450, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER + "# 450\n" } });
+  rig.anthropic.reset();
+  rig.anthropic.fallback = { kind: "hang" };
+  const doomed = await start();
+  await rig.deliver(doomed.url, 450, sha);
+  await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the model call");
+  const survivor = await start({ WATCHDOG_INTERVAL_MS: "500" });
+  await doomed.stop("SIGKILL");
+  rig.anthropic.reset();
+  const runs = await rig.completedRuns(sha, 2, 25_000);
+  expect(runs.map((r) => r.conclusion).sort()).toEqual(["success", "timed_out"]);
+  expect(survivor.logs.some((l) => l.msg === "review started")).toBe(true);
+});

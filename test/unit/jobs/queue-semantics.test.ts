@@ -1,0 +1,142 @@
+/**
+ * The job semantics both durable backends promise, run against each: the embedded
+ * SQLite queue and BullMQ on the local Redis (a unique prefix per run, removed after).
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { waitFor } from "../../support/app-harness.js";
+import { BullQueue } from "../../../src/jobs/bullmq-queue.js";
+import type { Job, JobQueue, ReviewJob } from "../../../src/jobs/queue.js";
+import { SqliteQueue } from "../../../src/jobs/sqlite-queue.js";
+import { openStore, type Store } from "../../../src/jobs/sqlite-store.js";
+
+const REDIS_URL = "redis://127.0.0.1:6379";
+
+interface Backend {
+  queue: JobQueue;
+  superseded: Job[];
+  dispose(): Promise<void>;
+}
+
+const review = (id: string, pr: number, sha: string, mode: "review" | "security" = "review"): ReviewJob => ({
+  kind: "review", id, installationId: 1, owner: "acme", repo: "platform", pullNumber: pr, headSha: sha, mode, trigger: "pull_request.synchronize",
+});
+
+/** A handler whose jobs finish only when the test releases them. */
+function gatedHandler() {
+  const started: string[] = [];
+  const gates = new Map<string, () => void>();
+  const handler = (job: Job) =>
+    new Promise<void>((resolve) => {
+      started.push(job.id);
+      gates.set(job.id, resolve);
+    });
+  const release = (id: string) => gates.get(id)?.();
+  return { started, handler, release };
+}
+
+const backends: Array<[string, () => Promise<Backend>]> = [
+  ["embedded (SQLite)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "queue-test-"));
+    const db: Store = openStore(dir);
+    const superseded: Job[] = [];
+    const queue = new SqliteQueue(db, 3, { onSuperseded: (job) => superseded.push(job) });
+    return { queue, superseded, dispose: async () => { await queue.close(0); db.close(); rmSync(dir, { recursive: true, force: true }); } };
+  }],
+  ["BullMQ (Redis)", async () => {
+    const prefix = `test-${randomUUID()}`;
+    const superseded: Job[] = [];
+    const queue = new BullQueue({ url: REDIS_URL, prefix, concurrency: 3, perInstallation: 10, lockMs: 5_000, attempts: 1, onSuperseded: (job) => superseded.push(job) });
+    return {
+      queue, superseded,
+      dispose: async () => {
+        await queue.close(0);
+        const redis = new Redis(REDIS_URL);
+        const keys = await redis.keys(`${prefix}:*`);
+        if (keys.length) await redis.del(...keys);
+        redis.disconnect();
+      },
+    };
+  }],
+];
+
+describe.each(backends)("job queue semantics: %s", (_name, open) => {
+  let b: Backend;
+  beforeEach(async () => {
+    b = await open();
+  });
+  afterEach(() => b.dispose());
+
+  it("takes a delivery once, also after it ran, and the same head and mode once while it waits or runs", async () => {
+    const gate = gatedHandler();
+    b.queue.start(gate.handler);
+    expect(await b.queue.enqueue(review("d1", 1, "aaa"))).toMatchObject({ queued: true });
+    expect(await b.queue.enqueue(review("d1", 1, "aaa"))).toEqual({ queued: false, reason: "duplicate-delivery" });
+    expect(await b.queue.enqueue(review("d2", 1, "aaa"))).toEqual({ queued: false, reason: "already-queued" });
+    await waitFor(() => (gate.started.includes("d1") ? true : undefined), "d1 to start");
+    gate.release("d1");
+    await waitFor(() => (b.queue.stats().running === 0 ? true : undefined), "d1 to end");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await b.queue.enqueue(review("d1", 1, "aaa"))).toEqual({ queued: false, reason: "duplicate-delivery" });
+    // Once it ended, the same head may be reviewed again (a re-run).
+    expect(await b.queue.enqueue(review("d3", 1, "aaa"))).toMatchObject({ queued: true });
+    await waitFor(() => (gate.started.includes("d3") ? true : undefined), "d3 to start");
+    gate.release("d3");
+    expect(gate.started).toEqual(["d1", "d3"]);
+  });
+
+  it("runs one review of a PR at a time, other PRs meanwhile, and a newer head supersedes a waiting older one", async () => {
+    const gate = gatedHandler();
+    b.queue.start(gate.handler);
+    await b.queue.enqueue(review("a", 7, "sha-a"));
+    await waitFor(() => (gate.started.includes("a") ? true : undefined), "a to start");
+    await b.queue.enqueue(review("sec", 7, "sha-a", "security"));
+    await b.queue.enqueue(review("b", 7, "sha-b"));
+    await b.queue.enqueue(review("c", 7, "sha-c"));
+    await b.queue.enqueue(review("other", 8, "sha-x"));
+    await waitFor(() => (gate.started.includes("other") ? true : undefined), "the other PR's review to start");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(gate.started).toEqual(["a", "other"]);
+    gate.release("a");
+    gate.release("other");
+    await waitFor(() => (gate.started.length >= 3 ? true : undefined), "the next review of PR 7");
+    const next = gate.started[2]!;
+    gate.release(next);
+    await waitFor(() => (gate.started.length >= 4 ? true : undefined), "the last review of PR 7");
+    gate.release(gate.started[3]!);
+    await waitFor(() => (b.superseded.length === 1 ? true : undefined), "b to be superseded");
+    expect(b.superseded.map((j) => j.id)).toEqual(["b"]);
+    expect(gate.started.slice(2).sort()).toEqual(["c", "sec"]);
+  });
+});
+
+describe("embedded queue recovery", () => {
+  it("runs a job left running by a dead process when the store is opened again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "queue-test-"));
+    try {
+      const first = openStore(dir);
+      const dead = new SqliteQueue(first, 1);
+      dead.start(() => new Promise<void>(() => undefined));
+      await dead.enqueue(review("d1", 1, "aaa"));
+      await dead.enqueue(review("d2", 2, "bbb"));
+      expect(dead.stats()).toEqual({ waiting: 1, running: 1 });
+      // The "restart": a new process opens the same DATA_DIR; the old one never finishes.
+      const db = openStore(dir);
+      let recovered = 0;
+      const ran: string[] = [];
+      const again = new SqliteQueue(db, 2, { onRecovered: (n) => (recovered = n) });
+      again.start(async (job) => void ran.push(job.id));
+      await waitFor(() => (ran.length === 2 ? true : undefined), "both jobs to run");
+      expect(recovered).toBe(1);
+      expect(ran.sort()).toEqual(["d1", "d2"]);
+      await again.close();
+      db.close();
+      first.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
