@@ -13,6 +13,8 @@ const LABELS: Record<LabelLevel, { color: string; description: string }> = {
 };
 
 const LEVELS = Object.keys(LABELS) as LabelLevel[];
+/** The colour GitHub gives a label it creates because an issue was labelled with a new name. */
+const GITHUB_DEFAULT_COLOR = "ededed";
 const byRank = (a: LabelLevel, b: LabelLevel) => severityRank(a) - severityRank(b);
 
 /** `security: high` etc. */
@@ -28,12 +30,22 @@ export async function syncSecurityLabel(
   octokit: Octokit,
   ref: PullRef,
   level: LabelLevel | undefined,
-  /** A partial pass (the security-only command) may raise the level but never lower or clear it. */
-  options: { onlyRaise?: boolean } = {},
+  options: {
+    /** A partial pass (the security-only command) may raise the level but never lower or clear it. */
+    onlyRaise?: boolean | undefined;
+    /** The PR's label names when the caller just read them: saves a request. */
+    current?: string[] | undefined;
+  } = {},
 ): Promise<number> {
   const repo = { owner: ref.owner, repo: ref.repo };
-  const { data: current } = await octokit.rest.issues.listLabelsOnIssue({ ...repo, issue_number: ref.pullNumber, per_page: 100 });
-  let calls = 1;
+  let calls = 0;
+  let names = options.current;
+  if (!names) {
+    const { data } = await octokit.rest.issues.listLabelsOnIssue({ ...repo, issue_number: ref.pullNumber, per_page: 100 });
+    names = data.map((label) => label.name);
+    calls++;
+  }
+  const current = names.map((name) => ({ name }));
   if (options.onlyRaise) {
     const worst = current.map((label) => LEVELS.find((l) => labelName(l) === label.name)).filter((l) => l !== undefined).sort(byRank)[0];
     if (!level || (worst && byRank(worst, level) <= 0)) return calls;
@@ -52,13 +64,12 @@ export async function syncSecurityLabel(
   }
   if (!want || !level || current.some((label) => label.name === want)) return calls;
   calls++;
-  try {
-    await octokit.rest.issues.createLabel({ ...repo, name: want, ...LABELS[level] });
-  } catch (error) {
-    // 422 already_exists: the repo has the label (perhaps recoloured by the team, which we keep).
-    if (httpStatusOf(error) !== 422) throw error;
+  const { data: added } = await octokit.rest.issues.addLabels({ ...repo, issue_number: ref.pullNumber, labels: [want] });
+  const label = added.find((l) => l.name === want);
+  // GitHub creates a missing label grey and bare: give it ours once. A team's own colour is kept.
+  if (label && label.color === GITHUB_DEFAULT_COLOR && !label.description) {
+    calls++;
+    await octokit.rest.issues.updateLabel({ ...repo, name: want, color: LABELS[level].color, description: LABELS[level].description });
   }
-  calls++;
-  await octokit.rest.issues.addLabels({ ...repo, issue_number: ref.pullNumber, labels: [want] });
   return calls;
 }

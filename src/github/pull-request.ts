@@ -10,6 +10,8 @@ export interface PullRequestInfo {
   author: string;
   defaultBranch: string;
   changedFiles: number;
+  /** Names of the labels on the PR now (saves a labels request when syncing). */
+  labels: string[];
 }
 
 /** Reads the pull request as it is now (the webhook payload may be stale). */
@@ -24,5 +26,6 @@ export async function getPullRequest(octokit: Octokit, ref: PullRef): Promise<Pu
     author: data.user.login,
     defaultBranch: data.base.repo.default_branch,
     changedFiles: data.changed_files,
+    labels: data.labels.map((label) => label.name),
   };
 }

@@ -41,8 +41,8 @@ export interface PublishInput {
   prior?: readonly PriorFinding[] | undefined;
   /** The commit an incremental review started from, for the summary. */
   since?: string | undefined;
-  /** Called just before anything is posted: a review whose head moved on throws here. */
-  beforePosting?: (() => Promise<void>) | undefined;
+  /** Called just before anything is posted: a review whose head moved on throws here; returns the PR's labels now. */
+  beforePosting?: (() => Promise<string[]>) | undefined;
 }
 
 /** Everything the finished check run needs. */
@@ -90,7 +90,7 @@ export async function publishFindings(input: PublishInput): Promise<PublishResul
   report.findings = open;
   const decision = input.prior ? decide(open.map((f) => f.finding), settings) : analysis.decision;
   let calls = 0;
-  await input.beforePosting?.();
+  const labelsNow = await input.beforePosting?.();
 
   if (fresh.length > 0) {
     const freshReport = { ...report, findings: fresh };
@@ -112,7 +112,7 @@ export async function publishFindings(input: PublishInput): Promise<PublishResul
       report.findings = report.findings.map((f): ReportedFinding => (f.inline && f.status !== "open" ? { ...f, inline: false, reason: outcome.reason } : f));
     }
   }
-  if (settings.labels) calls += await syncSecurityLabel(octokit, pull, decision.label, { onlyRaise: input.partial });
+  if (settings.labels) calls += await syncSecurityLabel(octokit, pull, decision.label, { onlyRaise: input.partial, current: labelsNow });
 
   const incomplete = report.problems.length > 0;
   const conclusion = conclude(decision, incomplete, settings.onError);

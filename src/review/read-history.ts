@@ -38,18 +38,23 @@ export async function readReviewHistory(
   log: Logger,
 ): Promise<ReviewHistoryRead> {
   const notes: string[] = [];
-  const [comments, resolved, since] = await Promise.all([
+  const [comments, since] = await Promise.all([
     listReviewComments(octokit, pull),
-    resolvedThreadRoots(octokit, pull).catch((error: unknown) => {
+    pull.incremental ? lastReviewedCommit(octokit, pull) : Promise.resolve(undefined),
+  ]);
+  let calls = pull.incremental ? 2 : 1;
+  // Thread resolution (GraphQL) matters only for findings the bot posted before.
+  let prior = priorFindings(comments, new Set());
+  if (prior.length > 0) {
+    calls++;
+    const resolved = await resolvedThreadRoots(octokit, pull).catch((error: unknown) => {
       // Without GraphQL a resolved thread still counts as open: worse, but nothing is posted twice.
       log.warn({ err: error }, "could not read review threads");
       notes.push(`Resolved review threads could not be read (${messageOf(error).slice(0, 120)}); they are counted as open.`);
       return new Set<number>();
-    }),
-    pull.incremental ? lastReviewedCommit(octokit, pull) : Promise.resolve(undefined),
-  ]);
-  let calls = 3;
-  const prior = priorFindings(comments, resolved);
+    });
+    prior = priorFindings(comments, resolved);
+  }
   if (!since) return { prior, notes, calls, fullBecause: pull.incremental ? "no earlier review of a commit of this PR" : "security pass" };
   const comparison = await compareCommits(octokit, { owner: pull.owner, repo: pull.repo, base: since, head: pull.headSha });
   calls++;

@@ -163,7 +163,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
 
     // 6.
     const checkName = checkRunName(deps.agent.name, job.mode);
-    const history = await readReviewHistory(octokit, { ...pull, headSha: job.headSha, checkName, incremental: job.mode === "review" }, log);
+    const history = await readReviewHistory(octokit, { ...pull, headSha: job.headSha, checkName, incremental: job.mode === "review" && job.trigger !== "pull_request.opened" }, log);
     calls += history.calls;
     log.info({ since: history.increment?.since, fullBecause: history.fullBecause, prior: history.prior.length }, history.increment ? "incremental review" : "full review");
 
@@ -201,6 +201,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
       if (now.headSha !== job.headSha) {
         throw new Finish("neutral", `Superseded by ${now.headSha.slice(0, 7)}`, `The branch moved to ${now.headSha} while this review ran; nothing was posted, and that commit gets its own review.`);
       }
+      return now.labels;
     };
     const published = await publishFindings({
       octokit, pull, headSha: job.headSha, settings, diffs: prepared.diffs, report, findings: [...prepared.ruleFindings, ...modelFindings],

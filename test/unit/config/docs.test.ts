@@ -23,3 +23,14 @@ describe("docs generated from the code (npm run docs)", () => {
     expect([validate(bad), "config" in parseRepoConfig(bad)]).toEqual([false, false]);
   });
 });
+
+describe(".env.example", () => {
+  it("lists every variable the server reads", async () => {
+    const { envSchema } = await import("../../../src/config/env.js");
+    const example = readFileSync(".env.example", "utf8");
+    const listed = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const keys = Object.keys(envSchema.shape);
+    expect(keys.length).toBeGreaterThan(30);
+    expect(keys.filter((k) => !listed.has(k))).toEqual([]);
+  });
+});
