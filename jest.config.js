@@ -14,7 +14,8 @@ export default {
     ],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
-  testTimeout: 30000,
+  // Reviews wait on Octokit's write throttling (1-3 s a write): a multi-push test takes ~25 s alone.
+  testTimeout: 90_000,
   // Integration tests mostly wait on loopback I/O and Octokit's write throttling, not CPU.
   maxWorkers: 4,
 };

@@ -50,7 +50,7 @@ describe("a large pull request", () => {
     expect(check.output.summary).toContain("400 files reviewed");
     expect(check.output.summary).toMatch(new RegExp(`${h.anthropic.requests.length} calls · ${h.anthropic.requests.length} chunks`));
     expect(check.output.summary).toMatch(/\+[1-9]\d* cached read/);
-  });
+   }, 120_000);
 
   it("reports the files beyond GitHub's 3,000-file listing instead of passing them silently", async () => {
     const sha = h.openPullRequest(304, { base: {}, head: bigPr(3_005, 1) });
@@ -61,7 +61,7 @@ describe("a large pull request", () => {
     expect(check.conclusion).toBe("neutral");
     expect(check.output.summary).toContain("GitHub lists only the first 3000 files of a pull request: 5 more changed files were not reviewed.");
     expect(check.output.summary).toContain("3000 files reviewed");
-  });
+   }, 120_000);
 
   it("retries a chunk that fails once, and publishes the other chunks when one keeps failing", async () => {
     const files = bigPr(40, 30);
@@ -83,7 +83,7 @@ describe("a large pull request", () => {
     const [review] = h.github.reviews(OWNER, REPO, 302);
     expect(review!.comments.length).toBeGreaterThan(0);
     expect(review!.comments.map((c) => c.path)).not.toContain(failing);
-  });
+   }, 120_000);
 });
 
 describe("a review past its budget", () => {
@@ -107,5 +107,5 @@ describe("a review past its budget", () => {
     expect(notReviewed.length).toBeGreaterThan(0);
     for (const path of notReviewed) expect(check.output.summary).toContain(`\`${path}\` — not reviewed: the request budget (2 requests) was reached`);
     expect(h.github.reviews(OWNER, REPO, 303)[0]!.comments).toHaveLength(2);
-  });
+   }, 120_000);
 });
