@@ -1,6 +1,7 @@
 import type { ChangedFile } from "../diff/types.js";
 import { httpStatusOf } from "../errors.js";
 import type { Octokit, RepoRef } from "./octokit.js";
+import { toChangedFile } from "./pull-request-files.js";
 
 /** GitHub's compare API lists at most this many files: past it the change is not fully known. */
 export const MAX_COMPARE_FILES = 300;
@@ -25,14 +26,7 @@ export async function compareCommits(octokit: Octokit, ref: RepoRef & { base: st
       status: data.status,
       aheadBy: data.ahead_by,
       behindBy: data.behind_by,
-      files: (data.files ?? []).map((file) => ({
-        path: file.filename,
-        previousPath: file.previous_filename,
-        status: file.status,
-        additions: file.additions,
-        deletions: file.deletions,
-        patch: file.patch,
-      })),
+      files: (data.files ?? []).map(toChangedFile),
     };
   } catch (error) {
     if (httpStatusOf(error) === 404) return undefined;

@@ -15,12 +15,27 @@ export async function listPullRequestFiles(octokit: Octokit, ref: PullRef): Prom
     pull_number: ref.pullNumber,
     per_page: 100,
   });
-  return files.map((file) => ({
+  return files.map(toChangedFile);
+}
+
+/** A file entry as GitHub lists it (pull-request files and compare share the `diff-entry` shape). */
+export interface DiffEntry {
+  filename: string;
+  previous_filename?: string | undefined;
+  status: ChangedFile["status"];
+  additions: number;
+  deletions: number;
+  patch?: string | undefined;
+}
+
+/** GitHub's `diff-entry` → our {@link ChangedFile}. */
+export function toChangedFile(file: DiffEntry): ChangedFile {
+  return {
     path: file.filename,
     previousPath: file.previous_filename,
     status: file.status,
     additions: file.additions,
     deletions: file.deletions,
     patch: file.patch,
-  }));
+  };
 }

@@ -43,7 +43,7 @@ export class SqliteQueue implements JobQueue {
     const now = Date.now();
     db.prepare("DELETE FROM jobs WHERE state NOT IN ('waiting', 'running') AND updated_at < ?").run(now - KEEP_ENDED_MS);
     // Nothing runs before this process starts: a `running` row was left by a dead one.
-    const recovered = db.prepare("UPDATE jobs SET state = 'waiting', updated_at = ? WHERE state = 'running'").run(now).changes;
+    const recovered = Number(db.prepare("UPDATE jobs SET state = 'waiting', updated_at = ? WHERE state = 'running'").run(now).changes);
     if (recovered > 0) events.onRecovered?.(recovered);
   }
 

@@ -1,9 +1,90 @@
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 
-/** The embedded store's database (better-sqlite3). */
-export type Store = Database.Database;
+/** A prepared statement: the calls the queue makes. */
+export interface Statement {
+  run(...params: unknown[]): { changes: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/**
+ * The embedded store's database, over whichever SQLite the runtime offers:
+ * Node's built-in `node:sqlite` where it exists (Node 22.13+, 24), better-sqlite3 on
+ * Node 20. better-sqlite3 12 aborts the process on Node 24 when the garbage
+ * collector frees a statement (`RemoveEnvironmentCleanupHook: (env) != nullptr`),
+ * so it is used only where Node has no SQLite of its own. Statements are prepared
+ * once per SQL text and kept, which also spares the collector.
+ */
+export interface Store {
+  readonly open: boolean;
+  prepare(sql: string): Statement;
+  exec(sql: string): void;
+  /** Wraps `fn` in BEGIN IMMEDIATE … COMMIT (ROLLBACK on a throw). */
+  transaction<T>(fn: () => T): () => T;
+  close(): void;
+}
+
+/** What both drivers provide. */
+interface Driver {
+  prepare(sql: string): Statement;
+  exec(sql: string): unknown;
+  close(): void;
+}
+
+const require = createRequire(import.meta.url);
+
+function openDriver(file: string): Driver {
+  const builtin = process.getBuiltinModule?.("node:sqlite") as { DatabaseSync: new (path: string) => Driver } | undefined;
+  if (builtin) return new builtin.DatabaseSync(file);
+  const BetterSqlite = require("better-sqlite3") as new (path: string) => Driver;
+  return new BetterSqlite(file);
+}
+
+class SqliteStore implements Store {
+  readonly #driver: Driver;
+  readonly #statements = new Map<string, Statement>();
+  #open = true;
+
+  constructor(driver: Driver) {
+    this.#driver = driver;
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+
+  prepare(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, (statement = this.#driver.prepare(sql)));
+    return statement;
+  }
+
+  exec(sql: string): void {
+    this.#driver.exec(sql);
+  }
+
+  transaction<T>(fn: () => T): () => T {
+    return () => {
+      this.#driver.exec("BEGIN IMMEDIATE");
+      try {
+        const result = fn();
+        this.#driver.exec("COMMIT");
+        return result;
+      } catch (error) {
+        this.#driver.exec("ROLLBACK");
+        throw error;
+      }
+    };
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#driver.close();
+  }
+}
 
 /**
  * Jobs and the check runs they started. A job row is kept after it ends so a
@@ -45,10 +126,8 @@ CREATE INDEX IF NOT EXISTS check_runs_open ON check_runs (done, started_at);
  */
 export function openStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, "jobs.sqlite"));
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  db.exec(SCHEMA);
-  return db;
+  const store = new SqliteStore(openDriver(join(dataDir, "jobs.sqlite")));
+  store.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+  store.exec(SCHEMA);
+  return store;
 }
