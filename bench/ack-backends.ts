@@ -56,7 +56,9 @@ export async function benchAckBackends(): Promise<void> {
     floor.stop();
     for (const [name, env] of [
       ["embedded (SQLite)", { DATA_DIR: dataDir }],
-      ["redis (BullMQ)", { REDIS_URL, QUEUE_PREFIX: prefix }],
+      ["redis (BullMQ), web + worker in one process", { REDIS_URL, QUEUE_PREFIX: prefix }],
+      // How scale-out runs it: webhook processes only enqueue, workers elsewhere.
+      ["redis (BullMQ), PROCESS_ROLE=web", { REDIS_URL, QUEUE_PREFIX: prefix, PROCESS_ROLE: "web" }],
     ] as const) {
       const app = await spawnApp(processEnv(rig.github, rig.anthropic, { ...env }));
       const url = `${app.url}/api/github/webhooks`;
