@@ -3,6 +3,8 @@ import PQueue from "p-queue";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { chunkFiles, estimateTokens, type DiffChunk } from "../diff/chunk.js";
+import { commentableLines } from "../diff/commentable-lines.js";
+import { renderNumberedDiff } from "../diff/render.js";
 import type { FileDiff } from "../diff/types.js";
 import { estimateCost, formatCost } from "../engine/pricing.js";
 import { buildSystem, buildUserMessage, type ReviewMode } from "../engine/prompt.js";
@@ -55,12 +57,38 @@ export interface ModelStageInput {
   budget: ReviewBudget;
   /** Diffs with secrets already redacted: this text leaves the process. */
   files: FileDiff[];
+  /**
+   * Incremental review: `files` is the change since the last review, and these are the
+   * whole PR's (redacted) diffs, sent beside each chunk as context where the chunk
+   * budget leaves room. Findings are then kept only on the increment's lines.
+   */
+  context?: FileDiff[] | undefined;
 }
 
 /** Paths of other files named in a request, so the model knows they exist; capped to keep requests lean. */
 const OTHER_FILES_LISTED = 40;
 
 const pathsOf = (chunk: DiffChunk) => [...new Set(chunk.parts.map((p) => p.file.path))];
+
+/** The whole-PR diff of the chunk's files, file by file while it fits in `room` tokens. */
+function contextFor(paths: string[], context: FileDiff[] | undefined, room: number): string | undefined {
+  const parts: string[] = [];
+  let used = 0;
+  for (const file of context ?? []) {
+    if (!paths.includes(file.path) || file.hunks.length === 0) continue;
+    const text = renderNumberedDiff(file).replace(/^### (.*) — /, "#### context: $1 — ");
+    if (used + estimateTokens(text) > room) continue;
+    parts.push(text);
+    used += estimateTokens(text);
+  }
+  return parts.length ? parts.join("\n\n") : undefined;
+}
+
+/** In an incremental review, a finding counts only on a line of the increment. */
+function onIncrement(finding: Finding, files: Map<string, FileDiff>): boolean {
+  const file = files.get(finding.path);
+  return file !== undefined && commentableLines(file)[finding.side].has(finding.line);
+}
 
 /**
  * Splits the diff into chunks and reviews them concurrently within the budget.
@@ -73,6 +101,7 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
   const result: ModelStageResult = { findings: [], usage: emptyUsage(), calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [] };
   const queue = new PQueue({ concurrency: input.concurrency });
   const allPaths = input.files.filter((f) => f.hunks.length > 0).map((f) => f.path);
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
   const systemTokens = estimateTokens(buildSystem(input.agent).map((b) => b.text).join(""));
   const { budget } = input;
   const deadline = new AbortController();
@@ -107,13 +136,15 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
             parts: chunks.length,
             title: input.title,
             otherFiles: chunks.length > 1 ? allPaths.filter((p) => !paths.includes(p)).slice(0, OTHER_FILES_LISTED) : [],
+            prContext: contextFor(paths, input.context, input.chunkTokens - chunk.estimatedTokens),
           });
           try {
             const answer = await reviewChunk(input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens }, input.agent, user, deadline.signal);
             result.calls += answer.calls;
             addUsage(result.usage, answer.usage);
             for (const f of answer.output.findings) {
-              result.findings.push({ ...f, startLine: f.startLine ?? undefined, suggestion: f.suggestion ?? undefined, source: "model" });
+              const finding: Finding = { ...f, startLine: f.startLine ?? undefined, suggestion: f.suggestion ?? undefined, source: "model" };
+              if (!input.context || onIncrement(finding, byPath)) result.findings.push(finding);
             }
           } catch (error) {
             result.calls += 1;

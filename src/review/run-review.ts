@@ -15,7 +15,9 @@
  *     force push, security pass) the whole diff does.
  *  7. Parse the patches; run the deterministic rules on the whole PR diff; redact
  *     secrets from what the model will see.
- *  8. Review the redacted diff (or increment) with the model, chunk by chunk.
+ *  8. Review the redacted diff (or increment) with the model, chunk by chunk; an
+ *     increment travels with the whole PR's diff of its files as context where the
+ *     chunk budget allows, and only findings on the increment's lines count.
  *  9. Merge, place, fingerprint; set apart findings already posted, resolved or
  *     ignored; the open set = new + earlier ones whose code is still in the diff.
  * 10. If the head moved on meanwhile, end as superseded without posting. Otherwise
@@ -187,6 +189,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
         client: deps.anthropic, agent, model, mode: job.mode, title: redactText(pr.title).text,
         maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS,
         concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: forModel,
+        context: increment ? prepared.redacted : undefined,
         budget: budgetOf(deps.env),
       });
       modelFindings = recordModelStage(report, stage);

@@ -67,6 +67,10 @@ describe("incremental, deduplicated reviews across pushes", () => {
     const second = await review(401, history, 1);
     expect(h.github.requestsTo("GET", new RegExp(`/compare/${first.sha}\\.\\.\\.${second.sha}$`))).toHaveLength(1);
     expect(sentFiles(second.modelRequests[0])).toEqual([VIEWS]);
+    // The whole PR's diff of that file rides along as context, marked as such.
+    const secondText = JSON.stringify(second.modelRequests[0]!.body.messages);
+    expect(secondText).toContain(`<pr_context>\\n#### context: ${VIEWS} — modified`);
+    expect(secondText.indexOf("<pr_context>")).toBeLessThan(secondText.indexOf("<diff>"));
     expect(posted(401)).toHaveLength(2);
     expect(second.check).toMatchObject({ conclusion: "success", output: { title: "1 medium" } });
     expect(second.check.output.summary).toContain(`Reviewed the changes since \`${first.sha.slice(0, 7)}\`. **0 new** · **1 still open** · **1 fixed** since the last review`);
@@ -100,11 +104,13 @@ describe("incremental, deduplicated reviews across pushes", () => {
     expect(reply?.body).toContain("**Total sums every tenant's invoices** (medium · bug) will not be raised again");
 
     // The model repeats both on the next push: neither is raised again, and nothing is open.
+    // (The push touches tasks.py only: the views.py finding lies outside the increment,
+    // so only the export one counts as "not raised again".)
     h.anthropic.enqueue(answer(total(), exportCheck()));
     const fifth = await review(401, history, 4);
     expect(posted(401)).toHaveLength(3);
     expect(fifth.check).toMatchObject({ conclusion: "success", output: { title: "No findings" } });
-    expect(fifth.check.output.summary).toContain("2 not raised again (thread resolved or ignored)");
+    expect(fifth.check.output.summary).toContain("1 not raised again (thread resolved or ignored)");
     expect(h.github.issueLabels(OWNER, REPO, 401)).toEqual([]);
     expect(h.github.requests.filter((r) => r.status === 422)).toEqual([]);
   }, 150_000);
