@@ -54,10 +54,8 @@ export function readIgnored(body: string): string[] {
   return [...body.matchAll(new RegExp(`<!-- ${PREFIX}:ignored ([0-9a-f]{16}) -->`, "g"))].map((m) => m[1] ?? "").filter(Boolean);
 }
 
-/** The fingerprint of the `finding` marker in a body. */
-export function readFingerprint(body: string): string | undefined {
-  return new RegExp(`<!-- ${PREFIX}:finding ([0-9a-f]{16}) -->`).exec(body)?.[1];
-}
+/** The marker every inline finding comment carries: the bot wrote it, and which finding it is. */
+export const findingMarker = (fingerprint: string) => `<!-- ${PREFIX}:finding ${fingerprint} -->`;
 
 /** The check summary's hidden list of the open findings' fingerprints. */
 export const openMarker = (fingerprints: readonly string[]) => `<!-- ${PREFIX}:open ${fingerprints.join(" ")} -->`;

@@ -1,4 +1,5 @@
 import type { Finding, Severity } from "../types.js";
+import { findingMarker } from "./finding-marker.js";
 
 const BADGE: Record<Severity, string> = {
   critical: "🛑 **Critical**",
@@ -8,8 +9,6 @@ const BADGE: Record<Severity, string> = {
   info: "ℹ️ **Info**",
 };
 
-/** Hidden marker on every bot comment: who wrote it and which finding it is. */
-export const marker = (fingerprint: string) => `<!-- backend-agent:finding ${fingerprint} -->`;
 
 /** `🔴 **High** · security` */
 export const badge = (finding: Finding) => `${BADGE[finding.severity]} · ${finding.category}`;
@@ -37,7 +36,7 @@ export function formatComment(finding: Finding, fingerprint: string, dataMarker?
     const fence = finding.suggestion.includes("```") ? "````" : "```";
     parts.push(finding.side === "RIGHT" ? `${fence}suggestion\n${finding.suggestion}\n${fence}` : `Suggested fix:\n${fence}\n${finding.suggestion}\n${fence}`);
   }
-  parts.push(`<sub>backend-agent · ${origin(finding)}</sub>`, marker(fingerprint));
+  parts.push(`<sub>backend-agent · ${origin(finding)}</sub>`, findingMarker(fingerprint));
   // The data marker lets the next review read the finding back from GitHub.
   return [...parts, ...(dataMarker ? [dataMarker] : [])].join("\n\n");
 }
