@@ -19,4 +19,6 @@ const server = createServer((req, res) => {
     });
   });
 });
+// The same keep-alive as the app's server, so both are measured alike.
+server.keepAliveTimeout = 65_000;
 server.listen(0, "127.0.0.1", () => console.log(`listening ${(server.address() as AddressInfo).port}`));

@@ -108,6 +108,11 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     res.once("finish", () => metrics.webhooksAcked.observe({ status: res.statusCode }, (performance.now() - started) / 1000));
     void webhooks(req, res, () => json(res, 404, { error: "not found" }));
   });
+  // Keep idle connections open longer than a proxy in front does (60 s on AWS ALB): with
+  // Node's 5 s default the server can close a socket just as a client reuses it, and that
+  // delivery fails with ECONNRESET (seen in CI under load).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, resolve);

@@ -156,6 +156,8 @@ export class FakeAnthropic {
         if (!res.headersSent) this.sendError(res, 500, "api_error", String(error));
       });
     });
+    // As the app's server: a long keep-alive so a busy test process does not race a closing socket.
+    this.#server.keepAliveTimeout = 65_000;
   }
 
   /** Base URL for `ANTHROPIC_BASE_URL` / `new Anthropic({ baseURL })`, e.g. `http://127.0.0.1:PORT`. */

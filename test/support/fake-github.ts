@@ -120,6 +120,8 @@ export class FakeGitHub {
   /** Starts the fake on 127.0.0.1 with a free port. */
   static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
     const server = createServer();
+    // As the app's server: a long keep-alive so a busy test process does not race a closing socket.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve());
