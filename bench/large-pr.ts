@@ -9,6 +9,7 @@
  *  - overhead: `runReview` called directly with the same fakes and an Octokit
  *    whose throttling is off — everything our code does, without those waits.
  */
+import { readFileSync } from "node:fs";
 import { ProbotOctokit } from "probot";
 import pino from "pino";
 import { loadBundledAgent } from "../src/agents/load-agent.js";
@@ -18,6 +19,8 @@ import { createAnthropicClient } from "../src/engine/anthropic-client.js";
 import type { Octokit } from "../src/github/octokit.js";
 import { runReview } from "../src/review/run-review.js";
 import { OWNER, REPO, startHarness, type Harness } from "../test/support/app-harness.js";
+import { processEnv, spawnApp } from "../test/support/app-process.js";
+import { startRig } from "../test/support/process-rig.js";
 
 const SIZES = [
   { files: 10, lines: 30 },
@@ -45,6 +48,30 @@ async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: 
   }
 }
 
+/**
+ * The app's own peak RSS for one review: the build as its own process (a fresh one
+ * per size, the fakes outside it), one PR opened, read from the kernel's high-water
+ * mark (VmHWM) once the check completes.
+ */
+async function appPeakRssMb(files: Record<string, string>): Promise<number> {
+  const rig = await startRig();
+  try {
+    rig.anthropic.fallback = { kind: "json", value: { summary: "", findings: [] } };
+    const sha = rig.openPullRequest(900, { base: {}, head: files });
+    const app = await spawnApp(processEnv(rig.github, rig.anthropic, { REVIEW_CONCURRENCY: "4", LOG_LEVEL: "warn" }), { built: true, discardLogs: true });
+    try {
+      await rig.deliver(app.url, 900, sha);
+      await rig.completedRuns(sha, 1, 300_000);
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${app.child.pid}/status`, "utf8"));
+      return Number(hwm?.[1] ?? NaN) / 1024;
+    } finally {
+      await app.stop("SIGKILL");
+    }
+  } finally {
+    await rig.stop();
+  }
+}
+
 async function unthrottledOctokit(h: Harness): Promise<Octokit> {
   // The fake accepts any well-formed JWT for the installation token, as GitHub would accept ours.
   const jwt = ["e30", "e30", "sig"].join(".");
@@ -61,12 +88,13 @@ export async function benchLargePr(): Promise<void> {
   const systemTokens = Math.ceil(buildSystem(agent)[0]!.text.length / 4);
   h.anthropic.fallback = { kind: "json", value: { summary: "", findings: [] } };
   console.log("\n## Large pull requests (zero-latency model; figures from this 2-core machine)");
-  console.log("files | changed lines | end to end (throttled) | overhead (no throttling) | peak RSS | GitHub calls: opened / with history reads | model calls | input tokens sent / minimum | cache share");
+  console.log("files | changed lines | end to end (throttled) | overhead (no throttling) | app peak RSS (bench process) | GitHub calls: opened / with history reads | model calls | input tokens sent / minimum | cache share");
   try {
     let number = 500;
     for (const size of SIZES) {
       number++;
-      const sha = h.openPullRequest(number, { base: {}, head: pr(size.files, size.lines) });
+      const files = pr(size.files, size.lines);
+      const sha = h.openPullRequest(number, { base: {}, head: files });
       const e2eStart = performance.now();
       const e2eFirst = h.github.requests.length;
       await h.deliver("opened", number, sha);
@@ -91,11 +119,12 @@ export async function benchLargePr(): Promise<void> {
       const diffChars = sent.reduce((n, body) => n + (/<diff>\\n([\s\S]*?)\\n<\/diff>/.exec(body)?.[1]?.length ?? 0), 0);
       const minimum = systemTokens + Math.ceil(diffChars / 4);
       const changed = size.files * size.lines;
+      const appMb = await appPeakRssMb(files);
       console.log(
-        `${size.files} | ${changed} | ${(e2e / 1000).toFixed(1)} s | ${(overhead / 1000).toFixed(2)} s | ${peakMb.toFixed(0)} MB | ${openedCalls} / ${calls} (goal ≤ ${8 + Math.ceil(size.files / 100)}) | ${h.anthropic.requests.length} | ${totalIn} / ${minimum} = ${(totalIn / minimum).toFixed(2)}× | ${((usage.cacheRead / totalIn) * 100).toFixed(0)}% cached`,
+        `${size.files} | ${changed} | ${(e2e / 1000).toFixed(1)} s | ${(overhead / 1000).toFixed(2)} s | ${appMb.toFixed(0)} MB (${peakMb.toFixed(0)} MB) | ${openedCalls} / ${calls} (goal ≤ ${8 + Math.ceil(size.files / 100)}) | ${h.anthropic.requests.length} | ${totalIn} / ${minimum} = ${(totalIn / minimum).toFixed(2)}× | ${((usage.cacheRead / totalIn) * 100).toFixed(0)}% cached`,
       );
     }
-    console.log("(tokens are the fake's count, 4 characters a token; 'minimum' = the system prompt once + the numbered diff once; peak RSS is the whole bench process, fakes included)");
+    console.log("(tokens are the fake's count, 4 characters a token; 'minimum' = the system prompt once + the numbered diff once; app peak RSS: the built app as its own process reviewing that PR, read from /proc VmHWM; in brackets the whole bench process, fakes included)");
   } finally {
     await h.stop();
   }

@@ -1,4 +1,5 @@
-import type { ApplicationFunction } from "probot";
+import { Webhooks, type EmitterWebhookEventName } from "@octokit/webhooks";
+import type { Logger } from "pino";
 import { onCheckRunRerun, onCheckSuiteRerun, RERUN_ACTIONS } from "./events/check-rerun.js";
 import { onPullRequest, REVIEW_ACTIONS } from "./events/pull-request.js";
 import { onIssueComment, onReviewComment } from "./events/slash-command.js";
@@ -10,15 +11,29 @@ export interface AppDeps {
   agentName: string;
   /** Bot logins whose slash commands are not ignored. */
   allowedBots?: readonly string[] | undefined;
+  /** The GitHub App's webhook secret: deliveries without its signature are refused. */
+  secret: string;
+  log: Logger;
 }
 
-/** The Probot app: registers the event handlers, which only enqueue work. */
-export function createApp(deps: AppDeps): ApplicationFunction {
-  return (app) => {
-    app.on([...REVIEW_ACTIONS], onPullRequest(deps.queue));
-    app.on("issue_comment.created", onIssueComment(deps));
-    app.on("pull_request_review_comment.created", onReviewComment(deps));
-    app.on([...RERUN_ACTIONS], onCheckRunRerun(deps));
-    app.on("check_suite.rerequested", onCheckSuiteRerun(deps));
-  };
+/**
+ * The webhook side of the app: verifies each delivery and routes it to the event
+ * handlers, which only enqueue. Built on `@octokit/webhooks`, the library under
+ * Probot's own middleware, but without Probot's per-delivery authenticated Octokit:
+ * no handler uses one, and building it was most of the acknowledgement's cost
+ * (bench/ack-backends.ts). Reviews get their Octokit from Probot in the worker.
+ */
+export function createWebhooks(deps: AppDeps): Webhooks {
+  const webhooks = new Webhooks({ secret: deps.secret });
+  // Each handler is typed by its own events; `never` lets one helper register them all
+  // (a generic one makes TypeScript give up on the payload union, TS2590).
+  const on = (names: readonly EmitterWebhookEventName[], handler: (event: { id: string; payload: never; log: Logger }) => Promise<void>) =>
+    webhooks.on([...names], ({ id, payload }) => handler({ id, payload: payload as never, log: deps.log.child({ name: "event", id }) }));
+  on(REVIEW_ACTIONS, onPullRequest(deps.queue));
+  on(["issue_comment.created"], onIssueComment(deps));
+  on(["pull_request_review_comment.created"], onReviewComment(deps));
+  on(RERUN_ACTIONS, onCheckRunRerun(deps));
+  on(["check_suite.rerequested"], onCheckSuiteRerun(deps));
+  webhooks.onError((error) => deps.log.error({ err: error, event: error.event?.name, job: error.event?.id }, "webhook handler failed"));
+  return webhooks;
 }

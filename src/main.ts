@@ -48,6 +48,11 @@ async function main(): Promise<void> {
     stopping = true;
     app.probot.log.info({ signal, graceMs: env.SHUTDOWN_GRACE_MS }, "stopping: no new jobs; finishing running reviews");
     // Past the grace period the process exits anyway: unfinished jobs stay in the queue and run at the next start.
+    // Should closing the queue itself hang (a Redis that stopped answering), exit regardless.
+    setTimeout(() => {
+      app.probot.log.error({ signal }, "stop did not finish 10 s after the grace period; exiting");
+      process.exit(1);
+    }, env.SHUTDOWN_GRACE_MS + 10_000).unref();
     void app.stop(env.SHUTDOWN_GRACE_MS).then(
       () => {
         app.probot.log.info({ signal }, "stopped");

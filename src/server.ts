@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware, createProbot, type Probot } from "probot";
+import { createNodeMiddleware } from "@octokit/webhooks";
+import { createProbot, type Probot } from "probot";
 import { loadBundledAgent } from "./agents/load-agent.js";
 import type { Env } from "./config/env.js";
 import { createAnthropicClient } from "./engine/anthropic-client.js";
 import type { Octokit } from "./github/octokit.js";
-import { createApp } from "./index.js";
+import { createWebhooks } from "./index.js";
 import { openQueue } from "./jobs/open-queue.js";
 import type { JobQueue } from "./jobs/queue.js";
 import { startWatchdog, type Watchdog } from "./jobs/watchdog.js";
@@ -27,6 +28,12 @@ export interface RunningApp {
    * `graceMs` when given; the durable queue runs what was left at the next start.
    */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** The webhook secret, which env.ts requires with APP_ID; a server without one would verify nothing. */
+function requireSecret(env: Env): string {
+  if (!env.WEBHOOK_SECRET) throw new Error("WEBHOOK_SECRET is required to serve webhooks");
+  return env.WEBHOOK_SECRET;
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
@@ -86,8 +93,12 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     });
   }
 
-  const app = createApp({ queue: countingQueue(queue, metrics), agentName: agent.name, allowedBots: options.allowedBots });
-  const webhooks = serves ? await createNodeMiddleware(app, { probot, webhooksPath: env.WEBHOOK_PATH }) : undefined;
+  const webhooks = serves
+    ? createNodeMiddleware(
+        createWebhooks({ queue: countingQueue(queue, metrics), agentName: agent.name, allowedBots: options.allowedBots, secret: requireSecret(env), log: probot.log }),
+        { path: env.WEBHOOK_PATH, log: probot.log },
+      )
+    : undefined;
   const routes: Record<string, (res: ServerResponse) => Promise<void> | void> = {
     "/healthz": (res) => json(res, 200, { status: "ok" }),
     "/readyz": async (res) => {

@@ -1,7 +1,8 @@
-import type { Context } from "probot";
 import { modeOfCheckRun, pullNumberOfExternalId, RERUN_ACTION_ID } from "../github/check-run.js";
 import type { JobQueue, ReviewJob } from "../jobs/queue.js";
 import type { ReviewMode } from "../engine/prompt.js";
+import type { Logger } from "pino";
+import type { WebhookEvent } from "./webhook-event.js";
 
 /** The check-run and check-suite actions that ask for the review again. */
 export const RERUN_ACTIONS = ["check_run.rerequested", "check_run.requested_action"] as const;
@@ -28,7 +29,7 @@ interface RerunTarget {
  * Enqueues a review of `headSha` for each PR. The queue drops it when that head
  * and mode are already being reviewed, so a re-run during a review starts nothing.
  */
-async function enqueueReruns(queue: JobQueue, target: RerunTarget, log: Context["log"]): Promise<void> {
+async function enqueueReruns(queue: JobQueue, target: RerunTarget, log: Logger): Promise<void> {
   const fields = { repo: target.repository.full_name, sha: target.headSha, job: target.deliveryId };
   if (target.pullNumbers.length === 0) {
     log.info(fields, "re-run ignored: no pull request for this commit");
@@ -60,18 +61,18 @@ async function enqueueReruns(queue: JobQueue, target: RerunTarget, log: Context[
  * our `external_id` when GitHub leaves the list empty (PRs from forks).
  */
 export function onCheckRunRerun(options: CheckRerunOptions) {
-  return async (context: Context<(typeof RERUN_ACTIONS)[number]>): Promise<void> => {
-    const { check_run: run, repository, installation, sender } = context.payload;
+  return async (event: WebhookEvent<(typeof RERUN_ACTIONS)[number]>): Promise<void> => {
+    const { check_run: run, repository, installation, sender } = event.payload;
     const mode = modeOfCheckRun(run.name, options.agentName);
     if (!installation || !mode) return;
-    if (context.payload.action === "requested_action" && context.payload.requested_action?.identifier !== RERUN_ACTION_ID) return;
+    if (event.payload.action === "requested_action" && event.payload.requested_action?.identifier !== RERUN_ACTION_ID) return;
     const listed = run.pull_requests.map((p) => p.number);
     const fromId = pullNumberOfExternalId(run.external_id);
     await enqueueReruns(options.queue, {
-      repository, installationId: installation.id, headSha: run.head_sha, mode, sender: sender.login, deliveryId: context.id,
+      repository, installationId: installation.id, headSha: run.head_sha, mode, sender: sender.login, deliveryId: event.id,
       pullNumbers: listed.length ? listed : fromId !== undefined ? [fromId] : [],
-      trigger: `check_run.${context.payload.action}`,
-    }, context.log);
+      trigger: `check_run.${event.payload.action}`,
+    }, event.log);
   };
 }
 
@@ -80,12 +81,12 @@ export function onCheckRunRerun(options: CheckRerunOptions) {
  * that owns the suite, so it is ours; the full review runs again for its head.
  */
 export function onCheckSuiteRerun(options: CheckRerunOptions) {
-  return async (context: Context<"check_suite.rerequested">): Promise<void> => {
-    const { check_suite: suite, repository, installation, sender } = context.payload;
+  return async (event: WebhookEvent<"check_suite.rerequested">): Promise<void> => {
+    const { check_suite: suite, repository, installation, sender } = event.payload;
     if (!installation) return;
     await enqueueReruns(options.queue, {
-      repository, installationId: installation.id, headSha: suite.head_sha, mode: "review", sender: sender.login, deliveryId: context.id,
+      repository, installationId: installation.id, headSha: suite.head_sha, mode: "review", sender: sender.login, deliveryId: event.id,
       pullNumbers: suite.pull_requests.map((p) => p.number), trigger: "check_suite.rerequested",
-    }, context.log);
+    }, event.log);
   };
 }

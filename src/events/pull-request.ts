@@ -1,5 +1,5 @@
-import type { Context } from "probot";
 import type { JobQueue } from "../jobs/queue.js";
+import type { WebhookEvent } from "./webhook-event.js";
 
 /** The pull-request actions that change what there is to review. */
 export const REVIEW_ACTIONS = [
@@ -15,24 +15,24 @@ export const REVIEW_ACTIONS = [
  * decided by the worker, which reads the repo's settings.
  */
 export function onPullRequest(queue: JobQueue) {
-  return async (context: Context<(typeof REVIEW_ACTIONS)[number]>): Promise<void> => {
-    const { pull_request: pr, repository, installation } = context.payload;
-    const fields = { repo: repository.full_name, pr: pr.number, sha: pr.head.sha, job: context.id };
+  return async (event: WebhookEvent<(typeof REVIEW_ACTIONS)[number]>): Promise<void> => {
+    const { pull_request: pr, repository, installation } = event.payload;
+    const fields = { repo: repository.full_name, pr: pr.number, sha: pr.head.sha, job: event.id };
     if (!installation || pr.state !== "open") {
-      context.log.debug(fields, "pull request ignored (closed or no installation)");
+      event.log.debug(fields, "pull request ignored (closed or no installation)");
       return;
     }
     const result = await queue.enqueue({
       kind: "review",
-      id: context.id,
+      id: event.id,
       installationId: installation.id,
       owner: repository.owner.login,
       repo: repository.name,
       pullNumber: pr.number,
       headSha: pr.head.sha,
-      trigger: `pull_request.${context.payload.action}`,
+      trigger: `pull_request.${event.payload.action}`,
       mode: "review",
     });
-    context.log.info({ ...fields, ...result }, result.queued ? "review queued" : "review not queued");
+    event.log.info({ ...fields, ...result }, result.queued ? "review queued" : "review not queued");
   };
 }

@@ -1,7 +1,7 @@
-import type { Context } from "probot";
 import { parseCommand } from "../commands/parse-command.js";
 import { markerPrefix } from "../commands/replies.js";
 import type { CommandSource, JobQueue } from "../jobs/queue.js";
+import type { WebhookEvent } from "./webhook-event.js";
 
 /** What the comment handlers need: the queue, the command name, and bots allowed to run commands. */
 export interface SlashCommandOptions {
@@ -34,23 +34,23 @@ function ignoredAuthor(options: SlashCommandOptions, user: Author, body: string)
  * can escape.
  */
 export function onIssueComment(options: SlashCommandOptions) {
-  return async (context: Context<"issue_comment.created">): Promise<void> => {
-    const { issue, comment, repository, installation } = context.payload;
-    const fields = { repo: repository.full_name, pr: issue.number, job: context.id };
+  return async (event: WebhookEvent<"issue_comment.created">): Promise<void> => {
+    const { issue, comment, repository, installation } = event.payload;
+    const fields = { repo: repository.full_name, pr: issue.number, job: event.id };
     if (!issue.pull_request || !installation) return;
     const ignored = ignoredAuthor(options, comment.user ?? { login: "ghost" }, comment.body);
     if (ignored) {
-      context.log.debug({ ...fields, reason: ignored }, "comment ignored");
+      event.log.debug({ ...fields, reason: ignored }, "comment ignored");
       return;
     }
     const command = parseCommand(comment.body, options.agentName);
     if (!command) return;
     const source: CommandSource = { type: "issue-comment", commentId: comment.id, author: comment.user?.login ?? "ghost" };
     const result = await options.queue.enqueue({
-      kind: "command", id: context.id, installationId: installation.id, owner: repository.owner.login, repo: repository.name,
+      kind: "command", id: event.id, installationId: installation.id, owner: repository.owner.login, repo: repository.name,
       pullNumber: issue.number, trigger: "issue_comment.created", command, source,
     });
-    context.log.info({ ...fields, command: command.name, author: source.author, ...result }, result.queued ? "command queued" : "command not queued");
+    event.log.info({ ...fields, command: command.name, author: source.author, ...result }, result.queued ? "command queued" : "command not queued");
   };
 }
 
@@ -59,13 +59,13 @@ export function onIssueComment(options: SlashCommandOptions) {
  * is answered in that thread, with the thread's hunk as context.
  */
 export function onReviewComment(options: SlashCommandOptions) {
-  return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
-    const { pull_request: pr, comment, repository, installation } = context.payload;
-    const fields = { repo: repository.full_name, pr: pr.number, sha: pr.head.sha, job: context.id };
+  return async (event: WebhookEvent<"pull_request_review_comment.created">): Promise<void> => {
+    const { pull_request: pr, comment, repository, installation } = event.payload;
+    const fields = { repo: repository.full_name, pr: pr.number, sha: pr.head.sha, job: event.id };
     if (!installation) return;
     const ignored = ignoredAuthor(options, comment.user ?? { login: "ghost" }, comment.body);
     if (ignored) {
-      context.log.debug({ ...fields, reason: ignored }, "review comment ignored");
+      event.log.debug({ ...fields, reason: ignored }, "review comment ignored");
       return;
     }
     const command = parseCommand(comment.body, options.agentName, { thread: true });
@@ -75,9 +75,9 @@ export function onReviewComment(options: SlashCommandOptions) {
       path: comment.path, diffHunk: comment.diff_hunk,
     };
     const result = await options.queue.enqueue({
-      kind: "command", id: context.id, installationId: installation.id, owner: repository.owner.login, repo: repository.name,
+      kind: "command", id: event.id, installationId: installation.id, owner: repository.owner.login, repo: repository.name,
       pullNumber: pr.number, trigger: "pull_request_review_comment.created", command, source,
     });
-    context.log.info({ ...fields, command: command.name, author: source.author, ...result }, result.queued ? "command queued" : "command not queued");
+    event.log.info({ ...fields, command: command.name, author: source.author, ...result }, result.queued ? "command queued" : "command not queued");
   };
 }

@@ -25,6 +25,22 @@ export interface BullQueueOptions {
   onError?(job: Job | undefined, error: unknown): void;
 }
 
+/**
+ * Enqueue's checks in one step. KEYS: the BullMQ job hash (exists → a redelivery: 1),
+ * the work marker (held by this id → a redelivery still being added: 1; by another →
+ * the same work is live: 2; else taken), and optionally the PR's latest-head marker
+ * (set). ARGV: job id, marker TTL in ms.
+ */
+const MARK_SCRIPT = `
+if redis.call("EXISTS", KEYS[1]) == 1 then return 1 end
+if not redis.call("SET", KEYS[2], ARGV[1], "PX", ARGV[2], "NX") then
+  if redis.call("GET", KEYS[2]) == ARGV[1] then return 1 end
+  return 2
+end
+if #KEYS > 2 then redis.call("SET", KEYS[3], ARGV[1], "PX", ARGV[2]) end
+return 0
+`;
+
 /** BullMQ ids may not contain ':'; ours (`<delivery>:<pr>`) may. */
 const bullId = (id: string) => id.replaceAll(":", "~");
 
@@ -44,7 +60,8 @@ export class BullQueue implements JobQueue {
   readonly #options: BullQueueOptions;
   #worker: Worker<Job> | undefined;
   #workerRedis: Redis | undefined;
-  #running = 0;
+  /** The handlers running in this process. */
+  readonly #running = new Set<Promise<void>>();
   #closed = false;
 
   constructor(options: BullQueueOptions) {
@@ -63,11 +80,12 @@ export class BullQueue implements JobQueue {
   async enqueue(job: Job): Promise<EnqueueResult> {
     if (this.#closed) return { queued: false, reason: "closed" };
     const id = bullId(job.id);
-    if (await this.#queue.getJob(id)) return { queued: false, reason: "duplicate-delivery" };
-    const workKey = this.#key("work", jobKey(job));
-    if ((await this.#redis.set(workKey, id, "PX", MARKER_TTL_MS, "NX")) === null) return { queued: false, reason: "already-queued" };
     const sup = supersedeKey(job);
-    if (sup) await this.#redis.set(this.#key("latest", sup), id, "PX", MARKER_TTL_MS);
+    const keys = [this.#queue.toKey(id), this.#key("work", jobKey(job)), ...(sup ? [this.#key("latest", sup)] : [])];
+    // One round trip for the three checks and markers, one for the add: the webhook waits on both.
+    const marked = await this.#redis.eval(MARK_SCRIPT, keys.length, ...keys, id, MARKER_TTL_MS);
+    if (marked === 1) return { queued: false, reason: "duplicate-delivery" };
+    if (marked === 2) return { queued: false, reason: "already-queued" };
     await this.#queue.add(job.kind, job, {
       jobId: id,
       attempts: this.#options.attempts,
@@ -117,11 +135,12 @@ export class BullQueue implements JobQueue {
       await this.checkRuns.orphan(job.id);
       this.#options.onRecovered?.(job);
     }
-    this.#running++;
+    const running = handler(job);
+    this.#running.add(running);
     try {
-      await handler(job);
+      await running;
     } finally {
-      this.#running--;
+      this.#running.delete(running);
       await Promise.all(leases.map((l) => l.release()));
       await this.#done(job, id);
     }
@@ -137,10 +156,13 @@ export class BullQueue implements JobQueue {
     this.#closed = true;
     const worker = this.#worker;
     if (worker) {
-      const finished = worker.close().then(() => true);
+      // Take no new jobs, then give the running ones the grace period. (Not `worker.close()`
+      // first: a later `close(true)` would only return that first close, which waits for them all.)
+      await worker.pause(true);
+      const finished = Promise.allSettled(this.#running).then(() => true);
       const inTime = graceMs === undefined ? await finished : await Promise.race([finished, new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs).unref())]);
       // Past the grace period the job's lock lapses and another worker (or the next start) runs it.
-      if (!inTime) await worker.close(true);
+      await worker.close(!inTime);
     }
     await this.#queue.close();
     this.#workerRedis?.disconnect();
@@ -148,7 +170,7 @@ export class BullQueue implements JobQueue {
   }
 
   stats(): QueueStats {
-    return { waiting: 0, running: this.#running };
+    return { waiting: 0, running: this.#running.size };
   }
 
   /** Waiting and running across every worker. */

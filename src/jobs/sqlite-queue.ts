@@ -5,6 +5,8 @@ import type { Store } from "./sqlite-store.js";
 const MAX_ATTEMPTS = 3;
 /** Ended jobs are kept this long so that a manual redelivery is still recognised. */
 const KEEP_ENDED_MS = 14 * 24 * 3600_000;
+/** How often a running process forgets the ended jobs past that window. */
+const PRUNE_EVERY_MS = 3600_000;
 
 /** Hooks for logs and metrics; all optional. */
 export interface SqliteQueueEvents {
@@ -35,13 +37,15 @@ export class SqliteQueue implements JobQueue {
   readonly #running = new Map<string, Promise<void>>();
   #handler: JobHandler | undefined;
   #closed = false;
+  #prunedAt = 0;
+  readonly #pending: Array<{ job: Job; resolve(result: EnqueueResult): void; reject(error: unknown): void }> = [];
 
   constructor(db: Store, concurrency: number, events: SqliteQueueEvents = {}) {
     this.#db = db;
     this.#concurrency = concurrency;
     this.#events = events;
     const now = Date.now();
-    db.prepare("DELETE FROM jobs WHERE state NOT IN ('waiting', 'running') AND updated_at < ?").run(now - KEEP_ENDED_MS);
+    this.#prune(now);
     // Nothing runs before this process starts: a `running` row was left by a dead one.
     const recovered = Number(db.prepare("UPDATE jobs SET state = 'waiting', updated_at = ? WHERE state = 'running'").run(now).changes);
     if (recovered > 0) events.onRecovered?.(recovered);
@@ -49,9 +53,26 @@ export class SqliteQueue implements JobQueue {
 
   async enqueue(job: Job): Promise<EnqueueResult> {
     if (this.#closed) return { queued: false, reason: "closed" };
-    const result = this.#insert(job);
-    if (result.queued) this.#pump();
-    return result;
+    return new Promise<EnqueueResult>((resolve, reject) => {
+      // Group commit: the enqueues of one turn of the event loop share a transaction,
+      // so a burst of webhooks pays one WAL commit, not one each.
+      if (this.#pending.push({ job, resolve, reject }) === 1) setImmediate(() => this.#flush());
+    });
+  }
+
+  /** Commits every pending enqueue in one transaction, then answers each. */
+  #flush(): void {
+    const batch = this.#pending.splice(0);
+    if (batch.length === 0) return;
+    let results: EnqueueResult[];
+    try {
+      results = this.#db.transaction(() => batch.map(({ job }) => this.#insert(job)))();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i]!));
+    if (results.some((r) => r.queued)) this.#pump();
   }
 
   start(handler: JobHandler): void {
@@ -61,6 +82,8 @@ export class SqliteQueue implements JobQueue {
 
   async close(graceMs?: number): Promise<void> {
     this.#closed = true;
+    // Accepted before the close: committed now, before the store may be shut.
+    this.#flush();
     const all = Promise.all(this.#running.values()).then(() => undefined);
     if (graceMs === undefined) await all;
     else await Promise.race([all, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
@@ -79,29 +102,34 @@ export class SqliteQueue implements JobQueue {
     return this.#db.prepare("SELECT 1 AS ok").get() !== undefined;
   }
 
-  /** One transaction: delivery dedupe (primary key), work dedupe (partial unique index), supersede. */
+  /** Forgets ended jobs older than the redelivery window; at start and then hourly, so a long-lived process stays small. */
+  #prune(now: number): void {
+    this.#prunedAt = now;
+    this.#db.prepare("DELETE FROM jobs WHERE state NOT IN ('waiting', 'running') AND updated_at < ?").run(now - KEEP_ENDED_MS);
+  }
+
+  /** In the flush's transaction: delivery dedupe (primary key), work dedupe (partial unique index), supersede. */
   #insert(job: Job): EnqueueResult {
     const now = Date.now();
-    return this.#db.transaction((): EnqueueResult => {
-      if (this.#db.prepare("SELECT 1 FROM jobs WHERE id = ?").get(job.id)) return { queued: false, reason: "duplicate-delivery" };
-      if (this.#db.prepare("SELECT 1 FROM jobs WHERE work_key = ? AND state IN ('waiting', 'running')").get(jobKey(job))) {
-        return { queued: false, reason: "already-queued" };
+    if (now - this.#prunedAt > PRUNE_EVERY_MS) this.#prune(now);
+    if (this.#db.prepare("SELECT 1 FROM jobs WHERE id = ?").get(job.id)) return { queued: false, reason: "duplicate-delivery" };
+    if (this.#db.prepare("SELECT 1 FROM jobs WHERE work_key = ? AND state IN ('waiting', 'running')").get(jobKey(job))) {
+      return { queued: false, reason: "already-queued" };
+    }
+    let superseded = 0;
+    const key = supersedeKey(job);
+    if (key) {
+      const older = this.#db.prepare("SELECT seq, id, payload, attempts FROM jobs WHERE supersede = ? AND state = 'waiting'").all(key) as Row[];
+      for (const row of older) {
+        this.#db.prepare("UPDATE jobs SET state = 'superseded', updated_at = ? WHERE seq = ?").run(now, row.seq);
+        this.#events.onSuperseded?.(JSON.parse(row.payload) as Job, job);
+        superseded++;
       }
-      let superseded = 0;
-      const key = supersedeKey(job);
-      if (key) {
-        const older = this.#db.prepare("SELECT seq, id, payload, attempts FROM jobs WHERE supersede = ? AND state = 'waiting'").all(key) as Row[];
-        for (const row of older) {
-          this.#db.prepare("UPDATE jobs SET state = 'superseded', updated_at = ? WHERE seq = ?").run(now, row.seq);
-          this.#events.onSuperseded?.(JSON.parse(row.payload) as Job, job);
-          superseded++;
-        }
-      }
-      this.#db
-        .prepare("INSERT INTO jobs (id, work_key, lane, supersede, payload, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?)")
-        .run(job.id, jobKey(job), laneKey(job) ?? null, key ?? null, JSON.stringify(job), now, now);
-      return superseded ? { queued: true, superseded } : { queued: true };
-    })();
+    }
+    this.#db
+      .prepare("INSERT INTO jobs (id, work_key, lane, supersede, payload, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?)")
+      .run(job.id, jobKey(job), laneKey(job) ?? null, key ?? null, JSON.stringify(job), now, now);
+    return superseded ? { queued: true, superseded } : { queued: true };
   }
 
   /** Claims the oldest waiting job whose lane is free, or nothing. */

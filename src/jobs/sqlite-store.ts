@@ -106,6 +106,11 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_live_work ON jobs (work_key) WHERE state IN ('waiting', 'running');
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, seq);
+-- The claim's "lane busy?" and the insert's "older heads waiting?" look at live rows only;
+-- without these, both scan every ended job kept for redelivery dedupe.
+CREATE INDEX IF NOT EXISTS jobs_running_lane ON jobs (lane) WHERE state = 'running';
+CREATE INDEX IF NOT EXISTS jobs_waiting_supersede ON jobs (supersede) WHERE state = 'waiting';
+CREATE INDEX IF NOT EXISTS jobs_ended ON jobs (updated_at) WHERE state NOT IN ('waiting', 'running');
 CREATE TABLE IF NOT EXISTS check_runs (
   check_run_id    INTEGER PRIMARY KEY,
   job_id          TEXT NOT NULL,

@@ -1,13 +1,15 @@
 /**
  * BullMQ on the local Redis with the app as real processes: two workers share the
- * jobs (each runs exactly once), and a worker killed mid-job loses it to the other.
+ * jobs (each runs exactly once), a worker killed or stopped mid-job loses it to the
+ * other, and one installation's backlog does not hold up another's reviews.
  */
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { OWNER, REPO, waitFor } from "../support/app-harness.js";
+import { OWNER, REPO, SECRET, waitFor } from "../support/app-harness.js";
 import { processEnv, spawnApp, type AppProcess } from "../support/app-process.js";
 import { VIEWS_AFTER, VIEWS_BEFORE } from "../support/django-fixtures.js";
 import { startRig, type ProcessRig } from "../support/process-rig.js";
+import { pullRequestPayload, sendWebhook } from "../support/signed-webhook.js";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 const prefix = `backend-agent-test-${randomUUID()}`;
@@ -23,8 +25,11 @@ const start = async (env: Record<string, string> = {}) => {
 beforeAll(async () => {
   rig = await startRig();
 });
-afterAll(async () => {
+// Each test has its own workers: one left over would take the next test's jobs.
+afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.stop("SIGKILL")));
+});
+afterAll(async () => {
   await rig.stop();
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${prefix}:*`);
@@ -63,4 +68,39 @@ it("completes a job on the other worker when its worker is killed mid-review", a
   const runs = await rig.completedRuns(sha, 2, 25_000);
   expect(runs.map((r) => r.conclusion).sort()).toEqual(["success", "timed_out"]);
   expect(survivor.logs.some((l) => l.msg === "review started")).toBe(true);
+});
+
+it("loses nothing on SIGTERM: the worker exits after its grace period and another completes the review", async () => {
+  const sha = rig.openPullRequest(455, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER + "# 455\n" } });
+  rig.anthropic.reset();
+  rig.anthropic.fallback = { kind: "hang" };
+  const stopping = await start({ SHUTDOWN_GRACE_MS: "300" });
+  await rig.deliver(stopping.url, 455, sha);
+  await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the model call");
+  expect(await stopping.stop("SIGTERM")).toBe(0);
+  expect(stopping.logs.some((l) => l.msg === "stopped")).toBe(true);
+  rig.anthropic.reset();
+  const survivor = await start({ WATCHDOG_INTERVAL_MS: "500" });
+  const runs = await rig.completedRuns(sha, 2, 25_000);
+  expect(runs.map((r) => r.conclusion).sort()).toEqual(["success", "timed_out"]);
+  expect(survivor.logs.some((l) => l.msg === "review started" && l["pr"] === 455)).toBe(true);
+});
+
+it("keeps one busy installation from starving another (INSTALLATION_CONCURRENCY)", async () => {
+  rig.anthropic.reset();
+  // The busy organisation's reviews hang at the model; the other one's answer at once.
+  rig.anthropic.fallback = (req) => (JSON.stringify(req.body).includes("backend/busy") ? { kind: "hang" } : { kind: "json", value: { summary: "", findings: [] } });
+  const busyShas = [460, 461, 462].map((n) => rig.openPullRequest(n, { base: { [`backend/busy${n}/views.py`]: VIEWS_BEFORE }, head: { [`backend/busy${n}/views.py`]: VIEWS_AFTER } }));
+  const quietSha = rig.openPullRequest(470, { base: { "backend/quiet/views.py": VIEWS_BEFORE }, head: { "backend/quiet/views.py": VIEWS_AFTER } });
+  const worker = await start({ REVIEW_CONCURRENCY: "3", INSTALLATION_CONCURRENCY: "1" });
+  const deliver = (number: number, headSha: string, installationId: number) =>
+    sendWebhook(`${worker.url}/api/github/webhooks`, { event: "pull_request", payload: pullRequestPayload("opened", { owner: OWNER, repo: REPO, number, headSha, installationId }), secret: SECRET });
+  for (const [i, sha] of busyShas.entries()) expect((await deliver(460 + i, sha, 1)).status).toBe(200);
+  await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the busy installation's first model call");
+  expect((await deliver(470, quietSha, 2)).status).toBe(200);
+  expect(await rig.completedRuns(quietSha, 1, 20_000)).toMatchObject([{ conclusion: "success" }]);
+  // All three busy reviews were queued before; only one of them ever ran (the others wait for the installation's slot).
+  const busyCalls = rig.anthropic.requests.filter((r) => JSON.stringify(r.body).includes("backend/busy"));
+  expect(busyCalls).toHaveLength(1);
+  expect(busyShas.map((sha) => rig.runsOn(sha).length).reduce((a, b) => a + b)).toBe(1);
 });

@@ -42,9 +42,18 @@ export function processEnv(github: FakeGitHub, anthropic: FakeAnthropic, env: Re
   };
 }
 
+/** Options of {@link spawnApp}. */
+export interface SpawnOptions {
+  /** Runs the build (`dist/main.js`, as `npm start` does) instead of the sources through tsx. */
+  built?: boolean;
+  /** Stops parsing the log once the app listens (benchmarks: parsing would load the measuring process). */
+  discardLogs?: boolean;
+}
+
 /** Starts `src/main.ts` with `env` (plus PATH) and waits until it listens. */
-export async function spawnApp(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+export async function spawnApp(env: Record<string, string>, options: SpawnOptions = {}): Promise<AppProcess> {
+  const args = options.built ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -71,6 +80,7 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
     if (gone) throw new Error(`app process exited before listening:\n${stderr}\n${logs.map((l) => JSON.stringify(l)).join("\n")}`);
     return logs.find((l) => l.msg === "backend-agent listening");
   }, "the app process to listen", 20_000);
+  if (options.discardLogs) child.stdout?.removeAllListeners("data").resume();
   return {
     url: `http://127.0.0.1:${String(listening.port)}`,
     child,

@@ -88,6 +88,33 @@ describe.each(backends)("job queue semantics: %s", (_name, open) => {
     expect(gate.started).toEqual(["d1", "d3"]);
   });
 
+  it("answers each of a burst of concurrent deliveries on its own: redeliveries and the same head once, the rest queued", async () => {
+    const gate = gatedHandler();
+    b.queue.start(gate.handler);
+    const results = await Promise.all([
+      b.queue.enqueue(review("e1", 11, "e-sha")),
+      b.queue.enqueue(review("e1", 11, "e-sha")),
+      b.queue.enqueue(review("e2", 11, "e-sha")),
+      ...Array.from({ length: 10 }, (_, i) => b.queue.enqueue(review(`f${i}`, 20 + i, `f-sha-${i}`))),
+    ]);
+    expect(results.slice(0, 3)).toEqual([{ queued: true }, { queued: false, reason: "duplicate-delivery" }, { queued: false, reason: "already-queued" }]);
+    expect(results.slice(3).every((r) => r.queued)).toBe(true);
+    await waitFor(() => (gate.started.length === 3 ? true : undefined), "three jobs to start (the concurrency)");
+    expect(gate.started[0]).toBe("e1");
+  });
+
+  it("at close takes no more jobs, and returns after the grace period even when a running job never ends", async () => {
+    const gate = gatedHandler();
+    b.queue.start(gate.handler);
+    await b.queue.enqueue(review("g1", 31, "g-sha"));
+    await waitFor(() => (gate.started.includes("g1") ? true : undefined), "g1 to start");
+    const started = Date.now();
+    await b.queue.close(300);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await b.queue.enqueue(review("g2", 32, "g-sha-2"))).toEqual({ queued: false, reason: "closed" });
+    expect(gate.started).toEqual(["g1"]);
+  });
+
   it("runs one review of a PR at a time, other PRs meanwhile, and a newer head supersedes a waiting older one", async () => {
     const gate = gatedHandler();
     b.queue.start(gate.handler);
