@@ -58,7 +58,7 @@ async function appPeakRssMb(files: Record<string, string>): Promise<number> {
   try {
     rig.anthropic.fallback = { kind: "json", value: { summary: "", findings: [] } };
     const sha = rig.openPullRequest(900, { base: {}, head: files });
-    const app = await spawnApp(processEnv(rig.github, rig.anthropic, { REVIEW_CONCURRENCY: "4", LOG_LEVEL: "warn" }), { built: true, discardLogs: true });
+    const app = await spawnApp(processEnv(rig.github, rig.anthropic, { REVIEW_CONCURRENCY: "4" }), { built: true, discardLogs: true });
     try {
       await rig.deliver(app.url, 900, sha);
       await rig.completedRuns(sha, 1, 300_000);
