@@ -26,19 +26,28 @@ export interface BullQueueOptions {
 }
 
 /**
- * Enqueue's checks in one step. KEYS: the BullMQ job hash (exists → a redelivery: 1),
- * the work marker (held by this id → a redelivery still being added: 1; by another →
- * the same work is live: 2; else taken), and optionally the PR's latest-head marker
- * (set). ARGV: job id, marker TTL in ms.
+ * Enqueue's checks for a batch of jobs in one step, three KEYS and two ARGV a job
+ * (ARGV[1] is the marker TTL in ms). KEYS: the BullMQ job hash (exists → a
+ * redelivery: 1), the work marker (held by this id → a redelivery in the same batch
+ * or still being added: 1; by another → the same work is live: 2; else taken: 0),
+ * and the PR's latest-head marker, set when taken and ARGV "1". ARGV: job id, "1"/"0".
  */
 const MARK_SCRIPT = `
-if redis.call("EXISTS", KEYS[1]) == 1 then return 1 end
-if not redis.call("SET", KEYS[2], ARGV[1], "PX", ARGV[2], "NX") then
-  if redis.call("GET", KEYS[2]) == ARGV[1] then return 1 end
-  return 2
+local results = {}
+for i = 0, #KEYS / 3 - 1 do
+  local job, work, latest = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
+  local id, supersedes = ARGV[i * 2 + 2], ARGV[i * 2 + 3]
+  local result = 0
+  if redis.call("EXISTS", job) == 1 then
+    result = 1
+  elseif not redis.call("SET", work, id, "PX", ARGV[1], "NX") then
+    result = redis.call("GET", work) == id and 1 or 2
+  elseif supersedes == "1" then
+    redis.call("SET", latest, id, "PX", ARGV[1])
+  end
+  results[#results + 1] = result
 end
-if #KEYS > 2 then redis.call("SET", KEYS[3], ARGV[1], "PX", ARGV[2]) end
-return 0
+return results
 `;
 
 /** BullMQ ids may not contain ':'; ours (`<delivery>:<pr>`) may. */
@@ -63,6 +72,10 @@ export class BullQueue implements JobQueue {
   /** The handlers running in this process. */
   readonly #running = new Set<Promise<void>>();
   #closed = false;
+  /** The batch being written, which a close waits for. */
+  #flushing: Promise<void> = Promise.resolve();
+  readonly #pending: Array<{ job: Job; resolve(result: EnqueueResult): void; reject(error: unknown): void }> = [];
+  readonly #jobOptions: { attempts: number; backoff: { type: "exponential"; delay: number }; removeOnComplete: { age: number }; removeOnFail: { age: number } };
 
   constructor(options: BullQueueOptions) {
     this.#options = options;
@@ -71,6 +84,7 @@ export class BullQueue implements JobQueue {
     this.#queue = new Queue<Job>("jobs", { connection: this.#redis, prefix: options.prefix });
     this.#leases = new RedisLeases(this.#redis, options.lockMs);
     this.checkRuns = new RedisCheckRuns(this.#redis, options.prefix);
+    this.#jobOptions = { attempts: options.attempts, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: { age: KEEP_ENDED_S }, removeOnFail: { age: KEEP_ENDED_S } };
   }
 
   #key(kind: string, name: string) {
@@ -79,21 +93,35 @@ export class BullQueue implements JobQueue {
 
   async enqueue(job: Job): Promise<EnqueueResult> {
     if (this.#closed) return { queued: false, reason: "closed" };
-    const id = bullId(job.id);
-    const sup = supersedeKey(job);
-    const keys = [this.#queue.toKey(id), this.#key("work", jobKey(job)), ...(sup ? [this.#key("latest", sup)] : [])];
-    // One round trip for the three checks and markers, one for the add: the webhook waits on both.
-    const marked = await this.#redis.eval(MARK_SCRIPT, keys.length, ...keys, id, MARKER_TTL_MS);
-    if (marked === 1) return { queued: false, reason: "duplicate-delivery" };
-    if (marked === 2) return { queued: false, reason: "already-queued" };
-    await this.#queue.add(job.kind, job, {
-      jobId: id,
-      attempts: this.#options.attempts,
-      backoff: { type: "exponential", delay: 5_000 },
-      removeOnComplete: { age: KEEP_ENDED_S },
-      removeOnFail: { age: KEEP_ENDED_S },
+    return new Promise<EnqueueResult>((resolve, reject) => {
+      // Batched: the enqueues of one turn of the event loop share one check script and
+      // one bulk add, two round trips for a burst of webhooks rather than two each.
+      if (this.#pending.push({ job, resolve, reject }) === 1) setImmediate(() => (this.#flushing = this.#flush()));
     });
-    return { queued: true };
+  }
+
+  /** Checks and marks the pending jobs, adds the new ones, then answers each. */
+  async #flush(): Promise<void> {
+    const batch = this.#pending.splice(0);
+    if (batch.length === 0) return;
+    const ids = batch.map(({ job }) => bullId(job.id));
+    const workKeys = batch.map(({ job }) => this.#key("work", jobKey(job)));
+    try {
+      const keys = batch.flatMap(({ job }, i) => [this.#queue.toKey(ids[i]!), workKeys[i]!, this.#key("latest", supersedeKey(job) ?? "none")]);
+      const args = batch.flatMap(({ job }, i) => [ids[i]!, supersedeKey(job) ? "1" : "0"]);
+      const marks = (await this.#redis.eval(MARK_SCRIPT, keys.length, ...keys, MARKER_TTL_MS, ...args)) as number[];
+      const taken = batch.flatMap(({ job }, i) => (marks[i] === 0 ? [{ job, i }] : []));
+      try {
+        if (taken.length > 0) await this.#queue.addBulk(taken.map(({ job, i }) => ({ name: job.kind, data: job, opts: { ...this.#jobOptions, jobId: ids[i]! } })));
+      } catch (error) {
+        // Not added: free the work markers, or the same head could not be queued for a day.
+        await this.#redis.del(...taken.map(({ i }) => workKeys[i]!)).catch(() => undefined);
+        throw error;
+      }
+      batch.forEach(({ resolve }, i) => resolve(marks[i] === 0 ? { queued: true } : { queued: false, reason: marks[i] === 1 ? "duplicate-delivery" : "already-queued" }));
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
   }
 
   start(handler: JobHandler): void {
@@ -154,6 +182,8 @@ export class BullQueue implements JobQueue {
 
   async close(graceMs?: number): Promise<void> {
     this.#closed = true;
+    // Accepted before the close: added before the connection goes.
+    await Promise.all([this.#flushing, this.#flush()]);
     const worker = this.#worker;
     if (worker) {
       // Take no new jobs, then give the running ones the grace period. (Not `worker.close()`
