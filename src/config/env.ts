@@ -42,7 +42,7 @@ export const envSchema = z
     MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
     /** Output budget of one model call; large enough for ~40 findings. */
     MODEL_MAX_OUTPUT_TOKENS: positiveInt(8192),
-    /** Input budget of the diff part of one model call; larger PRs are split into chunks. */
+    /** Input budget of the diff part of one model call, in estimated tokens (characters / 3.5; the "model stage done" log line gives `estimateRatio`, the estimate over the API's count); larger PRs are split into chunks. */
     CHUNK_INPUT_TOKENS: positiveInt(40_000),
     /** Per-review budgets: past any of them the review publishes what it has and says what it skipped. */
     MAX_REVIEW_INPUT_TOKENS: positiveInt(600_000),

@@ -34,6 +34,12 @@ export function budgetOf(env: Pick<Env, "MAX_REVIEW_INPUT_TOKENS" | "MAX_REVIEW_
 export interface ModelStageResult {
   findings: Finding[];
   usage: TokenUsage;
+  /**
+   * What the chunking estimate (characters / 3.5) said those answered requests would
+   * take as input, to set beside the API's own count (`usage`) in the log: how close
+   * the estimate that sizes the chunks really is, on real traffic.
+   */
+  estimatedInput: number;
   calls: number;
   chunks: number;
   costUsd: number;
@@ -98,7 +104,7 @@ function onIncrement(finding: Finding, files: Map<string, FileDiff>): boolean {
  */
 export async function reviewWithModel(input: ModelStageInput): Promise<ModelStageResult> {
   const chunks = chunkFiles(input.files, input.chunkTokens);
-  const result: ModelStageResult = { findings: [], usage: emptyUsage(), calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [] };
+  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [] };
   const queue = new PQueue({ concurrency: input.concurrency });
   const allPaths = input.files.filter((f) => f.hunks.length > 0).map((f) => f.path);
   const byPath = new Map(input.files.map((f) => [f.path, f]));
@@ -142,6 +148,7 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
             const answer = await reviewChunk(input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens }, input.agent, user, deadline.signal);
             result.calls += answer.calls;
             addUsage(result.usage, answer.usage);
+            result.estimatedInput += (systemTokens + estimateTokens(user)) * answer.calls;
             for (const f of answer.output.findings) {
               const finding: Finding = { ...f, startLine: f.startLine ?? undefined, suggestion: f.suggestion ?? undefined, source: "model" };
               if (!input.context || onIncrement(finding, byPath)) result.findings.push(finding);

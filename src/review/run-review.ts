@@ -194,7 +194,9 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
       });
       modelFindings = recordModelStage(report, stage);
       Object.assign(spent, { usage: stage.usage, costUsd: stage.costUsd });
-      log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, costUsd: stage.costUsd, failedChunks: stage.problems.length }, "model stage done");
+      const counted = stage.usage.input + stage.usage.cacheRead + stage.usage.cacheWrite;
+      const estimateRatio = counted > 0 ? Number((stage.estimatedInput / counted).toFixed(3)) : undefined;
+      log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, estimatedInputTokens: stage.estimatedInput, estimateRatio, costUsd: stage.costUsd, failedChunks: stage.problems.length }, "model stage done");
     }
 
     // 9.-10.

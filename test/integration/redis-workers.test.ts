@@ -84,6 +84,11 @@ it("loses nothing on SIGTERM: the worker exits after its grace period and anothe
   const runs = await rig.completedRuns(sha, 2, 25_000);
   expect(runs.map((r) => r.conclusion).sort()).toEqual(["success", "timed_out"]);
   expect(survivor.logs.some((l) => l.msg === "review started" && l["pr"] === 455)).toBe(true);
+  // The log sets the chunking estimate beside the API's count (the fake counts 4 characters a token).
+  const stage = survivor.logs.find((l) => l.msg === "model stage done");
+  expect(stage?.["estimatedInputTokens"]).toBeGreaterThan(1_000);
+  expect(stage?.["estimateRatio"]).toBeGreaterThan(0.9);
+  expect(stage?.["estimateRatio"]).toBeLessThan(1.3);
 });
 
 it("keeps one busy installation from starving another (INSTALLATION_CONCURRENCY)", async () => {
