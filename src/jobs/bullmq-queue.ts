@@ -2,10 +2,18 @@ import { DelayedError, Queue, Worker, type Job as BullJob } from "bullmq";
 import { Redis } from "ioredis";
 import { RedisCheckRuns } from "./redis-check-runs.js";
 import { RedisLeases, type Lease } from "./redis-lease.js";
-import { jobKey, laneKey, supersedeKey, type EnqueueResult, type Job, type JobHandler, type JobQueue, type QueueStats } from "./queue.js";
+import { jobKey, laneKey, QueueUnavailableError, supersedeKey, type EnqueueResult, type Job, type JobHandler, type JobQueue, type QueueStats } from "./queue.js";
 
 /** Ended jobs (and so their delivery ids) are kept this long to recognise redeliveries. */
 const KEEP_ENDED_S = 14 * 24 * 3600;
+/**
+ * How long a webhook waits for Redis to take its job. Below the webhook middleware's
+ * 9 s, after which it would answer "202 still processing" — a success to GitHub for a
+ * job never stored — and GitHub's own 10 s.
+ */
+const ENQUEUE_TIMEOUT_MS = 5_000;
+/** How long /readyz waits for Redis's PONG. */
+const PING_TIMEOUT_MS = 2_000;
 /** Dedupe and supersede markers outlive any job, then clean themselves up. */
 const MARKER_TTL_MS = 24 * 3600_000;
 
@@ -94,9 +102,12 @@ export class BullQueue implements JobQueue {
   async enqueue(job: Job): Promise<EnqueueResult> {
     if (this.#closed) return { queued: false, reason: "closed" };
     return new Promise<EnqueueResult>((resolve, reject) => {
+      // While Redis is away ioredis holds commands until it is back: fail the webhook instead.
+      const timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not take the job within ${ENQUEUE_TIMEOUT_MS / 1000} s`)), ENQUEUE_TIMEOUT_MS);
+      const answer = { resolve: (result: EnqueueResult) => (clearTimeout(timer), resolve(result)), reject: (error: unknown) => (clearTimeout(timer), reject(error)) };
       // Batched: the enqueues of one turn of the event loop share one check script and
       // one bulk add, two round trips for a burst of webhooks rather than two each.
-      if (this.#pending.push({ job, resolve, reject }) === 1) setImmediate(() => (this.#flushing = this.#flush()));
+      if (this.#pending.push({ job, ...answer }) === 1) setImmediate(() => (this.#flushing = this.#flush()));
     });
   }
 
@@ -210,6 +221,7 @@ export class BullQueue implements JobQueue {
   }
 
   async ping(): Promise<boolean> {
-    return (await this.#redis.ping().catch(() => "")) === "PONG";
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve(""), PING_TIMEOUT_MS).unref());
+    return (await Promise.race([this.#redis.ping().catch(() => ""), timeout])) === "PONG";
   }
 }

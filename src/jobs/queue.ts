@@ -101,3 +101,16 @@ export const laneKey = (job: Job): string | undefined => (job.kind === "review" 
 
 /** A waiting review with the same key and an older head is superseded by a newer one. */
 export const supersedeKey = (job: Job): string | undefined => (job.kind === "review" ? `${job.owner}/${job.repo}#${job.pullNumber}:${job.mode}` : undefined);
+
+/**
+ * The queue could not take a job in time (Redis down or stalled). Its `status` is what
+ * the webhook answers: GitHub then shows a failed delivery that can be redelivered,
+ * rather than a success for a job that was never stored.
+ */
+export class QueueUnavailableError extends Error {
+  readonly status = 503;
+  constructor(message: string) {
+    super(message);
+    this.name = "QueueUnavailableError";
+  }
+}

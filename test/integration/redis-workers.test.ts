@@ -109,3 +109,16 @@ it("keeps one busy installation from starving another (INSTALLATION_CONCURRENCY)
   expect(busyCalls).toHaveLength(1);
   expect(busyShas.map((sha) => rig.runsOn(sha).length).reduce((a, b) => a + b)).toBe(1);
 });
+
+it("fails the delivery with 503 while Redis is unreachable, so GitHub shows it failed and it can be redelivered", async () => {
+  // Nothing listens on port 1: ioredis keeps reconnecting and holds the commands.
+  const web = await start({ REDIS_URL: "redis://127.0.0.1:1", PROCESS_ROLE: "web" });
+  const ready = await fetch(`${web.url}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(await ready.json()).toMatchObject({ status: "queue unreachable" });
+  const delivery = await rig.deliver(web.url, 480, "c".repeat(40));
+  expect(delivery.status).toBe(503);
+  expect(delivery.body).toContain("Redis did not take the job within 5 s");
+  // Answered before GitHub's 10 s delivery timeout.
+  expect(delivery.ms).toBeLessThan(9_000);
+});
