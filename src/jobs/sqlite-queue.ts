@@ -13,7 +13,7 @@ export interface SqliteQueueEvents {
   onSuperseded?(job: Job, by: Job): void;
   onRecovered?(count: number): void;
   onGaveUp?(job: Job): void;
-  /** The handler threw (it should not): the job is ended as failed. */
+  /** The handler threw (it should not: the job is ended as failed), or starting the queued jobs failed (they stay waiting). */
   onError?(job: Job, error: unknown): void;
 }
 
@@ -72,7 +72,13 @@ export class SqliteQueue implements JobQueue {
       return;
     }
     batch.forEach((p, i) => p.resolve(results[i]!));
-    if (results.some((r) => r.queued)) this.#pump();
+    if (!results.some((r) => r.queued)) return;
+    try {
+      this.#pump();
+    } catch (error) {
+      // Outside any request now: report, do not crash; the jobs wait in the store for the next pump.
+      this.#events.onError?.(batch[0]!.job, error);
+    }
   }
 
   start(handler: JobHandler): void {
