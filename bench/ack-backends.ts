@@ -43,8 +43,16 @@ function startLoad(): { measure(url: string): Promise<number[]>; stop(): void } 
   };
 }
 
+/** A server under measurement. */
+interface Server {
+  url: string;
+  /** Waits until its workers are idle, so each round starts alike (none for a server without workers). */
+  drain?: (() => Promise<void>) | undefined;
+  stop(): Promise<unknown>;
+}
+
 /** Starts a reference server (a script here that prints `listening <port>`) in its own process. */
-async function startScript(file: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<unknown> }> {
+async function startScript(file: string, env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL(file, import.meta.url))], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve) => child.stdout?.setEncoding("utf8").on("data", (s: string) => { const m = /listening (\d+)/.exec(s); if (m?.[1]) resolve(m[1]); }));
   child.stdout?.removeAllListeners("data").resume();
@@ -78,28 +86,23 @@ export async function benchAckBackends(): Promise<void> {
   const rows: Row[] = [];
   try {
     await load.measure(floor.url); // warm-up: the floor's code and the load's connections
-    const servers: Array<[string, () => Promise<{ url: string; stop(): Promise<unknown> }>, boolean]> = [
-      ["Probot middleware, handler logs only (reference)", () => startScript("./probot-floor-server.ts", processEnv(rig.github, rig.anthropic)), false],
-      ...(<Array<[string, Record<string, string>]>>[
-        ["embedded (SQLite), web + worker", { DATA_DIR: dataDir }],
-        ["redis (BullMQ), web + worker", { REDIS_URL, QUEUE_PREFIX: prefix }],
-        // How scale-out runs it: webhook processes only enqueue, workers elsewhere.
-        ["redis (BullMQ), PROCESS_ROLE=web", { REDIS_URL, QUEUE_PREFIX: `${prefix}-web`, PROCESS_ROLE: "web" }],
-      ]).map(([name, env]): [string, () => Promise<{ url: string; stop(): Promise<unknown> }>, boolean] => [
-        name,
-        async () => {
-          const app = await spawnApp(processEnv(rig.github, rig.anthropic, { ...env }), { built: true, discardLogs: true });
-          return { url: `${app.url}/api/github/webhooks`, stop: () => app.stop("SIGKILL") };
-        },
-        env["PROCESS_ROLE"] !== "web",
-      ]),
+    const app = (env: Record<string, string>) => async (): Promise<Server> => {
+      const started = await spawnApp(processEnv(rig.github, rig.anthropic, env), { built: true, discardLogs: true });
+      return { url: `${started.url}/api/github/webhooks`, drain: env["PROCESS_ROLE"] === "web" ? undefined : () => drained(started.url), stop: () => started.stop("SIGKILL") };
+    };
+    const servers: Array<[string, () => Promise<Server>]> = [
+      ["Probot middleware, handler logs only (reference)", () => startScript("./probot-floor-server.ts", processEnv(rig.github, rig.anthropic))],
+      ["embedded (SQLite), web + worker", app({ DATA_DIR: dataDir })],
+      ["redis (BullMQ), web + worker", app({ REDIS_URL, QUEUE_PREFIX: prefix })],
+      // How scale-out runs it: webhook processes only enqueue, workers elsewhere.
+      ["redis (BullMQ), PROCESS_ROLE=web", app({ REDIS_URL, QUEUE_PREFIX: `${prefix}-web`, PROCESS_ROLE: "web" })],
     ];
-    for (const [name, start, works] of servers) {
+    for (const [name, start] of servers) {
       const server = await start();
       const row: Row = { name, floor: [], ours: [], ratios: [] };
       await load.measure(server.url); // warm-up
       for (let round = 0; round < ROUNDS; round++) {
-        if (works) await drained(server.url.replace(/\/api\/github\/webhooks$/, ""));
+        await server.drain?.();
         const f = await load.measure(floor.url);
         // The workers take this round's 200 jobs while the webhooks still arrive, as under load.
         const ours = await load.measure(server.url);
