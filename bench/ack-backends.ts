@@ -6,11 +6,15 @@
  * On a shared 2-core machine one measurement is noise, so each backend is measured
  * in ROUNDS rounds, each round the floor then ours back to back; the figure is
  * p99(ours) / p99(floor) over all rounds' latencies pooled (a p99 of one round's 200
- * is its second worst), with the per-round ratios beside it. Prints figures; asserts nothing.
+ * is its second worst), with the per-round ratios beside it. Beside them, the CPU time a
+ * delivery costs the server (a "web + worker" process also reviews the jobs meanwhile)
+ * and the local Redis, read from /proc: the machine is shared by the load, the server and
+ * Redis, so under this closed-loop load latency follows CPU, and CPU is far less noisy.
+ * Prints figures; asserts nothing.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,8 +26,10 @@ import { startRig } from "../test/support/process-rig.js";
 
 const DELIVERIES = Number(process.env.BENCH_ACK_DELIVERIES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_ACK_CONCURRENCY ?? 20);
-const ROUNDS = Number(process.env.BENCH_ACK_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ACK_ROUNDS ?? 20);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+/** Measures only the servers whose name contains this (e.g. "BullMQ"). */
+const ONLY = process.env.BENCH_ACK_ONLY ?? "";
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 50);
 
@@ -43,9 +49,29 @@ function startLoad(): { measure(url: string): Promise<number[]>; stop(): void } 
   };
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  const stat = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) return NaN;
+  const fields = readFileSync(stat, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The local Redis server's pid, when it runs on this machine (its CPU is part of an ack's cost). */
+async function redisPid(): Promise<number | undefined> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const pid = Number(/process_id:(\d+)/.exec(await redis.info("server"))?.[1]);
+    return existsSync(`/proc/${pid}/stat`) ? pid : undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** A server under measurement. */
 interface Server {
   url: string;
+  pid: number | undefined;
   /** Waits until its workers are idle, so each round starts alike (none for a server without workers). */
   drain?: (() => Promise<void>) | undefined;
   stop(): Promise<unknown>;
@@ -56,7 +82,7 @@ async function startScript(file: string, env: Record<string, string>): Promise<S
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL(file, import.meta.url))], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve) => child.stdout?.setEncoding("utf8").on("data", (s: string) => { const m = /listening (\d+)/.exec(s); if (m?.[1]) resolve(m[1]); }));
   child.stdout?.removeAllListeners("data").resume();
-  return { url: `http://127.0.0.1:${port}/api/github/webhooks`, stop: async () => child.kill("SIGKILL") };
+  return { url: `http://127.0.0.1:${port}/api/github/webhooks`, pid: child.pid, stop: async () => child.kill("SIGKILL") };
 }
 
 /** Waits until the app's workers have nothing left, so each round starts alike. */
@@ -74,7 +100,12 @@ interface Row {
   floor: number[];
   ours: number[];
   ratios: number[];
+  /** CPU seconds over the rounds: the floor's process; ours, and the local Redis's while ours ran. */
+  cpu: { floor: number; ours: number; redis: number };
 }
+
+/** CPU milliseconds a delivery. */
+const cpuMs = (seconds: number, latencies: number[]) => ((seconds * 1000) / latencies.length).toFixed(2);
 
 /** Runs the ack-latency comparison and prints a table. */
 export async function benchAckBackends(): Promise<void> {
@@ -84,11 +115,12 @@ export async function benchAckBackends(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "backend-agent-bench-"));
   const prefix = `backend-agent-bench-${randomUUID()}`;
   const rows: Row[] = [];
+  const redisServer = await redisPid();
   try {
     await load.measure(floor.url); // warm-up: the floor's code and the load's connections
     const app = (env: Record<string, string>) => async (): Promise<Server> => {
       const started = await spawnApp(processEnv(rig.github, rig.anthropic, env), { built: true, discardLogs: true });
-      return { url: `${started.url}/api/github/webhooks`, drain: env["PROCESS_ROLE"] === "web" ? undefined : () => drained(started.url), stop: () => started.stop("SIGKILL") };
+      return { url: `${started.url}/api/github/webhooks`, pid: started.child.pid, drain: env["PROCESS_ROLE"] === "web" ? undefined : () => drained(started.url), stop: () => started.stop("SIGKILL") };
     };
     const servers: Array<[string, () => Promise<Server>]> = [
       ["Probot middleware, handler logs only (reference)", () => startScript("./probot-floor-server.ts", processEnv(rig.github, rig.anthropic))],
@@ -97,15 +129,20 @@ export async function benchAckBackends(): Promise<void> {
       // How scale-out runs it: webhook processes only enqueue, workers elsewhere.
       ["redis (BullMQ), PROCESS_ROLE=web", app({ REDIS_URL, QUEUE_PREFIX: `${prefix}-web`, PROCESS_ROLE: "web" })],
     ];
-    for (const [name, start] of servers) {
+    for (const [name, start] of servers.filter(([name]) => name.includes(ONLY))) {
       const server = await start();
-      const row: Row = { name, floor: [], ours: [], ratios: [] };
+      const row: Row = { name, floor: [], ours: [], ratios: [], cpu: { floor: 0, ours: 0, redis: 0 } };
       await load.measure(server.url); // warm-up
       for (let round = 0; round < ROUNDS; round++) {
         await server.drain?.();
+        const floorCpu = cpuSeconds(floor.pid);
         const f = await load.measure(floor.url);
+        const [oursCpu, redisCpu] = [cpuSeconds(server.pid), cpuSeconds(redisServer)];
+        row.cpu.floor += cpuSeconds(floor.pid) - floorCpu;
         // The workers take this round's 200 jobs while the webhooks still arrive, as under load.
         const ours = await load.measure(server.url);
+        row.cpu.ours += cpuSeconds(server.pid) - oursCpu;
+        row.cpu.redis += cpuSeconds(redisServer) - redisCpu;
         row.floor.push(...f);
         row.ours.push(...ours);
         row.ratios.push(pct(ours, 99) / pct(f, 99));
@@ -118,15 +155,15 @@ export async function benchAckBackends(): Promise<void> {
     load.stop();
     await rig.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    const client = new Redis(REDIS_URL);
+    const keys = await client.keys(`${prefix}*`);
+    if (keys.length) await client.del(...keys);
+    client.disconnect();
   }
   console.log(`\n## Webhook ack latency: ${DELIVERIES} signed deliveries at concurrency ${CONCURRENCY}, ${ROUNDS} rounds of floor then ours, each server and the load in its own process`);
-  console.log("| server | p50 ms (floor) | p99 ms (floor), all rounds pooled | p99 / floor p99 | per round: median: each |\n|---|---|---|---|---|");
+  console.log("| server | p50 ms (floor) | p99 ms (floor), all rounds pooled | p99 / floor p99 | per round: median: each | CPU ms a delivery: server + Redis (floor) |\n|---|---|---|---|---|---|");
   for (const r of rows) {
     const [ours, floor] = [r.ours.sort((a, b) => a - b), r.floor.sort((a, b) => a - b)];
-    console.log(`| ${r.name} | ${pct(ours, 50).toFixed(1)} (${pct(floor, 50).toFixed(1)}) | ${pct(ours, 99).toFixed(1)} (${pct(floor, 99).toFixed(1)}) | **${(pct(ours, 99) / pct(floor, 99)).toFixed(2)}** | ${median(r.ratios).toFixed(2)}: ${r.ratios.map((x) => x.toFixed(2)).join(" ")} |`);
+    console.log(`| ${r.name} | ${pct(ours, 50).toFixed(1)} (${pct(floor, 50).toFixed(1)}) | ${pct(ours, 99).toFixed(1)} (${pct(floor, 99).toFixed(1)}) | **${(pct(ours, 99) / pct(floor, 99)).toFixed(2)}** | ${median(r.ratios).toFixed(2)}: ${r.ratios.map((x) => x.toFixed(2)).join(" ")} | ${cpuMs(r.cpu.ours, r.ours)} + ${cpuMs(r.cpu.redis, r.ours)} (${cpuMs(r.cpu.floor, r.floor)}) |`);
   }
 }

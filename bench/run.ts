@@ -1,10 +1,22 @@
-/** Runs every benchmark and prints its figures. Not a test: nothing here fails a build. */
+/**
+ * Runs the benchmarks and prints their figures: every one, or those named on the
+ * command line (`npm run bench -- ack-backends`). Not a test: nothing here fails a build.
+ */
 import { benchAckAndCalls } from "./ack-and-calls.js";
 import { benchAckBackends } from "./ack-backends.js";
 import { benchIncrementalTokens } from "./incremental-tokens.js";
 import { benchLargePr } from "./large-pr.js";
 
-await benchAckAndCalls();
-await benchLargePr();
-await benchIncrementalTokens();
-await benchAckBackends();
+const benches: Record<string, () => Promise<unknown>> = {
+  "ack-and-calls": benchAckAndCalls,
+  "large-pr": benchLargePr,
+  "incremental-tokens": benchIncrementalTokens,
+  "ack-backends": benchAckBackends,
+};
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in benches));
+if (unknown.length > 0) {
+  console.error(`Unknown bench: ${unknown.join(", ")}. Choose from: ${Object.keys(benches).join(", ")}.`);
+  process.exit(2);
+}
+for (const [name, run] of Object.entries(benches)) if (chosen.length === 0 || chosen.includes(name)) await run();

@@ -31,15 +31,26 @@ export function createMetrics(queueStats: () => QueueStats | Promise<QueueStats>
     githubErrors: new Counter({ name: "backend_agent_github_api_errors_total", help: "GitHub API requests that failed, by HTTP status (0 = no answer)", labelNames: ["status"], registers }),
     checkRunsTimedOut: new Counter({ name: "backend_agent_check_runs_timed_out_total", help: "Check runs the watchdog completed as timed_out", registers }),
   };
-  const queueGauge = (name: string, help: string, pick: (s: QueueStats) => number) =>
+  // One read of the queue a scrape, shared by its gauges. A queue that does not answer
+  // (Redis down) leaves them at their last values and sets queue_up to 0, rather than
+  // failing the whole scrape when the other metrics matter most.
+  let scrape: Promise<QueueStats | undefined> | undefined;
+  const readQueue = () =>
+    (scrape ??= Promise.resolve()
+      .then(queueStats)
+      .catch(() => undefined)
+      .finally(() => setImmediate(() => (scrape = undefined))));
+  const queueGauge = (name: string, help: string, pick: (s: QueueStats | undefined) => number | undefined) =>
     new Gauge({
       name, help, registers,
       async collect() {
-        this.set(pick(await queueStats()));
+        const value = pick(await readQueue());
+        if (value !== undefined) this.set(value);
       },
     });
-  queueGauge("backend_agent_jobs_waiting", "Jobs waiting in the queue", (s) => s.waiting);
-  queueGauge("backend_agent_jobs_running", "Jobs running (this process for the embedded queue, all workers for BullMQ)", (s) => s.running);
+  queueGauge("backend_agent_jobs_waiting", "Jobs waiting in the queue", (s) => s?.waiting);
+  queueGauge("backend_agent_jobs_running", "Jobs running (this process for the embedded queue, all workers for BullMQ)", (s) => s?.running);
+  queueGauge("backend_agent_queue_up", "1 when the queue answered this scrape, 0 when it did not (job gauges then keep their last values)", (s) => (s ? 1 : 0));
   return metrics;
 }
 

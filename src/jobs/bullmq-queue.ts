@@ -12,10 +12,18 @@ const KEEP_ENDED_S = 14 * 24 * 3600;
  * job never stored — and GitHub's own 10 s.
  */
 const ENQUEUE_TIMEOUT_MS = 5_000;
-/** How long /readyz waits for Redis's PONG. */
-const PING_TIMEOUT_MS = 2_000;
+/** How long /readyz waits for Redis's PONG, and /metrics for the job counts. */
+const READ_TIMEOUT_MS = 2_000;
 /** Dedupe and supersede markers outlive any job, then clean themselves up. */
 const MARKER_TTL_MS = 24 * 3600_000;
+/**
+ * An accepted job is added to BullMQ right after the webhook's answer, in milliseconds;
+ * one still in the inbox after this long was left by a process that stopped in between,
+ * and the next sweep of any process (every half of it) adds it.
+ */
+const INBOX_SWEEP_AFTER_MS = 10_000;
+/** Inbox entries one sweep adds at most. */
+const INBOX_SWEEP_BATCH = 100;
 
 /** Settings of {@link BullQueue}. */
 export interface BullQueueOptions {
@@ -28,35 +36,65 @@ export interface BullQueueOptions {
   /** Job lock; a dead worker's job is taken over after about this long. */
   lockMs: number;
   attempts: number;
+  /**
+   * How long an accepted job may wait in the inbox before a sweep adds it to BullMQ
+   * (its own add follows the webhook's answer within milliseconds). Default 10 s.
+   */
+  sweepAfterMs?: number;
   onSuperseded?(job: Job): void;
   onRecovered?(job: Job): void;
   onError?(job: Job | undefined, error: unknown): void;
 }
 
 /**
- * Enqueue's checks for a batch of jobs in one step, three KEYS and two ARGV a job
- * (ARGV[1] is the marker TTL in ms). KEYS: the BullMQ job hash (exists → a
- * redelivery: 1), the work marker (held by this id → a redelivery in the same batch
- * or still being added: 1; by another → the same work is live: 2; else taken: 0),
- * and the PR's latest-head marker, set when taken and ARGV "1". ARGV: job id, "1"/"0".
+ * Accepts a batch of jobs in one step, the only round trip a webhook waits for.
+ * KEYS[1], KEYS[2]: the inbox (hash id → job JSON) and its arrival times (sorted set);
+ * then three a job: the BullMQ job hash (exists → a redelivery: 1), the work marker
+ * (held by this id → a redelivery still in the inbox or in the same batch: 1; by
+ * another → the same work is live: 2; else taken: 0), and the PR's latest-head marker,
+ * set when taken and the job supersedes. ARGV[1], ARGV[2]: marker TTL in ms, now in ms;
+ * then three a job: id, "1"/"0" (supersedes), job JSON. A taken job goes into the inbox.
  */
-const MARK_SCRIPT = `
+const ACCEPT_SCRIPT = `
 local results = {}
-for i = 0, #KEYS / 3 - 1 do
-  local job, work, latest = KEYS[i * 3 + 1], KEYS[i * 3 + 2], KEYS[i * 3 + 3]
-  local id, supersedes = ARGV[i * 2 + 2], ARGV[i * 2 + 3]
+for i = 0, (#KEYS - 2) / 3 - 1 do
+  local job, work, latest = KEYS[i * 3 + 3], KEYS[i * 3 + 4], KEYS[i * 3 + 5]
+  local id, supersedes, data = ARGV[i * 3 + 3], ARGV[i * 3 + 4], ARGV[i * 3 + 5]
   local result = 0
   if redis.call("EXISTS", job) == 1 then
     result = 1
   elseif not redis.call("SET", work, id, "PX", ARGV[1], "NX") then
     result = redis.call("GET", work) == id and 1 or 2
-  elseif supersedes == "1" then
-    redis.call("SET", latest, id, "PX", ARGV[1])
+  else
+    if supersedes == "1" then
+      redis.call("SET", latest, id, "PX", ARGV[1])
+    end
+    redis.call("HSET", KEYS[1], id, data)
+    redis.call("ZADD", KEYS[2], ARGV[2], id)
   end
   results[#results + 1] = result
 end
 return results
 `;
+
+/** Takes added jobs out of the inbox. KEYS: the inbox and its arrival times; ARGV: job ids. */
+const TAKE_OUT_SCRIPT = `
+redis.call("HDEL", KEYS[1], unpack(ARGV))
+redis.call("ZREM", KEYS[2], unpack(ARGV))
+`;
+
+/** A Redis connection that knows our scripts (each sent once, then run by its hash). */
+type InboxRedis = Redis & {
+  acceptJobs(...keysAndArgs: Array<string | number>): Promise<number[]>;
+  takeOutJobs(inbox: string, since: string, ...ids: string[]): Promise<null>;
+};
+
+/** `read`, or a QueueUnavailableError after `ms` (ioredis holds commands while Redis is away). */
+async function withTimeout<T>(read: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not answer with the ${what} within ${ms / 1000} s`)), ms)));
+  return Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** BullMQ ids may not contain ':'; ours (`<delivery>:<pr>`) may. */
 const bullId = (id: string) => id.replaceAll(":", "~");
@@ -68,35 +106,61 @@ const bullId = (id: string) => id.replaceAll(":", "~");
  * held while the job lives, supersede by a "latest head" marker checked when a job
  * starts, and leases for per-PR serialisation and per-installation concurrency
  * (a job that cannot take them goes back to `delayed` without spending an attempt).
+ *
+ * A webhook waits for one small script that checks the batch and stores the taken
+ * jobs in an inbox; the BullMQ add (the costlier write) follows the answer, and a
+ * sweep adds what a process that stopped in between left in the inbox.
  */
 export class BullQueue implements JobQueue {
   readonly checkRuns: RedisCheckRuns;
-  readonly #redis: Redis;
+  readonly #redis: InboxRedis;
   readonly #queue: Queue<Job>;
   readonly #leases: RedisLeases;
   readonly #options: BullQueueOptions;
+  readonly #inbox: { jobs: string; since: string };
+  readonly #sweeper: NodeJS.Timeout;
+  readonly #sweepAfterMs: number;
   #worker: Worker<Job> | undefined;
   #workerRedis: Redis | undefined;
   /** The handlers running in this process. */
   readonly #running = new Set<Promise<void>>();
   #closed = false;
-  /** The batch being written, which a close waits for. */
-  #flushing: Promise<void> = Promise.resolve();
+  /** Batches being accepted and added, which a close waits for. */
+  readonly #writing = new Set<Promise<void>>();
   readonly #pending: Array<{ job: Job; resolve(result: EnqueueResult): void; reject(error: unknown): void }> = [];
   readonly #jobOptions: { attempts: number; backoff: { type: "exponential"; delay: number }; removeOnComplete: { age: number }; removeOnFail: { age: number } };
 
   constructor(options: BullQueueOptions) {
     this.#options = options;
     // BullMQ requires maxRetriesPerRequest: null on worker connections (blocking commands).
-    this.#redis = new Redis(options.url, { maxRetriesPerRequest: null });
+    const redis = new Redis(options.url, { maxRetriesPerRequest: null });
+    redis.defineCommand("acceptJobs", { lua: ACCEPT_SCRIPT });
+    redis.defineCommand("takeOutJobs", { lua: TAKE_OUT_SCRIPT, numberOfKeys: 2 });
+    this.#redis = redis as InboxRedis;
     this.#queue = new Queue<Job>("jobs", { connection: this.#redis, prefix: options.prefix });
     this.#leases = new RedisLeases(this.#redis, options.lockMs);
     this.checkRuns = new RedisCheckRuns(this.#redis, options.prefix);
+    this.#inbox = { jobs: this.#key("inbox", "jobs"), since: this.#key("inbox", "since") };
     this.#jobOptions = { attempts: options.attempts, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: { age: KEEP_ENDED_S }, removeOnFail: { age: KEEP_ENDED_S } };
+    this.#sweepAfterMs = options.sweepAfterMs ?? INBOX_SWEEP_AFTER_MS;
+    // One sweep at a time: while Redis is away a sweep waits, and the next ones would pile up.
+    // A close does not wait for one: what it did not add stays in the inbox for the next.
+    let sweeping = false;
+    this.#sweeper = setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
+      void this.#sweep().finally(() => (sweeping = false));
+    }, this.#sweepAfterMs / 2).unref();
   }
 
   #key(kind: string, name: string) {
     return `${this.#options.prefix}:${kind}:${name}`;
+  }
+
+  /** Keeps a write in view until it ends, so that a close waits for it. */
+  #track(write: Promise<void>): void {
+    this.#writing.add(write);
+    void write.finally(() => this.#writing.delete(write));
   }
 
   async enqueue(job: Job): Promise<EnqueueResult> {
@@ -105,33 +169,51 @@ export class BullQueue implements JobQueue {
       // While Redis is away ioredis holds commands until it is back: fail the webhook instead.
       const timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not take the job within ${ENQUEUE_TIMEOUT_MS / 1000} s`)), ENQUEUE_TIMEOUT_MS);
       const answer = { resolve: (result: EnqueueResult) => (clearTimeout(timer), resolve(result)), reject: (error: unknown) => (clearTimeout(timer), reject(error)) };
-      // Batched: the enqueues of one turn of the event loop share one check script and
-      // one bulk add, two round trips for a burst of webhooks rather than two each.
-      if (this.#pending.push({ job, ...answer }) === 1) setImmediate(() => (this.#flushing = this.#flush()));
+      // Batched: the enqueues of one turn of the event loop share one accept script,
+      // one round trip for a burst of webhooks rather than one each.
+      if (this.#pending.push({ job, ...answer }) === 1) setImmediate(() => this.#track(this.#flush()));
     });
   }
 
-  /** Checks and marks the pending jobs, adds the new ones, then answers each. */
+  /** Accepts the pending jobs, answers each, then adds the taken ones to BullMQ. */
   async #flush(): Promise<void> {
     const batch = this.#pending.splice(0);
     if (batch.length === 0) return;
     const ids = batch.map(({ job }) => bullId(job.id));
-    const workKeys = batch.map(({ job }) => this.#key("work", jobKey(job)));
+    let marks: number[];
     try {
-      const keys = batch.flatMap(({ job }, i) => [this.#queue.toKey(ids[i]!), workKeys[i]!, this.#key("latest", supersedeKey(job) ?? "none")]);
-      const args = batch.flatMap(({ job }, i) => [ids[i]!, supersedeKey(job) ? "1" : "0"]);
-      const marks = (await this.#redis.eval(MARK_SCRIPT, keys.length, ...keys, MARKER_TTL_MS, ...args)) as number[];
-      const taken = batch.flatMap(({ job }, i) => (marks[i] === 0 ? [{ job, i }] : []));
-      try {
-        if (taken.length > 0) await this.#queue.addBulk(taken.map(({ job, i }) => ({ name: job.kind, data: job, opts: { ...this.#jobOptions, jobId: ids[i]! } })));
-      } catch (error) {
-        // Not added: free the work markers, or the same head could not be queued for a day.
-        await this.#redis.del(...taken.map(({ i }) => workKeys[i]!)).catch(() => undefined);
-        throw error;
-      }
-      batch.forEach(({ resolve }, i) => resolve(marks[i] === 0 ? { queued: true } : { queued: false, reason: marks[i] === 1 ? "duplicate-delivery" : "already-queued" }));
+      const keys = batch.flatMap(({ job }, i) => [this.#queue.toKey(ids[i]!), this.#key("work", jobKey(job)), this.#key("latest", supersedeKey(job) ?? "none")]);
+      const args = batch.flatMap(({ job }, i) => [ids[i]!, supersedeKey(job) ? "1" : "0", JSON.stringify(job)]);
+      marks = await this.#redis.acceptJobs(keys.length + 2, this.#inbox.jobs, this.#inbox.since, ...keys, MARKER_TTL_MS, Date.now(), ...args);
     } catch (error) {
       for (const { reject } of batch) reject(error);
+      return;
+    }
+    batch.forEach(({ resolve }, i) => resolve(marks[i] === 0 ? { queued: true } : { queued: false, reason: marks[i] === 1 ? "duplicate-delivery" : "already-queued" }));
+    // Stored in the inbox already: should this add fail, the sweep adds the jobs later.
+    await this.#add(batch.flatMap(({ job }, i) => (marks[i] === 0 ? [{ id: ids[i]!, job }] : []))).catch((error: unknown) => this.#options.onError?.(undefined, error));
+  }
+
+  /**
+   * Adds inbox entries to BullMQ and takes them out of the inbox. Adding one twice is
+   * harmless: BullMQ keeps the first job of an id (ended ones for {@link KEEP_ENDED_S}).
+   */
+  async #add(entries: Array<{ id: string; job: Job }>, ids = entries.map(({ id }) => id)): Promise<void> {
+    if (entries.length > 0) await this.#queue.addBulk(entries.map(({ id, job }) => ({ name: job.kind, data: job, opts: { ...this.#jobOptions, jobId: id } })));
+    if (ids.length > 0) await this.#redis.takeOutJobs(this.#inbox.jobs, this.#inbox.since, ...ids);
+  }
+
+  /** Adds the jobs left in the inbox by a process that stopped between its answer and its add. */
+  async #sweep(): Promise<void> {
+    try {
+      const ids = await this.#redis.zrangebyscore(this.#inbox.since, "-inf", Date.now() - this.#sweepAfterMs, "LIMIT", 0, INBOX_SWEEP_BATCH);
+      if (ids.length === 0) return;
+      const data = await this.#redis.hmget(this.#inbox.jobs, ...ids);
+      const entries = ids.flatMap((id, i) => (data[i] ? [{ id, job: JSON.parse(data[i]) as Job }] : []));
+      await this.#add(entries, ids);
+      for (const { job } of entries) this.#options.onRecovered?.(job);
+    } catch (error) {
+      if (!this.#closed) this.#options.onError?.(undefined, error);
     }
   }
 
@@ -193,8 +275,10 @@ export class BullQueue implements JobQueue {
 
   async close(graceMs?: number): Promise<void> {
     this.#closed = true;
-    // Accepted before the close: added before the connection goes.
-    await Promise.all([this.#flushing, this.#flush()]);
+    clearInterval(this.#sweeper);
+    // Accepted before the close: answered and added before the connection goes.
+    this.#track(this.#flush());
+    await Promise.all(this.#writing);
     const worker = this.#worker;
     if (worker) {
       // Take no new jobs, then give the running ones the grace period. (Not `worker.close()`
@@ -214,14 +298,14 @@ export class BullQueue implements JobQueue {
     return { waiting: 0, running: this.#running.size };
   }
 
-  /** Waiting and running across every worker. */
+  /** Waiting (in the inbox too) and running across every worker; rejects when Redis does not answer in time. */
   async counts(): Promise<QueueStats> {
-    const c = await this.#queue.getJobCounts("waiting", "delayed", "prioritized", "active");
-    return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), running: c.active ?? 0 };
+    const read = Promise.all([this.#queue.getJobCounts("waiting", "delayed", "prioritized", "active"), this.#redis.hlen(this.#inbox.jobs)]);
+    const [c, inbox] = await withTimeout(read, READ_TIMEOUT_MS, "job counts");
+    return { waiting: inbox + (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), running: c.active ?? 0 };
   }
 
   async ping(): Promise<boolean> {
-    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve(""), PING_TIMEOUT_MS).unref());
-    return (await Promise.race([this.#redis.ping().catch(() => ""), timeout])) === "PONG";
+    return (await withTimeout(this.#redis.ping(), READ_TIMEOUT_MS, "PONG").catch(() => "")) === "PONG";
   }
 }

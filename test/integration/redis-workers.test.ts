@@ -121,4 +121,10 @@ it("fails the delivery with 503 while Redis is unreachable, so GitHub shows it f
   expect(delivery.body).toContain("Redis did not take the job within 5 s");
   // Answered before GitHub's 10 s delivery timeout.
   expect(delivery.ms).toBeLessThan(9_000);
+  // The scrape still answers, with the rest of the metrics and the queue marked down.
+  const metrics = await fetch(`${web.url}/metrics`);
+  expect(metrics.status).toBe(200);
+  const text = await metrics.text();
+  expect(text).toMatch(/^backend_agent_queue_up 0$/m);
+  expect(text).toMatch(/^backend_agent_webhooks_received_total\{event="pull_request"\} 1$/m);
 });

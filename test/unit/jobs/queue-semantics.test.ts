@@ -167,3 +167,38 @@ describe("embedded queue recovery", () => {
     }
   });
 });
+
+describe("BullMQ inbox", () => {
+  it("adds and runs a job a process accepted (its webhook answered) but stopped before adding", async () => {
+    const prefix = `test-${randomUUID()}`;
+    const redis = new Redis(REDIS_URL);
+    // What such a process leaves: the job in the inbox, its work marker taken.
+    const job = review("left-behind", 41, "sha-left");
+    await redis.multi()
+      .hset(`${prefix}:inbox:jobs`, job.id, JSON.stringify(job))
+      .zadd(`${prefix}:inbox:since`, Date.now() - 60_000, job.id)
+      .set(`${prefix}:work:acme/platform#41@sha-left:review`, job.id, "PX", 60_000)
+      .exec();
+    const recovered: Job[] = [];
+    const queue = new BullQueue({ url: REDIS_URL, prefix, concurrency: 1, perInstallation: 10, lockMs: 5_000, attempts: 1, sweepAfterMs: 400, onRecovered: (j) => recovered.push(j) });
+    try {
+      expect(await queue.counts()).toEqual({ waiting: 1, running: 0 });
+      const gate = gatedHandler();
+      queue.start(gate.handler);
+      await waitFor(() => (gate.started.includes("left-behind") ? true : undefined), "the left-behind job to run");
+      expect(recovered.map((j) => j.id)).toEqual(["left-behind"]);
+      // A redelivery of it now is recognised, and the inbox is empty.
+      expect(await queue.enqueue(job)).toEqual({ queued: false, reason: "duplicate-delivery" });
+      expect(await redis.hlen(`${prefix}:inbox:jobs`)).toBe(0);
+      gate.release("left-behind");
+      await waitFor(() => (queue.stats().running === 0 ? true : undefined), "the job to end");
+      expect(gate.started).toEqual(["left-behind"]);
+    } finally {
+      await queue.close(0);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+});
+
