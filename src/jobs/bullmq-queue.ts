@@ -89,11 +89,14 @@ type InboxRedis = Redis & {
   takeOutJobs(inbox: string, since: string, ...ids: string[]): Promise<null>;
 };
 
-/** `read`, or a QueueUnavailableError after `ms` (ioredis holds commands while Redis is away). */
-async function withTimeout<T>(read: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * `pending`, or a QueueUnavailableError with `message` after `ms`: while Redis is away
+ * ioredis holds commands until it is back, and a webhook or probe must not wait that long.
+ */
+async function withTimeout<T>(pending: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not answer with the ${what} within ${ms / 1000} s`)), ms)));
-  return Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new QueueUnavailableError(message)), ms)));
+  return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** BullMQ ids may not contain ':'; ours (`<delivery>:<pr>`) may. */
@@ -165,14 +168,12 @@ export class BullQueue implements JobQueue {
 
   async enqueue(job: Job): Promise<EnqueueResult> {
     if (this.#closed) return { queued: false, reason: "closed" };
-    return new Promise<EnqueueResult>((resolve, reject) => {
-      // While Redis is away ioredis holds commands until it is back: fail the webhook instead.
-      const timer = setTimeout(() => reject(new QueueUnavailableError(`Redis did not take the job within ${ENQUEUE_TIMEOUT_MS / 1000} s`)), ENQUEUE_TIMEOUT_MS);
-      const answer = { resolve: (result: EnqueueResult) => (clearTimeout(timer), resolve(result)), reject: (error: unknown) => (clearTimeout(timer), reject(error)) };
+    const accepted = new Promise<EnqueueResult>((resolve, reject) => {
       // Batched: the enqueues of one turn of the event loop share one accept script,
       // one round trip for a burst of webhooks rather than one each.
-      if (this.#pending.push({ job, ...answer }) === 1) setImmediate(() => this.#track(this.#flush()));
+      if (this.#pending.push({ job, resolve, reject }) === 1) setImmediate(() => this.#track(this.#flush()));
     });
+    return withTimeout(accepted, ENQUEUE_TIMEOUT_MS, `Redis did not take the job within ${ENQUEUE_TIMEOUT_MS / 1000} s`);
   }
 
   /** Accepts the pending jobs, answers each, then adds the taken ones to BullMQ. */
@@ -301,11 +302,11 @@ export class BullQueue implements JobQueue {
   /** Waiting (in the inbox too) and running across every worker; rejects when Redis does not answer in time. */
   async counts(): Promise<QueueStats> {
     const read = Promise.all([this.#queue.getJobCounts("waiting", "delayed", "prioritized", "active"), this.#redis.hlen(this.#inbox.jobs)]);
-    const [c, inbox] = await withTimeout(read, READ_TIMEOUT_MS, "job counts");
+    const [c, inbox] = await withTimeout(read, READ_TIMEOUT_MS, `Redis did not answer with the job counts within ${READ_TIMEOUT_MS / 1000} s`);
     return { waiting: inbox + (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), running: c.active ?? 0 };
   }
 
   async ping(): Promise<boolean> {
-    return (await withTimeout(this.#redis.ping(), READ_TIMEOUT_MS, "PONG").catch(() => "")) === "PONG";
+    return (await withTimeout(this.#redis.ping(), READ_TIMEOUT_MS, "no PONG").catch(() => "")) === "PONG";
   }
 }
