@@ -76,8 +76,10 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
       probot.log.warn({ count }, "jobs left running by a stopped process queued again");
     },
     failed: (job, error) => {
-      metrics.jobsFailed.inc({ kind: job?.kind ?? "unknown" });
-      probot.log.error({ err: error, job: job?.id }, "job failed");
+      // Without a job it is the queue's own trouble (Redis, the store): the jobs stay queued, none failed.
+      if (!job) return void probot.log.error({ err: error }, "queue error; queued jobs are kept and tried again");
+      metrics.jobsFailed.inc({ kind: job.kind });
+      probot.log.error({ err: error, job: job.id }, "job failed");
     },
   });
   const queue = backend.queue;

@@ -43,6 +43,7 @@ export interface BullQueueOptions {
   sweepAfterMs?: number;
   onSuperseded?(job: Job): void;
   onRecovered?(job: Job): void;
+  /** A job failed; without one, the queue itself erred (Redis; the jobs stay queued or in the inbox). */
   onError?(job: Job | undefined, error: unknown): void;
 }
 

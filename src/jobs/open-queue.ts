@@ -9,6 +9,7 @@ import { openStore } from "./sqlite-store.js";
 export interface QueueEvents {
   superseded(job: Job, by?: Job): void;
   recovered(count: number): void;
+  /** A job failed; without one, the queue itself erred (its jobs stay queued). */
   failed(job: Job | undefined, error: unknown): void;
 }
 

@@ -13,8 +13,8 @@ export interface SqliteQueueEvents {
   onSuperseded?(job: Job, by: Job): void;
   onRecovered?(count: number): void;
   onGaveUp?(job: Job): void;
-  /** The handler threw (it should not: the job is ended as failed), or starting the queued jobs failed (they stay waiting). */
-  onError?(job: Job, error: unknown): void;
+  /** The handler threw (it should not: the job is ended as failed), or, without a job, starting the queued jobs failed (they stay waiting). */
+  onError?(job: Job | undefined, error: unknown): void;
 }
 
 interface Row {
@@ -77,7 +77,7 @@ export class SqliteQueue implements JobQueue {
       this.#pump();
     } catch (error) {
       // Outside any request now: report, do not crash; the jobs wait in the store for the next pump.
-      this.#events.onError?.(batch[0]!.job, error);
+      this.#events.onError?.(undefined, error);
     }
   }
 
