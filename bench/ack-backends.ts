@@ -10,6 +10,10 @@
  * delivery costs the server (a "web + worker" process also reviews the jobs meanwhile)
  * and the local Redis, read from /proc: the machine is shared by the load, the server and
  * Redis, so under this closed-loop load latency follows CPU, and CPU is far less noisy.
+ * How far to trust a ratio: a 95 % interval from resampling whole rounds (a stall of
+ * the machine hits a round's in-flight deliveries together, so rounds are the unit),
+ * and a control row that measures a second bare floor against the first (A/A): what
+ * noise alone makes of the ratio on this machine.
  * Prints figures; asserts nothing.
  */
 import { spawn } from "node:child_process";
@@ -96,16 +100,33 @@ async function drained(appUrl: string): Promise<void> {
 
 interface Row {
   name: string;
-  /** Every latency of every round, pooled (a p99 of 200 is the second worst, too noisy alone). */
-  floor: number[];
-  ours: number[];
-  ratios: number[];
+  /** Each round's latencies; the figure pools them (a p99 of 200 is the second worst, too noisy alone). */
+  floor: number[][];
+  ours: number[][];
   /** CPU seconds over the rounds: the floor's process; ours, and the local Redis's while ours ran. */
   cpu: { floor: number; ours: number; redis: number };
 }
 
 /** CPU milliseconds a delivery. */
-const cpuMs = (seconds: number, latencies: number[]) => ((seconds * 1000) / latencies.length).toFixed(2);
+const cpuMs = (seconds: number, rounds: number[][]) => ((seconds * 1000) / rounds.flat().length).toFixed(2);
+
+/** p99 of the pooled latencies of the chosen rounds, ours over the floor's. */
+function pooledRatio(row: Row, rounds: number[]): number {
+  const pool = (series: number[][]) => rounds.flatMap((i) => series[i]!).sort((a, b) => a - b);
+  return pct(pool(row.ours), 99) / pct(pool(row.floor), 99);
+}
+
+/**
+ * A 95 % interval of the pooled ratio: the rounds resampled with replacement, 1,000
+ * times, from a fixed seed (the interval is the data's, not the generator's).
+ */
+function ratioInterval(row: Row): [number, number] {
+  let seed = 0x9e3779b9;
+  const random = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+  const n = row.ours.length;
+  const ratios = Array.from({ length: 1000 }, () => pooledRatio(row, Array.from({ length: n }, () => Math.floor(random() * n)))).sort((a, b) => a - b);
+  return [pct(ratios, 2.5), pct(ratios, 97.5)];
+}
 
 /** Runs the ack-latency comparison and prints a table. */
 export async function benchAckBackends(): Promise<void> {
@@ -123,6 +144,7 @@ export async function benchAckBackends(): Promise<void> {
       return { url: `${started.url}/api/github/webhooks`, pid: started.child.pid, drain: env["PROCESS_ROLE"] === "web" ? undefined : () => drained(started.url), stop: () => started.stop("SIGKILL") };
     };
     const servers: Array<[string, () => Promise<Server>]> = [
+      ["bare floor, a second process (control: noise alone)", () => startScript("./floor-server.ts", { WEBHOOK_SECRET: SECRET })],
       ["Probot middleware, handler logs only (reference)", () => startScript("./probot-floor-server.ts", processEnv(rig.github, rig.anthropic))],
       ["embedded (SQLite), web + worker", app({ DATA_DIR: dataDir })],
       ["redis (BullMQ), web + worker", app({ REDIS_URL, QUEUE_PREFIX: prefix })],
@@ -131,7 +153,7 @@ export async function benchAckBackends(): Promise<void> {
     ];
     for (const [name, start] of servers.filter(([name]) => name.includes(ONLY))) {
       const server = await start();
-      const row: Row = { name, floor: [], ours: [], ratios: [], cpu: { floor: 0, ours: 0, redis: 0 } };
+      const row: Row = { name, floor: [], ours: [], cpu: { floor: 0, ours: 0, redis: 0 } };
       await load.measure(server.url); // warm-up
       for (let round = 0; round < ROUNDS; round++) {
         await server.drain?.();
@@ -143,9 +165,8 @@ export async function benchAckBackends(): Promise<void> {
         const ours = await load.measure(server.url);
         row.cpu.ours += cpuSeconds(server.pid) - oursCpu;
         row.cpu.redis += cpuSeconds(redisServer) - redisCpu;
-        row.floor.push(...f);
-        row.ours.push(...ours);
-        row.ratios.push(pct(ours, 99) / pct(f, 99));
+        row.floor.push(f);
+        row.ours.push(ours);
       }
       rows.push(row);
       await server.stop();
@@ -161,9 +182,14 @@ export async function benchAckBackends(): Promise<void> {
     client.disconnect();
   }
   console.log(`\n## Webhook ack latency: ${DELIVERIES} signed deliveries at concurrency ${CONCURRENCY}, ${ROUNDS} rounds of floor then ours, each server and the load in its own process`);
-  console.log("| server | p50 ms (floor) | p99 ms (floor), all rounds pooled | p99 / floor p99 | per round: median: each | CPU ms a delivery: server + Redis (floor) |\n|---|---|---|---|---|---|");
+  console.log("| server | p50 ms (floor) | p99 ms (floor), all rounds pooled | p99 / floor p99 [95 % interval] | per round: median (min–max) | CPU ms a delivery: server + Redis (floor) |\n|---|---|---|---|---|---|");
   for (const r of rows) {
-    const [ours, floor] = [r.ours.sort((a, b) => a - b), r.floor.sort((a, b) => a - b)];
-    console.log(`| ${r.name} | ${pct(ours, 50).toFixed(1)} (${pct(floor, 50).toFixed(1)}) | ${pct(ours, 99).toFixed(1)} (${pct(floor, 99).toFixed(1)}) | **${(pct(ours, 99) / pct(floor, 99)).toFixed(2)}** | ${median(r.ratios).toFixed(2)}: ${r.ratios.map((x) => x.toFixed(2)).join(" ")} | ${cpuMs(r.cpu.ours, r.ours)} + ${cpuMs(r.cpu.redis, r.ours)} (${cpuMs(r.cpu.floor, r.floor)}) |`);
+    const [ours, floor] = [r.ours.flat().sort((a, b) => a - b), r.floor.flat().sort((a, b) => a - b)];
+    const [low, high] = ratioInterval(r);
+    const perRound = r.ours.map((_, i) => pooledRatio(r, [i])).sort((a, b) => a - b);
+    console.log(
+      `| ${r.name} | ${pct(ours, 50).toFixed(1)} (${pct(floor, 50).toFixed(1)}) | ${pct(ours, 99).toFixed(1)} (${pct(floor, 99).toFixed(1)}) | **${(pct(ours, 99) / pct(floor, 99)).toFixed(2)}** [${low.toFixed(2)}–${high.toFixed(2)}] ` +
+        `| ${median(perRound).toFixed(2)} (${perRound[0]!.toFixed(2)}–${perRound.at(-1)!.toFixed(2)}) | ${cpuMs(r.cpu.ours, r.ours)} + ${cpuMs(r.cpu.redis, r.ours)} (${cpuMs(r.cpu.floor, r.floor)}) |`,
+    );
   }
 }

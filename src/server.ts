@@ -7,6 +7,7 @@ import type { Env } from "./config/env.js";
 import { createAnthropicClient } from "./engine/anthropic-client.js";
 import type { Octokit } from "./github/octokit.js";
 import { createWebhooks } from "./index.js";
+import { createJsonLogger } from "./log.js";
 import { openQueue } from "./jobs/open-queue.js";
 import type { JobQueue } from "./jobs/queue.js";
 import { startWatchdog, type Watchdog } from "./jobs/watchdog.js";
@@ -58,6 +59,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     // Probot reads its own settings (APP_ID, PRIVATE_KEY, GHE_HOST, REDIS_URL for shared throttling, ...) from this env.
     env: { ...process.env, ...Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))) },
     overrides: {
+      log: createJsonLogger(env),
       logLevel: env.LOG_LEVEL === "silent" ? "fatal" : env.LOG_LEVEL,
       ...(env.GITHUB_WRITE_INTERVAL_MS !== undefined ? { Octokit: octokitWithWriteInterval(env.GITHUB_WRITE_INTERVAL_MS) } : {}),
     },
