@@ -100,11 +100,12 @@ export const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 
 /**
- * Validates `source` (process.env by default). Throws an Error whose message is
- * one line per bad variable — never the value, which may be a secret.
+ * Validates `source` (process.env by default). A variable set to nothing (`LOG_FORMAT=`,
+ * as in a copy of .env.example) counts as unset and takes its default. Throws an Error
+ * whose message is one line per bad variable — never the value, which may be a secret.
  */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const result = envSchema.safeParse(source);
+  const result = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value?.trim())));
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`);
   throw new Error(`Invalid environment: ${lines.join("; ")}`);

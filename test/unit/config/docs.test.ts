@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { configJsonSchema, configTable, rulesTable } from "../../../src/config/config-reference.js";
 import { parseRepoConfig } from "../../../src/config/repo-config.js";
@@ -32,5 +33,12 @@ describe(".env.example", () => {
     const keys = Object.keys(envSchema.shape);
     expect(keys.length).toBeGreaterThan(30);
     expect(keys.filter((k) => !listed.has(k))).toEqual([]);
+  });
+
+  it("copied as it is to .env, starts the server with the defaults (an empty value is unset)", async () => {
+    const { loadEnv } = await import("../../../src/config/env.js");
+    const env = loadEnv(parseEnv(readFileSync(".env.example", "utf8")));
+    expect([env.APP_ID, env.LOG_FORMAT, env.ANTHROPIC_BASE_URL, env.REDIS_URL]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(env).toMatchObject({ PORT: 3000, DATA_DIR: "./data", PROCESS_ROLE: "all", WEBHOOK_PATH: "/api/github/webhooks" });
   });
 });
