@@ -41,7 +41,14 @@ async function main(): Promise<void> {
   if (!env.ANTHROPIC_API_KEY) {
     console.warn("backend-agent: ANTHROPIC_API_KEY is not set: reviews will run the deterministic rules only and say so on each PR.");
   }
-  const app = await startApp(env);
+  let app: Awaited<ReturnType<typeof startApp>>;
+  try {
+    app = await startApp(env);
+  } catch (error) {
+    // What stops a start (port taken, DATA_DIR in use, agent file invalid) is said in one line, not a stack.
+    console.error(`backend-agent: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

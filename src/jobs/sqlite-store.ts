@@ -93,7 +93,7 @@ class SqliteStore implements Store {
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
-  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq          INTEGER PRIMARY KEY,
   id           TEXT NOT NULL UNIQUE,
   work_key     TEXT NOT NULL,
   lane         TEXT,
@@ -127,12 +127,24 @@ CREATE INDEX IF NOT EXISTS check_runs_open ON check_runs (done, started_at);
  * Opens (creating) `DATA_DIR/jobs.sqlite`. WAL with `synchronous = NORMAL`: a
  * committed insert survives a killed process (only power loss may drop the last
  * transactions), and the insert before the webhook ack stays well under a millisecond.
- * One process per DATA_DIR: the embedded queue is not shared.
+ *
+ * One process per DATA_DIR, enforced: the store is locked for as long as it is open
+ * (`locking_mode = EXCLUSIVE`, which also spares every transaction its lock calls).
+ * A second process would take the first one's running jobs for a dead process's and
+ * run them again; instead it waits up to `waitMs` for the lock (a restart overlapping
+ * the old process's exit) and then stops with an error that says why.
  */
-export function openStore(dataDir: string): Store {
+export function openStore(dataDir: string, waitMs = 5000): Store {
   mkdirSync(dataDir, { recursive: true });
   const store = new SqliteStore(openDriver(join(dataDir, "jobs.sqlite")));
-  store.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
-  store.exec(SCHEMA);
+  try {
+    store.exec(`PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = ${Math.trunc(waitMs)}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;`);
+    // A write takes the lock now rather than at the first webhook.
+    store.transaction(() => store.exec(SCHEMA))();
+  } catch (error) {
+    store.close();
+    if (!/database is locked/i.test(String(error))) throw error;
+    throw new Error(`DATA_DIR ${dataDir} is in use by another backend-agent process: the embedded queue belongs to one process. Stop the other one, give this one its own DATA_DIR, or set REDIS_URL to run several.`, { cause: error });
+  }
   return store;
 }

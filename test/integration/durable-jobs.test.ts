@@ -57,6 +57,14 @@ it("finishes a review after the process is killed mid-review, and completes the 
   expect(rig.anthropic.requests).toHaveLength(1);
 });
 
+it("refuses a second process on the same DATA_DIR, which would run the first one's reviews again, and says why", async () => {
+  const first = await start();
+  await expect(start()).rejects.toThrow(/backend-agent: DATA_DIR .+ is in use by another backend-agent process/);
+  const sha = rig.openPullRequest(203, viewsPr("# 203\n"));
+  expect((await rig.deliver(first.url, 203, sha)).status).toBe(200);
+  expect((await rig.completedRuns(sha, 1)).map((r) => r.conclusion)).toEqual(["success"]);
+});
+
 it("loses nothing on SIGTERM: the running review and the waiting one complete after the restart", async () => {
   const hung = rig.openPullRequest(202, viewsPr("# 202\n"));
   const waiting = rig.openPullRequest(203, { base: { "frontend/a.ts": "a\n" }, head: { "frontend/a.ts": "b203\n" } });

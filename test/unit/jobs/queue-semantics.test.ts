@@ -150,7 +150,8 @@ describe("embedded queue recovery", () => {
       await dead.enqueue(review("d1", 1, "aaa"));
       await dead.enqueue(review("d2", 2, "bbb"));
       expect(dead.stats()).toEqual({ waiting: 1, running: 1 });
-      // The "restart": a new process opens the same DATA_DIR; the old one never finishes.
+      // The "restart": the old process dies mid-job (its lock on the store goes with it) and a new one opens the same DATA_DIR.
+      first.close();
       const db = openStore(dir);
       let recovered = 0;
       const ran: string[] = [];
@@ -161,7 +162,22 @@ describe("embedded queue recovery", () => {
       expect(ran.sort()).toEqual(["d1", "d2"]);
       await again.close();
       db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("embedded store", () => {
+  it("belongs to one process: a second open of the same DATA_DIR fails with the reason once the wait is over", () => {
+    const dir = mkdtempSync(join(tmpdir(), "queue-test-"));
+    try {
+      const first = openStore(dir);
+      expect(() => openStore(dir, 50)).toThrow(`DATA_DIR ${dir} is in use by another backend-agent process`);
       first.close();
+      const next = openStore(dir, 50);
+      expect(next.open).toBe(true);
+      next.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
