@@ -17,9 +17,10 @@ const READ_TIMEOUT_MS = 2_000;
 /** Dedupe and supersede markers outlive any job, then clean themselves up. */
 const MARKER_TTL_MS = 24 * 3600_000;
 /**
- * An accepted job is added to BullMQ right after the webhook's answer, in milliseconds;
- * one still in the inbox after this long was left by a process that stopped in between,
- * and the next sweep of any process (every half of it) adds it.
+ * A job accepted by a process with a worker is added to BullMQ by that process right
+ * after the webhook's answer, in milliseconds; one still in the inbox after this long was
+ * left by a process that stopped in between, and the next sweep of any worker process
+ * (every half of it) adds it. A web-only process hands its jobs to the workers instead.
  */
 const INBOX_SWEEP_AFTER_MS = 10_000;
 /** Inbox entries one sweep adds at most. */
@@ -53,14 +54,17 @@ export interface BullQueueOptions {
  * then three a job: the BullMQ job hash (exists → a redelivery: 1), the work marker
  * (held by this id → a redelivery still in the inbox or in the same batch: 1; by
  * another → the same work is live: 2; else taken: 0), and the PR's latest-head marker,
- * set when taken and the job supersedes. ARGV[1], ARGV[2]: marker TTL in ms, now in ms;
- * then three a job: id, "1"/"0" (supersedes), job JSON. A taken job goes into the inbox.
+ * set when taken and the job supersedes. ARGV[1]: marker TTL in ms; ARGV[2]: the inbox
+ * score of a taken job (its arrival time, or 0 for a hand-off to the workers: due at
+ * once); ARGV[3]: the channel that wakes the workers ("" for none); then three a job:
+ * id, "1"/"0" (supersedes), job JSON. A taken job goes into the inbox.
  */
 const ACCEPT_SCRIPT = `
 local results = {}
+local taken = 0
 for i = 0, (#KEYS - 2) / 3 - 1 do
   local job, work, latest = KEYS[i * 3 + 3], KEYS[i * 3 + 4], KEYS[i * 3 + 5]
-  local id, supersedes, data = ARGV[i * 3 + 3], ARGV[i * 3 + 4], ARGV[i * 3 + 5]
+  local id, supersedes, data = ARGV[i * 3 + 4], ARGV[i * 3 + 5], ARGV[i * 3 + 6]
   local result = 0
   if redis.call("EXISTS", job) == 1 then
     result = 1
@@ -72,10 +76,32 @@ for i = 0, (#KEYS - 2) / 3 - 1 do
     end
     redis.call("HSET", KEYS[1], id, data)
     redis.call("ZADD", KEYS[2], ARGV[2], id)
+    taken = taken + 1
   end
   results[#results + 1] = result
 end
+if taken > 0 and ARGV[3] ~= "" then
+  redis.call("PUBLISH", ARGV[3], taken)
+end
 return results
+`;
+
+/**
+ * Claims the inbox entries due for an add: arrival score at most ARGV[1], at most
+ * ARGV[3] of them. Each is scored ARGV[2] (now) as it is claimed, so no other sweep
+ * takes it meanwhile and it is due again only should this one stop before its add.
+ * KEYS: the inbox and its arrival times. Returns id, score, job JSON ("" if gone) each.
+ */
+const CLAIM_SCRIPT = `
+local due = redis.call("ZRANGEBYSCORE", KEYS[2], "-inf", ARGV[1], "WITHSCORES", "LIMIT", 0, ARGV[3])
+local out = {}
+for i = 1, #due, 2 do
+  redis.call("ZADD", KEYS[2], ARGV[2], due[i])
+  out[#out + 1] = due[i]
+  out[#out + 1] = due[i + 1]
+  out[#out + 1] = redis.call("HGET", KEYS[1], due[i]) or ""
+end
+return out
 `;
 
 /** Takes added jobs out of the inbox. KEYS: the inbox and its arrival times; ARGV: job ids. */
@@ -87,6 +113,7 @@ redis.call("ZREM", KEYS[2], unpack(ARGV))
 /** A Redis connection that knows our scripts (each sent once, then run by its hash). */
 type InboxRedis = Redis & {
   acceptJobs(...keysAndArgs: Array<string | number>): Promise<number[]>;
+  claimDueJobs(inbox: string, since: string, dueBefore: number, now: number, limit: number): Promise<string[]>;
   takeOutJobs(inbox: string, since: string, ...ids: string[]): Promise<null>;
 };
 
@@ -112,8 +139,10 @@ const bullId = (id: string) => id.replaceAll(":", "~");
  * (a job that cannot take them goes back to `delayed` without spending an attempt).
  *
  * A webhook waits for one small script that checks the batch and stores the taken
- * jobs in an inbox; the BullMQ add (the costlier write) follows the answer, and a
- * sweep adds what a process that stopped in between left in the inbox.
+ * jobs in an inbox. The BullMQ add (the costlier write) follows the answer: in a process
+ * with a worker, by that process; a web-only process hands its jobs to the workers
+ * (due at once, and a message wakes them), so it writes no more than the accept. A sweep
+ * in every worker process adds what a process that stopped before its add left.
  */
 export class BullQueue implements JobQueue {
   readonly checkRuns: RedisCheckRuns;
@@ -121,11 +150,14 @@ export class BullQueue implements JobQueue {
   readonly #queue: Queue<Job>;
   readonly #leases: RedisLeases;
   readonly #options: BullQueueOptions;
-  readonly #inbox: { jobs: string; since: string };
-  readonly #sweeper: NodeJS.Timeout;
+  readonly #inbox: { jobs: string; since: string; handoff: string };
   readonly #sweepAfterMs: number;
+  #sweeper: NodeJS.Timeout | undefined;
+  #sweeping = false;
+  #sweepAgain = false;
   #worker: Worker<Job> | undefined;
   #workerRedis: Redis | undefined;
+  #subscriber: Redis | undefined;
   /** The handlers running in this process. */
   readonly #running = new Set<Promise<void>>();
   #closed = false;
@@ -139,22 +171,15 @@ export class BullQueue implements JobQueue {
     // BullMQ requires maxRetriesPerRequest: null on worker connections (blocking commands).
     const redis = new Redis(options.url, { maxRetriesPerRequest: null });
     redis.defineCommand("acceptJobs", { lua: ACCEPT_SCRIPT });
+    redis.defineCommand("claimDueJobs", { lua: CLAIM_SCRIPT, numberOfKeys: 2 });
     redis.defineCommand("takeOutJobs", { lua: TAKE_OUT_SCRIPT, numberOfKeys: 2 });
     this.#redis = redis as InboxRedis;
     this.#queue = new Queue<Job>("jobs", { connection: this.#redis, prefix: options.prefix });
     this.#leases = new RedisLeases(this.#redis, options.lockMs);
     this.checkRuns = new RedisCheckRuns(this.#redis, options.prefix);
-    this.#inbox = { jobs: this.#key("inbox", "jobs"), since: this.#key("inbox", "since") };
+    this.#inbox = { jobs: this.#key("inbox", "jobs"), since: this.#key("inbox", "since"), handoff: this.#key("inbox", "handoff") };
     this.#jobOptions = { attempts: options.attempts, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: { age: KEEP_ENDED_S }, removeOnFail: { age: KEEP_ENDED_S } };
     this.#sweepAfterMs = options.sweepAfterMs ?? INBOX_SWEEP_AFTER_MS;
-    // One sweep at a time: while Redis is away a sweep waits, and the next ones would pile up.
-    // A close does not wait for one: what it did not add stays in the inbox for the next.
-    let sweeping = false;
-    this.#sweeper = setInterval(() => {
-      if (sweeping) return;
-      sweeping = true;
-      void this.#sweep().finally(() => (sweeping = false));
-    }, this.#sweepAfterMs / 2).unref();
   }
 
   #key(kind: string, name: string) {
@@ -177,21 +202,27 @@ export class BullQueue implements JobQueue {
     return withTimeout(accepted, ENQUEUE_TIMEOUT_MS, `Redis did not take the job within ${ENQUEUE_TIMEOUT_MS / 1000} s`);
   }
 
-  /** Accepts the pending jobs, answers each, then adds the taken ones to BullMQ. */
+  /**
+   * Accepts the pending jobs and answers each; then a process with a worker adds the
+   * taken ones to BullMQ, and a web-only one has handed them to the workers.
+   */
   async #flush(): Promise<void> {
     const batch = this.#pending.splice(0);
     if (batch.length === 0) return;
     const ids = batch.map(({ job }) => bullId(job.id));
+    const handOff = this.#worker === undefined;
     let marks: number[];
     try {
       const keys = batch.flatMap(({ job }, i) => [this.#queue.toKey(ids[i]!), this.#key("work", jobKey(job)), this.#key("latest", supersedeKey(job) ?? "none")]);
       const args = batch.flatMap(({ job }, i) => [ids[i]!, supersedeKey(job) ? "1" : "0", JSON.stringify(job)]);
-      marks = await this.#redis.acceptJobs(keys.length + 2, this.#inbox.jobs, this.#inbox.since, ...keys, MARKER_TTL_MS, Date.now(), ...args);
+      const [score, channel] = handOff ? [0, this.#inbox.handoff] : [Date.now(), ""];
+      marks = await this.#redis.acceptJobs(keys.length + 2, this.#inbox.jobs, this.#inbox.since, ...keys, MARKER_TTL_MS, score, channel, ...args);
     } catch (error) {
       for (const { reject } of batch) reject(error);
       return;
     }
     batch.forEach(({ resolve }, i) => resolve(marks[i] === 0 ? { queued: true } : { queued: false, reason: marks[i] === 1 ? "duplicate-delivery" : "already-queued" }));
+    if (handOff) return;
     // Stored in the inbox already: should this add fail, the sweep adds the jobs later.
     await this.#add(batch.flatMap(({ job }, i) => (marks[i] === 0 ? [{ id: ids[i]!, job }] : []))).catch((error: unknown) => this.#options.onError?.(undefined, error));
   }
@@ -205,15 +236,43 @@ export class BullQueue implements JobQueue {
     if (ids.length > 0) await this.#redis.takeOutJobs(this.#inbox.jobs, this.#inbox.since, ...ids);
   }
 
-  /** Adds the jobs left in the inbox by a process that stopped between its answer and its add. */
+  /**
+   * Sweeps now, or once more after the running sweep: one at a time, since while Redis
+   * is away a sweep waits and the next ones would pile up. A close does not wait for
+   * one: what it did not add stays in the inbox for the next.
+   */
+  #sweepSoon(): void {
+    if (this.#closed) return;
+    if (this.#sweeping) return void (this.#sweepAgain = true);
+    this.#sweeping = true;
+    void this.#sweep().finally(() => {
+      this.#sweeping = false;
+      if (this.#sweepAgain) {
+        this.#sweepAgain = false;
+        this.#sweepSoon();
+      }
+    });
+  }
+
+  /**
+   * Adds the inbox entries that are due: those handed off by web processes, and those
+   * left by a process that stopped between its answer and its add (recovered).
+   */
   async #sweep(): Promise<void> {
     try {
-      const ids = await this.#redis.zrangebyscore(this.#inbox.since, "-inf", Date.now() - this.#sweepAfterMs, "LIMIT", 0, INBOX_SWEEP_BATCH);
-      if (ids.length === 0) return;
-      const data = await this.#redis.hmget(this.#inbox.jobs, ...ids);
-      const entries = ids.flatMap((id, i) => (data[i] ? [{ id, job: JSON.parse(data[i]) as Job }] : []));
+      const now = Date.now();
+      const claimed = await this.#redis.claimDueJobs(this.#inbox.jobs, this.#inbox.since, now - this.#sweepAfterMs, now, INBOX_SWEEP_BATCH);
+      const ids: string[] = [];
+      const entries: Array<{ id: string; job: Job; handedOff: boolean }> = [];
+      for (let i = 0; i < claimed.length; i += 3) {
+        const [id, score, data] = [claimed[i]!, claimed[i + 1], claimed[i + 2]];
+        ids.push(id);
+        if (data) entries.push({ id, job: JSON.parse(data) as Job, handedOff: score === "0" });
+      }
       await this.#add(entries, ids);
-      for (const { job } of entries) this.#options.onRecovered?.(job);
+      for (const { job, handedOff } of entries) if (!handedOff) this.#options.onRecovered?.(job);
+      // A full batch: more may be due.
+      if (ids.length === INBOX_SWEEP_BATCH) this.#sweepAgain = true;
     } catch (error) {
       if (!this.#closed) this.#options.onError?.(undefined, error);
     }
@@ -230,6 +289,13 @@ export class BullQueue implements JobQueue {
     });
     this.#worker.on("failed", (bullJob, error) => this.#options.onError?.(bullJob?.data, error));
     this.#worker.on("error", (error) => this.#options.onError?.(undefined, error));
+    // Workers move the inbox into BullMQ: at once when a web process hands jobs off, and on a timer.
+    this.#subscriber = this.#redis.duplicate();
+    // Its outages show on the main connection's commands; meanwhile the timer sweeps.
+    this.#subscriber.on("error", () => undefined);
+    this.#subscriber.on("message", () => this.#sweepSoon());
+    void this.#subscriber.subscribe(this.#inbox.handoff).then(() => this.#sweepSoon(), () => undefined);
+    this.#sweeper = setInterval(() => this.#sweepSoon(), this.#sweepAfterMs / 2).unref();
   }
 
   async #process(bullJob: BullJob<Job>, token: string | undefined, handler: JobHandler): Promise<void> {
@@ -293,6 +359,7 @@ export class BullQueue implements JobQueue {
     }
     await this.#queue.close();
     this.#workerRedis?.disconnect();
+    this.#subscriber?.disconnect();
     this.#redis.disconnect();
   }
 

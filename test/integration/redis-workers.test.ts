@@ -55,6 +55,18 @@ it("runs each of 20 jobs exactly once across two worker processes", async () => 
   await Promise.all(apps.splice(0).map((p) => p.stop("SIGTERM")));
 });
 
+it("runs the scale-out layout: webhooks on a web process, the reviews on a worker process", async () => {
+  const [web, worker] = [await start({ PROCESS_ROLE: "web" }), await start({ PROCESS_ROLE: "worker" })];
+  const shas = Array.from({ length: 3 }, (_, i) => rig.openPullRequest(430 + i, { base: { "frontend/a.ts": "a\n" }, head: { "frontend/a.ts": `c${i}\n` } }));
+  const statuses = await Promise.all(shas.map((sha, i) => rig.deliver(web.url, 430 + i, sha)));
+  expect(statuses.map((d) => d.status)).toEqual([200, 200, 200]);
+  for (const sha of shas) expect(await rig.completedRuns(sha, 1)).toMatchObject([{ conclusion: "success" }]);
+  const started = (p: AppProcess) => p.logs.filter((l) => l.msg === "review started").length;
+  expect([started(web), started(worker)]).toEqual([0, 3]);
+  // Handed over, not found by the sweep for jobs a stopped process left.
+  expect(worker.logs.some((l) => /queued again/.test(l.msg ?? ""))).toBe(false);
+});
+
 it("completes a job on the other worker when its worker is killed mid-review", async () => {
   const sha = rig.openPullRequest(450, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER + "# 450\n" } });
   rig.anthropic.reset();

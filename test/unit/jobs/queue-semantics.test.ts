@@ -185,6 +185,41 @@ describe("embedded store", () => {
 });
 
 describe("BullMQ inbox", () => {
+  it("hands a web-only process's jobs to a worker process at once, not at its next sweep", async () => {
+    const prefix = `test-${randomUUID()}`;
+    const options = { url: REDIS_URL, prefix, concurrency: 3, perInstallation: 10, lockMs: 5_000, attempts: 1 };
+    const recovered: Job[] = [];
+    // No start(): a PROCESS_ROLE=web process. The worker's timer would sweep only after 60 s.
+    const web = new BullQueue(options);
+    const worker = new BullQueue({ ...options, sweepAfterMs: 120_000, onRecovered: (j) => recovered.push(j) });
+    const gate = gatedHandler();
+    const redis = new Redis(REDIS_URL);
+    try {
+      // Before any worker runs: the web process answers and writes nothing but the inbox entry.
+      expect(await web.enqueue(review("first", 60, "sha-first"))).toEqual({ queued: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect([await redis.hlen(`${prefix}:inbox:jobs`), await redis.exists(`${prefix}:jobs:first`)]).toEqual([1, 0]);
+      // A worker starting takes what waits; later jobs reach it as they come.
+      worker.start(gate.handler);
+      await waitFor(() => (gate.started.includes("first") ? true : undefined), "first to run on the worker", 3_000);
+      for (const [i, id] of ["second", "third"].entries()) {
+        expect(await web.enqueue(review(id, 61 + i, `sha-${id}`))).toEqual({ queued: true });
+        await waitFor(() => (gate.started.includes(id) ? true : undefined), `${id} to run on the worker`, 3_000);
+      }
+      expect(await web.enqueue(review("first", 60, "sha-first"))).toEqual({ queued: false, reason: "duplicate-delivery" });
+      expect(await web.counts()).toEqual({ waiting: 0, running: 3 });
+      expect(recovered).toEqual([]);
+      ["first", "second", "third"].forEach(gate.release);
+      await waitFor(() => (worker.stats().running === 0 ? true : undefined), "the jobs to end");
+      expect(gate.started).toEqual(["first", "second", "third"]);
+    } finally {
+      await Promise.all([web.close(0), worker.close(0)]);
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+
   it("adds and runs a job a process accepted (its webhook answered) but stopped before adding", async () => {
     const prefix = `test-${randomUUID()}`;
     const redis = new Redis(REDIS_URL);
