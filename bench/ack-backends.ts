@@ -141,15 +141,22 @@ export async function benchAckBackends(): Promise<void> {
     await load.measure(floor.url); // warm-up: the floor's code and the load's connections
     const app = (env: Record<string, string>) => async (): Promise<Server> => {
       const started = await spawnApp(processEnv(rig.github, rig.anthropic, env), { built: true, discardLogs: true });
-      return { url: `${started.url}/api/github/webhooks`, pid: started.child.pid, drain: env["PROCESS_ROLE"] === "web" ? undefined : () => drained(started.url), stop: () => started.stop("SIGKILL") };
+      // A web process's jobs go to a worker process beside it (not measured), as in scale-out.
+      const worker = env["PROCESS_ROLE"] === "web" ? await spawnApp(processEnv(rig.github, rig.anthropic, { ...env, PROCESS_ROLE: "worker" }), { built: true, discardLogs: true }) : undefined;
+      return {
+        url: `${started.url}/api/github/webhooks`,
+        pid: started.child.pid,
+        drain: () => drained((worker ?? started).url),
+        stop: () => Promise.all([started.stop("SIGKILL"), worker?.stop("SIGKILL")]),
+      };
     };
     const servers: Array<[string, () => Promise<Server>]> = [
       ["bare floor, a second process (control: noise alone)", () => startScript("./floor-server.ts", { WEBHOOK_SECRET: SECRET })],
       ["Probot middleware, handler logs only (reference)", () => startScript("./probot-floor-server.ts", processEnv(rig.github, rig.anthropic))],
       ["embedded (SQLite), web + worker", app({ DATA_DIR: dataDir })],
       ["redis (BullMQ), web + worker", app({ REDIS_URL, QUEUE_PREFIX: prefix })],
-      // How scale-out runs it: webhook processes only enqueue, workers elsewhere.
-      ["redis (BullMQ), PROCESS_ROLE=web", app({ REDIS_URL, QUEUE_PREFIX: `${prefix}-web`, PROCESS_ROLE: "web" })],
+      // How scale-out runs it: webhook processes only accept, a worker process beside them.
+      ["redis (BullMQ), PROCESS_ROLE=web (+ a worker process)", app({ REDIS_URL, QUEUE_PREFIX: `${prefix}-web`, PROCESS_ROLE: "web" })],
     ];
     for (const [name, start] of servers.filter(([name]) => name.includes(ONLY))) {
       const server = await start();
