@@ -6,12 +6,14 @@ import { benchAckAndCalls } from "./ack-and-calls.js";
 import { benchAckBackends } from "./ack-backends.js";
 import { benchIncrementalTokens } from "./incremental-tokens.js";
 import { benchLargePr } from "./large-pr.js";
+import { benchLogLines } from "./log-lines.js";
 
 const benches: Record<string, () => Promise<unknown>> = {
   "ack-and-calls": benchAckAndCalls,
   "large-pr": benchLargePr,
   "incremental-tokens": benchIncrementalTokens,
   "ack-backends": benchAckBackends,
+  "log-lines": benchLogLines,
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));

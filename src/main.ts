@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { run } from "probot";
 import { loadEnv, type Env } from "./config/env.js";
-import { startApp } from "./server.js";
+import { startApp, type RunningApp } from "./server.js";
 
 function missingSetup(env: Env): string[] {
   const missing = [];
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   if (!env.ANTHROPIC_API_KEY) {
     console.warn("backend-agent: ANTHROPIC_API_KEY is not set: reviews will run the deterministic rules only and say so on each PR.");
   }
-  let app: Awaited<ReturnType<typeof startApp>>;
+  let app: RunningApp;
   try {
     app = await startApp(env);
   } catch (error) {
