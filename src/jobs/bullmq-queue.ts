@@ -17,10 +17,9 @@ const READ_TIMEOUT_MS = 2_000;
 /** Dedupe and supersede markers outlive any job, then clean themselves up. */
 const MARKER_TTL_MS = 24 * 3600_000;
 /**
- * A job accepted by a process with a worker is added to BullMQ by that process right
- * after the webhook's answer, in milliseconds; one still in the inbox after this long was
- * left by a process that stopped in between, and the next sweep of any worker process
- * (every half of it) adds it. A web-only process hands its jobs to the workers instead.
+ * Workers add accepted jobs to BullMQ as they come, in milliseconds. One claimed by a
+ * worker and still in the inbox this long after was left by a worker that stopped before
+ * its add; the next sweep of any worker (every half of it) adds it.
  */
 const INBOX_SWEEP_AFTER_MS = 10_000;
 /** Inbox entries one sweep adds at most. */
@@ -38,8 +37,8 @@ export interface BullQueueOptions {
   lockMs: number;
   attempts: number;
   /**
-   * How long an accepted job may wait in the inbox before a sweep adds it to BullMQ
-   * (its own add follows the webhook's answer within milliseconds). Default 10 s.
+   * How long a claimed inbox entry may wait for its add before another sweep takes it
+   * over (the add itself follows the claim within milliseconds). Default 10 s.
    */
   sweepAfterMs?: number;
   onSuperseded?(job: Job): void;
@@ -54,17 +53,17 @@ export interface BullQueueOptions {
  * then three a job: the BullMQ job hash (exists → a redelivery: 1), the work marker
  * (held by this id → a redelivery still in the inbox or in the same batch: 1; by
  * another → the same work is live: 2; else taken: 0), and the PR's latest-head marker,
- * set when taken and the job supersedes. ARGV[1]: marker TTL in ms; ARGV[2]: the inbox
- * score of a taken job (its arrival time, or 0 for a hand-off to the workers: due at
- * once); ARGV[3]: the channel that wakes the workers ("" for none); then three a job:
- * id, "1"/"0" (supersedes), job JSON. A taken job goes into the inbox.
+ * set when taken and the job supersedes. ARGV[1]: marker TTL in ms; ARGV[2]: the channel
+ * that wakes the workers; then three a job: id, "1"/"0" (supersedes), job JSON. A taken
+ * job goes into the inbox with score 0 (due for the workers at once) and the workers
+ * are told how many came.
  */
 const ACCEPT_SCRIPT = `
 local results = {}
 local taken = 0
 for i = 0, (#KEYS - 2) / 3 - 1 do
   local job, work, latest = KEYS[i * 3 + 3], KEYS[i * 3 + 4], KEYS[i * 3 + 5]
-  local id, supersedes, data = ARGV[i * 3 + 4], ARGV[i * 3 + 5], ARGV[i * 3 + 6]
+  local id, supersedes, data = ARGV[i * 3 + 3], ARGV[i * 3 + 4], ARGV[i * 3 + 5]
   local result = 0
   if redis.call("EXISTS", job) == 1 then
     result = 1
@@ -75,22 +74,23 @@ for i = 0, (#KEYS - 2) / 3 - 1 do
       redis.call("SET", latest, id, "PX", ARGV[1])
     end
     redis.call("HSET", KEYS[1], id, data)
-    redis.call("ZADD", KEYS[2], ARGV[2], id)
+    redis.call("ZADD", KEYS[2], 0, id)
     taken = taken + 1
   end
   results[#results + 1] = result
 end
-if taken > 0 and ARGV[3] ~= "" then
-  redis.call("PUBLISH", ARGV[3], taken)
+if taken > 0 then
+  redis.call("PUBLISH", ARGV[2], taken)
 end
 return results
 `;
 
 /**
- * Claims the inbox entries due for an add: arrival score at most ARGV[1], at most
+ * Claims the inbox entries due for an add: score at most ARGV[1] (0: accepted and not
+ * claimed yet; a time: claimed then, by a sweep that has not taken it out since), at most
  * ARGV[3] of them. Each is scored ARGV[2] (now) as it is claimed, so no other sweep
  * takes it meanwhile and it is due again only should this one stop before its add.
- * KEYS: the inbox and its arrival times. Returns id, score, job JSON ("" if gone) each.
+ * KEYS: the inbox and its scores. Returns id, score, job JSON ("" if gone) each.
  */
 const CLAIM_SCRIPT = `
 local due = redis.call("ZRANGEBYSCORE", KEYS[2], "-inf", ARGV[1], "WITHSCORES", "LIMIT", 0, ARGV[3])
@@ -139,10 +139,10 @@ const bullId = (id: string) => id.replaceAll(":", "~");
  * (a job that cannot take them goes back to `delayed` without spending an attempt).
  *
  * A webhook waits for one small script that checks the batch and stores the taken
- * jobs in an inbox. The BullMQ add (the costlier write) follows the answer: in a process
- * with a worker, by that process; a web-only process hands its jobs to the workers
- * (due at once, and a message wakes them), so it writes no more than the accept. A sweep
- * in every worker process adds what a process that stopped before its add left.
+ * jobs in an inbox, and a message wakes the workers. The BullMQ add (the costlier write)
+ * follows the answer, made by a worker: it claims what is due, in batches, and adds it.
+ * A web process writes no more than the accept; a worker that stops between its claim
+ * and its add leaves the entries due again for the others.
  */
 export class BullQueue implements JobQueue {
   readonly checkRuns: RedisCheckRuns;
@@ -202,36 +202,28 @@ export class BullQueue implements JobQueue {
     return withTimeout(accepted, ENQUEUE_TIMEOUT_MS, `Redis did not take the job within ${ENQUEUE_TIMEOUT_MS / 1000} s`);
   }
 
-  /**
-   * Accepts the pending jobs and answers each; then a process with a worker adds the
-   * taken ones to BullMQ, and a web-only one has handed them to the workers.
-   */
+  /** Accepts the pending jobs (handed to the workers) and answers each. */
   async #flush(): Promise<void> {
     const batch = this.#pending.splice(0);
     if (batch.length === 0) return;
     const ids = batch.map(({ job }) => bullId(job.id));
-    const handOff = this.#worker === undefined;
     let marks: number[];
     try {
       const keys = batch.flatMap(({ job }, i) => [this.#queue.toKey(ids[i]!), this.#key("work", jobKey(job)), this.#key("latest", supersedeKey(job) ?? "none")]);
       const args = batch.flatMap(({ job }, i) => [ids[i]!, supersedeKey(job) ? "1" : "0", JSON.stringify(job)]);
-      const [score, channel] = handOff ? [0, this.#inbox.handoff] : [Date.now(), ""];
-      marks = await this.#redis.acceptJobs(keys.length + 2, this.#inbox.jobs, this.#inbox.since, ...keys, MARKER_TTL_MS, score, channel, ...args);
+      marks = await this.#redis.acceptJobs(keys.length + 2, this.#inbox.jobs, this.#inbox.since, ...keys, MARKER_TTL_MS, this.#inbox.handoff, ...args);
     } catch (error) {
       for (const { reject } of batch) reject(error);
       return;
     }
     batch.forEach(({ resolve }, i) => resolve(marks[i] === 0 ? { queued: true } : { queued: false, reason: marks[i] === 1 ? "duplicate-delivery" : "already-queued" }));
-    if (handOff) return;
-    // Stored in the inbox already: should this add fail, the sweep adds the jobs later.
-    await this.#add(batch.flatMap(({ job }, i) => (marks[i] === 0 ? [{ id: ids[i]!, job }] : []))).catch((error: unknown) => this.#options.onError?.(undefined, error));
   }
 
   /**
    * Adds inbox entries to BullMQ and takes them out of the inbox. Adding one twice is
    * harmless: BullMQ keeps the first job of an id (ended ones for {@link KEEP_ENDED_S}).
    */
-  async #add(entries: Array<{ id: string; job: Job }>, ids = entries.map(({ id }) => id)): Promise<void> {
+  async #add(entries: Array<{ id: string; job: Job }>, ids: string[]): Promise<void> {
     if (entries.length > 0) await this.#queue.addBulk(entries.map(({ id, job }) => ({ name: job.kind, data: job, opts: { ...this.#jobOptions, jobId: id } })));
     if (ids.length > 0) await this.#redis.takeOutJobs(this.#inbox.jobs, this.#inbox.since, ...ids);
   }
@@ -255,22 +247,22 @@ export class BullQueue implements JobQueue {
   }
 
   /**
-   * Adds the inbox entries that are due: those handed off by web processes, and those
-   * left by a process that stopped between its answer and its add (recovered).
+   * Adds the inbox entries that are due: those just accepted, and those a worker claimed
+   * but stopped before adding (recovered).
    */
   async #sweep(): Promise<void> {
     try {
       const now = Date.now();
       const claimed = await this.#redis.claimDueJobs(this.#inbox.jobs, this.#inbox.since, now - this.#sweepAfterMs, now, INBOX_SWEEP_BATCH);
       const ids: string[] = [];
-      const entries: Array<{ id: string; job: Job; handedOff: boolean }> = [];
+      const entries: Array<{ id: string; job: Job; fresh: boolean }> = [];
       for (let i = 0; i < claimed.length; i += 3) {
         const [id, score, data] = [claimed[i]!, claimed[i + 1], claimed[i + 2]];
         ids.push(id);
-        if (data) entries.push({ id, job: JSON.parse(data) as Job, handedOff: score === "0" });
+        if (data) entries.push({ id, job: JSON.parse(data) as Job, fresh: score === "0" });
       }
       await this.#add(entries, ids);
-      for (const { job, handedOff } of entries) if (!handedOff) this.#options.onRecovered?.(job);
+      for (const { job, fresh } of entries) if (!fresh) this.#options.onRecovered?.(job);
       // A full batch: more may be due.
       if (ids.length === INBOX_SWEEP_BATCH) this.#sweepAgain = true;
     } catch (error) {
@@ -289,7 +281,7 @@ export class BullQueue implements JobQueue {
     });
     this.#worker.on("failed", (bullJob, error) => this.#options.onError?.(bullJob?.data, error));
     this.#worker.on("error", (error) => this.#options.onError?.(undefined, error));
-    // Workers move the inbox into BullMQ: at once when a web process hands jobs off, and on a timer.
+    // Workers move the inbox into BullMQ: at once when a process accepts jobs, and on a timer.
     this.#subscriber = this.#redis.duplicate();
     // Its outages show on the main connection's commands; meanwhile the timer sweeps.
     this.#subscriber.on("error", () => undefined);

@@ -220,10 +220,10 @@ describe("BullMQ inbox", () => {
     }
   });
 
-  it("adds and runs a job a process accepted (its webhook answered) but stopped before adding", async () => {
+  it("adds and runs a job a worker claimed from the inbox but stopped before adding", async () => {
     const prefix = `test-${randomUUID()}`;
     const redis = new Redis(REDIS_URL);
-    // What such a process leaves: the job in the inbox, its work marker taken.
+    // What such a worker leaves: the job in the inbox, scored with its claim's time, and its work marker taken.
     const job = review("left-behind", 41, "sha-left");
     await redis.multi()
       .hset(`${prefix}:inbox:jobs`, job.id, JSON.stringify(job))
