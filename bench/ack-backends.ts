@@ -7,7 +7,9 @@
  * in ROUNDS rounds, each round the floor then ours back to back; the figure is
  * p99(ours) / p99(floor) over all rounds' latencies pooled (a p99 of one round's 200
  * is its second worst), with the per-round ratios beside it. Beside them, the CPU time a
- * delivery costs the server (a "web + worker" process also reviews the jobs meanwhile)
+ * delivery costs the server (a "web + worker" process also runs the jobs meanwhile; here
+ * each ends at its first GitHub call, which the fake answers 422 for an unknown commit,
+ * so the worker's share is the queue's and a short job's, not a whole review's)
  * and the local Redis, read from /proc: the machine is shared by the load, the server and
  * Redis, so under this closed-loop load latency follows CPU, and CPU is far less noisy.
  * How far to trust a ratio: a 95 % interval from resampling whole rounds (a stall of
