@@ -49,7 +49,7 @@ export interface BullQueueOptions {
 
 /**
  * Accepts a batch of jobs in one step, the only round trip a webhook waits for.
- * KEYS[1], KEYS[2]: the inbox (hash id → job JSON) and its arrival times (sorted set);
+ * KEYS[1], KEYS[2]: the inbox (hash id → job JSON) and its scores (sorted set, see CLAIM_SCRIPT);
  * then three a job: the BullMQ job hash (exists → a redelivery: 1), the work marker
  * (held by this id → a redelivery still in the inbox or in the same batch: 1; by
  * another → the same work is live: 2; else taken: 0), and the PR's latest-head marker,
@@ -104,7 +104,7 @@ end
 return out
 `;
 
-/** Takes added jobs out of the inbox. KEYS: the inbox and its arrival times; ARGV: job ids. */
+/** Takes added jobs out of the inbox. KEYS: the inbox and its scores; ARGV: job ids. */
 const TAKE_OUT_SCRIPT = `
 redis.call("HDEL", KEYS[1], unpack(ARGV))
 redis.call("ZREM", KEYS[2], unpack(ARGV))
@@ -161,7 +161,7 @@ export class BullQueue implements JobQueue {
   /** The handlers running in this process. */
   readonly #running = new Set<Promise<void>>();
   #closed = false;
-  /** Batches being accepted and added, which a close waits for. */
+  /** Batches being accepted, which a close waits for. */
   readonly #writing = new Set<Promise<void>>();
   readonly #pending: Array<{ job: Job; resolve(result: EnqueueResult): void; reject(error: unknown): void }> = [];
   readonly #jobOptions: { attempts: number; backoff: { type: "exponential"; delay: number }; removeOnComplete: { age: number }; removeOnFail: { age: number } };
@@ -336,7 +336,7 @@ export class BullQueue implements JobQueue {
   async close(graceMs?: number): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);
-    // Accepted before the close: answered and added before the connection goes.
+    // Enqueued before the close: accepted and answered before the connection goes.
     this.#track(this.#flush());
     await Promise.all(this.#writing);
     const worker = this.#worker;
