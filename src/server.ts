@@ -5,6 +5,7 @@ import { createProbot, type Probot } from "probot";
 import { loadBundledAgent } from "./agents/load-agent.js";
 import type { Env } from "./config/env.js";
 import { createAnthropicClient } from "./engine/anthropic-client.js";
+import { appIdentityGetter, fetchAppIdentity } from "./github/app-identity.js";
 import type { Octokit } from "./github/octokit.js";
 import { createWebhooks } from "./index.js";
 import { createJsonLogger } from "./log.js";
@@ -14,6 +15,7 @@ import { startWatchdog, type Watchdog } from "./jobs/watchdog.js";
 import { createWorker } from "./jobs/worker.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { countingFetch } from "./ops/counting-fetch.js";
+import { createMarkerSigner } from "./review/marker-signer.js";
 import { octokitWithWriteInterval } from "./ops/probot-octokit.js";
 
 /** A running app: the webhook server and the workers of this process. */
@@ -90,7 +92,10 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const anthropic = createAnthropicClient(env)?.withOptions({ fetch: countingFetch((status) => metrics.modelErrors.inc({ status })) });
   let watchdog: Watchdog | undefined;
   if (works) {
-    queue.start(createWorker({ probot, anthropic, agent, env, queue, commandLimit: options.commandLimit, checkRuns: backend.checkRuns, metrics }));
+    // Read on the first job, not at start-up: a GitHub outage then fails reviews with a clear summary instead of the start.
+    const appIdentity = appIdentityGetter(async () => fetchAppIdentity((await probot.auth()) as Octokit), probot.log);
+    const markers = createMarkerSigner(requireSecret(env));
+    queue.start(createWorker({ probot, anthropic, agent, env, queue, commandLimit: options.commandLimit, checkRuns: backend.checkRuns, metrics, appIdentity, markers }));
     watchdog = startWatchdog({
       registry: backend.checkRuns, auth: async (id) => (await probot.auth(id)) as Octokit, log: probot.log,
       timeoutMs: env.CHECK_RUN_TIMEOUT_SECONDS * 1000, intervalMs: env.WATCHDOG_INTERVAL_MS, onTimedOut: () => metrics.checkRunsTimedOut.inc(),

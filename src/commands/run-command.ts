@@ -19,12 +19,14 @@ import type { Logger } from "pino";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { REPO_CONFIG_PATH } from "../config/repo-config.js";
+import type { AppIdentity } from "../github/app-identity.js";
 import { postComment, hasBotComment } from "../github/comments.js";
 import type { Octokit } from "../github/octokit.js";
-import { getRepoRole } from "../github/permissions.js";
+import { getRepoRole, type RepoRole } from "../github/permissions.js";
 import { addReaction } from "../github/reactions.js";
 import type { CommandJob, JobQueue } from "../jobs/queue.js";
 import { cell } from "../review/format.js";
+import type { MarkerSigner } from "../review/marker-signer.js";
 import { loadCommandContext, type CommandContext } from "./command-context.js";
 import { commandTable, renderHelp } from "./help.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -49,6 +51,10 @@ export interface CommandDeps {
   env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS">;
   queue: JobQueue;
   guards: CommandGuards;
+  /** This app's identity (`GET /app`, cached per process): only its own comments and markers count. */
+  appIdentity: () => Promise<AppIdentity>;
+  /** Signs the markers the replies carry (`ignore`). */
+  markers: MarkerSigner;
 }
 
 /** How a command ended, for logs and tests. */
@@ -68,15 +74,16 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
   let accepted = false;
   try {
     // 1.
-    const [ctx, role] = await Promise.all([
+    const [ctx, role, app] = await Promise.all([
       loadCommandContext(octokit, pull, deps.agent, deps.env.DEFAULT_MODEL),
       getRepoRole(octokit, { ...repo, username: source.author }),
+      deps.appIdentity(),
     ]);
 
     // 2.
     if (role === "none" || !ctx.settings.allowedCommenters.includes(role)) {
       log.info({ author: source.author, role, command: command.name }, "command refused: not allowed");
-      return await deny(job, deps, ctx.settings.allowedCommenters);
+      return await deny(job, deps, ctx.settings.allowedCommenters, app);
     }
 
     // 3.
@@ -94,7 +101,7 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
     }
 
     // 5.
-    return await dispatch(job, deps, ctx, reply);
+    return await dispatch(job, deps, ctx, reply, { role, app });
   } catch (error) {
     log.error({ err: error, command: command.name }, "command failed");
     if (accepted) {
@@ -109,13 +116,13 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
  * after a restart — which is why it always goes on the PR conversation (the
  * listing it is found in), even for a command written in a review thread.
  */
-async function deny(job: CommandJob, deps: CommandDeps, allowed: readonly string[]): Promise<CommandOutcome> {
+async function deny(job: CommandJob, deps: CommandDeps, allowed: readonly string[], app: AppIdentity): Promise<CommandOutcome> {
   const login = job.source.author;
   const key = `${job.owner}/${job.repo}#${job.pullNumber}:${login.toLowerCase()}`;
   const kind = `denied:${login.toLowerCase()}`;
   if (deps.guards.denied.has(key)) return "denied-again";
   const marker = replyMarker(deps.agent.name, kind);
-  if (await hasBotComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, marker })) {
+  if (await hasBotComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, marker, botLogin: app.botLogin })) {
     deps.guards.denied.add(key);
     return "denied-again";
   }
@@ -126,7 +133,13 @@ async function deny(job: CommandJob, deps: CommandDeps, allowed: readonly string
   return "denied";
 }
 
-async function dispatch(job: CommandJob, deps: CommandDeps, ctx: CommandContext, reply: (text: string) => Promise<number>): Promise<CommandOutcome> {
+async function dispatch(
+  job: CommandJob,
+  deps: CommandDeps,
+  ctx: CommandContext,
+  reply: (text: string) => Promise<number>,
+  who: { role: RepoRole; app: AppIdentity },
+): Promise<CommandOutcome> {
   const { command, source } = job;
   const name = deps.agent.name;
   const help = () =>
@@ -139,8 +152,11 @@ async function dispatch(job: CommandJob, deps: CommandDeps, ctx: CommandContext,
       await reply(help());
       return "help";
     case "ignore": {
-      const text = await runIgnore(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber }, source, name);
-      deps.log.info({ author: source.author }, "ignore answered");
+      const pull = { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
+      const text = await runIgnore(deps.octokit, pull, source, name, {
+        app: who.app, signer: deps.markers.forPull(pull), role: who.role, prAuthor: ctx.pr.author, allowAuthorDismiss: ctx.settings.allowAuthorDismiss,
+      });
+      deps.log.info({ author: source.author, role: who.role }, "ignore answered");
       await reply(text);
       return "answered";
     }

@@ -40,6 +40,10 @@ export const repoConfigSchema = z
       .min(1)
       .describe("Repository permissions allowed to run slash commands")
       .optional(),
+    allowAuthorDismiss: z
+      .boolean()
+      .describe("Let the PR's author dismiss findings on it (`ignore`, resolving a thread) when they have write permission")
+      .optional(),
     reviewEvent: z
       .enum(["COMMENT", "REQUEST_CHANGES"])
       .describe("Review event when a finding reaches `failOn` (the bot never approves)")
@@ -71,6 +75,7 @@ export const DEFAULT_SETTINGS: ReviewSettings = {
   maxComments: 25,
   drafts: false,
   allowedCommenters: ["admin", "maintain", "write"],
+  allowAuthorDismiss: false,
   reviewEvent: "COMMENT",
   minConfidence: 0.7,
   rules: {},

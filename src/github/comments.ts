@@ -27,11 +27,13 @@ export async function postComment(octokit: Octokit, ref: PullRef & { body: strin
 }
 
 /**
- * True when a bot comment on the PR's conversation contains `marker` (a hidden
- * HTML comment). Reading GitHub instead of memory makes "say it once per PR"
- * survive a restart; the caller remembers positive answers to skip the listing.
+ * True when a comment of this app (`botLogin`) on the PR's conversation contains
+ * `marker` (a hidden HTML comment). Reading GitHub instead of memory makes "say it
+ * once per PR" survive a restart; the caller remembers positive answers to skip the
+ * listing. Any other account — another bot included — can write the same marker.
  */
-export async function hasBotComment(octokit: Octokit, ref: PullRef & { marker: string }): Promise<boolean> {
+export async function hasBotComment(octokit: Octokit, ref: PullRef & { marker: string; botLogin: string }): Promise<boolean> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: ref.owner, repo: ref.repo, issue_number: ref.pullNumber, per_page: 100 });
-  return comments.some((c) => c.user?.type === "Bot" && (c.body ?? "").includes(ref.marker));
+  const own = ref.botLogin.toLowerCase();
+  return comments.some((c) => c.user?.login.toLowerCase() === own && (c.body ?? "").includes(ref.marker));
 }

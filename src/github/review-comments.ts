@@ -7,8 +7,8 @@ export interface PullReviewComment {
   /** The thread's first comment, for a reply. */
   inReplyTo: number | undefined;
   body: string;
+  /** Login of the comment's author: only the app's own login makes its markers count (a `Bot` type says nothing: any app is one). */
   author: string;
-  isBot: boolean;
   path: string;
   /** Null when GitHub marks the comment outdated (its line changed since). */
   line: number | null;
@@ -27,7 +27,6 @@ export async function listReviewComments(octokit: Octokit, ref: PullRef): Promis
     inReplyTo: c.in_reply_to_id,
     body: c.body,
     author: c.user.login,
-    isBot: c.user.type === "Bot",
     path: c.path,
     line: c.line ?? null,
     side: c.side === "LEFT" ? "LEFT" : "RIGHT",

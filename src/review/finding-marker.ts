@@ -2,11 +2,15 @@
  * What a posted finding remembers about itself, in hidden HTML comments on the
  * bot's own review comments, so that the next review can read back what was said
  * from GitHub — no local state. The data travels base64url-encoded: model text may
- * contain `-->`, which would end the comment early.
+ * contain `-->`, which would end the comment early. The markers that are read back
+ * (finding data, ignored) are signed for their PR ({@link PullMarkerSigner}): an
+ * unsigned one — forged, copied, edited, or written before markers were signed —
+ * counts as absent (a finding then gets posted once more).
  */
 import { z } from "zod";
 import { CATEGORIES, SEVERITIES, type Finding } from "../types.js";
 import type { FindingIdentity } from "./fingerprint.js";
+import { SIGNED_TOKEN, type PullMarkerSigner } from "./marker-signer.js";
 
 const PREFIX = "backend-agent";
 
@@ -25,33 +29,44 @@ export const findingDataSchema = z.object({
 });
 export type FindingData = z.infer<typeof findingDataSchema>;
 
-/** The data marker of a posted finding (its text is already redacted). */
-export function findingDataMarker(finding: Finding, id: FindingIdentity): string {
+/** The signed data marker of a posted finding (its text is already redacted). */
+export function findingDataMarker(finding: Finding, id: FindingIdentity, signer: PullMarkerSigner): string {
   const data: FindingData = {
     fp: id.fingerprint, key: id.problemKey, code: id.codeHash, n: id.lines,
     path: finding.path, side: finding.side, line: finding.line, severity: finding.severity, category: finding.category, title: finding.title.slice(0, 200),
   };
-  return `<!-- ${PREFIX}:finding-data ${Buffer.from(JSON.stringify(data)).toString("base64url")} -->`;
+  return `<!-- ${PREFIX}:finding-data ${signer.sign("finding-data", data)} -->`;
 }
 
-/** The finding data in a comment body, or undefined when there is none (or it does not parse). */
-export function readFindingData(body: string): FindingData | undefined {
-  const match = new RegExp(`<!-- ${PREFIX}:finding-data ([A-Za-z0-9_-]+) -->`).exec(body);
+const FINDING_DATA = new RegExp(`<!-- ${PREFIX}:finding-data (${SIGNED_TOKEN}) -->`);
+
+/** The finding data in a comment body, or undefined when there is none, it does not parse, or its MAC is not valid for this PR. */
+export function readFindingData(body: string, signer: PullMarkerSigner): FindingData | undefined {
+  const match = FINDING_DATA.exec(body);
   if (!match?.[1]) return undefined;
-  try {
-    const parsed = findingDataSchema.safeParse(JSON.parse(Buffer.from(match[1], "base64url").toString("utf8")));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = findingDataSchema.safeParse(signer.open("finding-data", match[1]));
+  return parsed.success ? parsed.data : undefined;
 }
 
-/** The marker of the bot's reply confirming `/backend-agent ignore` on a finding's thread. */
-export const ignoredMarker = (fingerprint: string) => `<!-- ${PREFIX}:ignored ${fingerprint} -->`;
+/** What an `ignored` marker records: which finding, and who had it ignored. */
+export const ignoredDataSchema = z.object({
+  fp: z.string().regex(/^[0-9a-f]{16}$/),
+  /** Login of the person who ran `/backend-agent ignore` (checked for write permission then). */
+  by: z.string().min(1).max(100),
+});
+export type IgnoredData = z.infer<typeof ignoredDataSchema>;
 
-/** Fingerprints a body marks as ignored. */
-export function readIgnored(body: string): string[] {
-  return [...body.matchAll(new RegExp(`<!-- ${PREFIX}:ignored ([0-9a-f]{16}) -->`, "g"))].map((m) => m[1] ?? "").filter(Boolean);
+/** The signed marker of the bot's reply confirming `/backend-agent ignore` on a finding's thread. */
+export const ignoredMarker = (data: IgnoredData, signer: PullMarkerSigner) => `<!-- ${PREFIX}:ignored ${signer.sign("ignored", data)} -->`;
+
+const IGNORED = new RegExp(`<!-- ${PREFIX}:ignored (${SIGNED_TOKEN}) -->`, "g");
+
+/** The validly signed `ignored` markers of a body. */
+export function readIgnored(body: string, signer: PullMarkerSigner): IgnoredData[] {
+  return [...body.matchAll(IGNORED)].flatMap((m) => {
+    const parsed = ignoredDataSchema.safeParse(signer.open("ignored", m[1] ?? ""));
+    return parsed.success ? [parsed.data] : [];
+  });
 }
 
 /** The marker every inline finding comment carries: the bot wrote it, and which finding it is. */

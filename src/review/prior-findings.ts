@@ -1,40 +1,61 @@
+import { isOwnLogin, type AppIdentity } from "../github/app-identity.js";
 import type { PullReviewComment } from "../github/review-comments.js";
 import { readFindingData, readIgnored, type FindingData } from "./finding-marker.js";
+import type { PullMarkerSigner } from "./marker-signer.js";
 
 /** A finding the bot posted on this PR earlier, as read back from its own review comment. */
 export interface PriorFinding {
   data: FindingData;
   /** The review comment that carries it (the thread's first comment). */
   commentId: number;
-  /** `resolved`: a person resolved its thread; `ignored`: `/backend-agent ignore` was answered in it. */
+  /** `resolved`: someone allowed to resolved its thread; `ignored`: `/backend-agent ignore` was answered in it. */
   state: "posted" | "resolved" | "ignored";
+  /** Login of who dismissed it (state `resolved` or `ignored`). */
+  dismissedBy?: string | undefined;
+}
+
+/** How to tell the app's own, genuine markers. */
+export interface PriorFindingsInput {
+  app: Pick<AppIdentity, "botLogin">;
+  /** This PR's marker signer: a marker signed for another PR, or not at all, is ignored. */
+  signer: PullMarkerSigner;
+  /** Roots of resolved threads whose resolution counts (resolved by someone allowed) → who resolved them. */
+  resolved?: ReadonlyMap<number, string> | undefined;
 }
 
 /**
  * The bot's earlier findings on the PR: its own thread-starting review comments
- * with a finding marker, each with whether a person resolved the thread or had it
- * ignored. A marker in someone else's comment counts for nothing: only a bot's
- * comments are read, so a PR author cannot forge "already posted".
+ * with a validly signed finding marker, each with whether someone allowed resolved
+ * the thread or had it ignored. Only comments authored by this app's login are read
+ * (any other bot, or a person, can write the same text), and only markers whose MAC
+ * is valid for this PR count (the app itself may have quoted someone's text).
  */
-export function priorFindings(comments: readonly PullReviewComment[], resolvedRoots: ReadonlySet<number>): PriorFinding[] {
-  const ignoredRoots = new Set<number>();
-  const ignoredFingerprints = new Set<string>();
-  for (const c of comments) {
-    if (!c.isBot) continue;
-    const ignored = readIgnored(c.body);
-    if (ignored.length === 0) continue;
-    if (c.inReplyTo !== undefined) ignoredRoots.add(c.inReplyTo);
-    for (const fp of ignored) ignoredFingerprints.add(fp);
+export function priorFindings(comments: readonly PullReviewComment[], input: PriorFindingsInput): PriorFinding[] {
+  const own = comments.filter((c) => isOwnLogin(input.app, c.author));
+  const ignoredRoots = new Map<number, string>();
+  const ignoredFingerprints = new Map<string, string>();
+  for (const c of own) {
+    for (const ignored of readIgnored(c.body, input.signer)) {
+      if (c.inReplyTo !== undefined) ignoredRoots.set(c.inReplyTo, ignored.by);
+      ignoredFingerprints.set(ignored.fp, ignored.by);
+    }
   }
   const found = new Map<string, PriorFinding>();
-  for (const c of comments) {
-    if (!c.isBot || c.inReplyTo !== undefined) continue;
-    const data = readFindingData(c.body);
+  for (const c of own) {
+    if (c.inReplyTo !== undefined) continue;
+    const data = readFindingData(c.body, input.signer);
     if (!data) continue;
-    const state = ignoredRoots.has(c.id) || ignoredFingerprints.has(data.fp) ? "ignored" : resolvedRoots.has(c.id) ? "resolved" : "posted";
+    const ignoredBy = ignoredRoots.get(c.id) ?? ignoredFingerprints.get(data.fp);
+    const resolvedBy = input.resolved?.get(c.id);
+    const prior: PriorFinding =
+      ignoredBy !== undefined
+        ? { data, commentId: c.id, state: "ignored", dismissedBy: ignoredBy }
+        : resolvedBy !== undefined
+          ? { data, commentId: c.id, state: "resolved", dismissedBy: resolvedBy }
+          : { data, commentId: c.id, state: "posted" };
     // The same fingerprint twice (posted before this dedupe existed): a closed thread wins over an open one.
     const earlier = found.get(data.fp);
-    if (!earlier || (earlier.state === "posted" && state !== "posted")) found.set(data.fp, { data, commentId: c.id, state });
+    if (!earlier || (earlier.state === "posted" && prior.state !== "posted")) found.set(data.fp, prior);
   }
   return [...found.values()];
 }

@@ -9,6 +9,7 @@ import { analyseFindings, conclude, newFileRange } from "./analyse-findings.js";
 import { decide } from "./decide.js";
 import { findingDataMarker } from "./finding-marker.js";
 import { identify } from "./fingerprint.js";
+import type { PullMarkerSigner } from "./marker-signer.js";
 import { openSet } from "./open-set.js";
 import type { PriorFinding } from "./prior-findings.js";
 import { formatComment, location } from "./format.js";
@@ -26,6 +27,8 @@ const LEVEL: Record<Finding["severity"], Annotation["annotation_level"]> = {
 export interface PublishInput {
   octokit: Octokit;
   pull: PullRef;
+  /** Signs the findings' data markers for this PR. */
+  signer: PullMarkerSigner;
   headSha: string;
   settings: ReviewSettings;
   diffs: FileDiff[];
@@ -104,7 +107,7 @@ export async function publishFindings(input: PublishInput): Promise<PublishResul
         .filter((f) => f.inline)
         .map((f) => {
           const identity = f.identity ?? identify(f.finding, byPath.get(f.finding.path));
-          return { path: f.finding.path, line: f.finding.line, side: f.finding.side, startLine: f.finding.startLine, body: formatComment(f.finding, f.fingerprint, findingDataMarker(f.finding, identity)) };
+          return { path: f.finding.path, line: f.finding.line, side: f.finding.side, startLine: f.finding.startLine, body: formatComment(f.finding, f.fingerprint, findingDataMarker(f.finding, identity, input.signer)) };
         }),
     });
     calls += outcome.posted === "inline" ? 1 : 2;

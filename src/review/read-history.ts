@@ -8,15 +8,21 @@ import type { Logger } from "pino";
 import type { ChangedFile } from "../diff/types.js";
 import { messageOf } from "../errors.js";
 import { compareCommits, MAX_COMPARE_FILES } from "../github/compare.js";
+import type { AppIdentity } from "../github/app-identity.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import { listReviewComments } from "../github/review-comments.js";
-import { resolvedThreadRoots } from "../github/review-threads.js";
+import { resolvedThreads } from "../github/review-threads.js";
 import { lastReviewedCommit } from "../github/reviewed-commits.js";
+import { dismissalPolicy, refusalText } from "./dismissal-policy.js";
+import type { Dismissal } from "./dismissals.js";
+import type { PullMarkerSigner } from "./marker-signer.js";
 import { priorFindings, type PriorFinding } from "./prior-findings.js";
 
 /** The PR's review history as GitHub shows it. */
 export interface ReviewHistoryRead {
   prior: PriorFinding[];
+  /** Who dismissed which earlier finding, and resolutions that did not count (for the summary). */
+  dismissals: Dismissal[];
   /** Set when only `since...head` needs the model: the files changed since that commit. */
   increment?: { since: string; files: ChangedFile[] } | undefined;
   /** Why the review is a full one although an earlier review exists (for the log). */
@@ -24,6 +30,14 @@ export interface ReviewHistoryRead {
   /** Problems worth telling in the summary (history that could not be read). */
   notes: string[];
   calls: number;
+}
+
+/** Who the app is and who may dismiss, for telling genuine history from forged. */
+export interface HistoryTrust {
+  app: AppIdentity;
+  signer: PullMarkerSigner;
+  prAuthor: string;
+  allowAuthorDismiss: boolean;
 }
 
 /**
@@ -36,30 +50,53 @@ export async function readReviewHistory(
   octokit: Octokit,
   pull: PullRef & { headSha: string; checkName: string; incremental: boolean },
   log: Logger,
+  trust: HistoryTrust,
 ): Promise<ReviewHistoryRead> {
   const notes: string[] = [];
   const [comments, since] = await Promise.all([
     listReviewComments(octokit, pull),
-    pull.incremental ? lastReviewedCommit(octokit, pull) : Promise.resolve(undefined),
+    pull.incremental ? lastReviewedCommit(octokit, { ...pull, appId: trust.app.appId }) : Promise.resolve(undefined),
   ]);
   let calls = pull.incremental ? 2 : 1;
   // Thread resolution (GraphQL) matters only for findings the bot posted before.
-  let prior = priorFindings(comments, new Set());
+  let prior = priorFindings(comments, trust);
+  const refused: Dismissal[] = [];
   if (prior.length > 0) {
     calls++;
-    const resolved = await resolvedThreadRoots(octokit, pull).catch((error: unknown) => {
+    const threads = await resolvedThreads(octokit, pull).catch((error: unknown) => {
       // Without GraphQL a resolved thread still counts as open: worse, but nothing is posted twice.
       log.warn({ err: error }, "could not read review threads");
       notes.push(`Resolved review threads could not be read (${messageOf(error).slice(0, 120)}); they are counted as open.`);
-      return new Set<number>();
+      return new Map<number, string | undefined>();
     });
-    prior = priorFindings(comments, resolved);
+    const may = dismissalPolicy(octokit, { owner: pull.owner, repo: pull.repo, prAuthor: trust.prAuthor, allowAuthorDismiss: trust.allowAuthorDismiss });
+    const resolved = new Map<number, string>();
+    const looked = new Set<string>();
+    await Promise.all(
+      prior.filter((p) => p.state === "posted" && threads.has(p.commentId)).map(async (p) => {
+        const by = threads.get(p.commentId);
+        const refuse = (reason: string) => refused.push({ title: p.data.title, path: p.data.path, how: "resolved", by, counted: false, reason });
+        if (by === undefined) return void refuse("GitHub does not say who resolved it");
+        looked.add(by.toLowerCase());
+        const verdict = await may(by);
+        if (verdict.allowed) resolved.set(p.commentId, by);
+        else refuse(refusalText(verdict.reason));
+      }),
+    );
+    calls += looked.size;
+    if (refused.length > 0) log.info({ refused: refused.map((d) => ({ path: d.path, by: d.by })) }, "thread resolutions not counted");
+    prior = priorFindings(comments, { ...trust, resolved });
   }
-  if (!since) return { prior, notes, calls, fullBecause: pull.incremental ? "no earlier review of a commit of this PR" : "security pass" };
+  const dismissals: Dismissal[] = [
+    ...prior.flatMap((p): Dismissal[] => (p.state === "posted" ? [] : [{ title: p.data.title, path: p.data.path, how: p.state, by: p.dismissedBy, counted: true }])),
+    ...refused,
+  ];
+  const base = { prior, dismissals, notes };
+  if (!since) return { ...base, calls, fullBecause: pull.incremental ? "no earlier review of a commit of this PR" : "security pass" };
   const comparison = await compareCommits(octokit, { owner: pull.owner, repo: pull.repo, base: since, head: pull.headSha });
   calls++;
-  if (!comparison) return { prior, notes, calls, fullBecause: `${since} is unknown (force push)` };
-  if (comparison.status !== "ahead") return { prior, notes, calls, fullBecause: `${since} is ${comparison.status} (behind by ${comparison.behindBy})` };
-  if (comparison.files.length >= MAX_COMPARE_FILES) return { prior, notes, calls, fullBecause: `more than ${MAX_COMPARE_FILES} files changed since ${since}` };
-  return { prior, notes, calls, increment: { since, files: comparison.files } };
+  if (!comparison) return { ...base, calls, fullBecause: `${since} is unknown (force push)` };
+  if (comparison.status !== "ahead") return { ...base, calls, fullBecause: `${since} is ${comparison.status} (behind by ${comparison.behindBy})` };
+  if (comparison.files.length >= MAX_COMPARE_FILES) return { ...base, calls, fullBecause: `more than ${MAX_COMPARE_FILES} files changed since ${since}` };
+  return { ...base, calls, increment: { since, files: comparison.files } };
 }

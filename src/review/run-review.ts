@@ -38,6 +38,7 @@ import { emptyUsage, type TokenUsage } from "../engine/review-engine.js";
 import { resolveModel } from "../engine/models.js";
 import { messageOf, UserFacingError } from "../errors.js";
 import { checkRunName, completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-run.js";
+import type { AppIdentity } from "../github/app-identity.js";
 import type { Octokit } from "../github/octokit.js";
 import { getPullRequest } from "../github/pull-request.js";
 import { listPullRequestFiles } from "../github/pull-request-files.js";
@@ -48,6 +49,7 @@ import { redactFileDiff } from "../diff/redact.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { Finding } from "../types.js";
 import { cell } from "./format.js";
+import type { MarkerSigner } from "./marker-signer.js";
 import { publishFindings } from "./publish-findings.js";
 import { newReport, prepareDiffs, recordModelStage } from "./prepare-review.js";
 import { readReviewHistory } from "./read-history.js";
@@ -72,6 +74,10 @@ export interface ReviewDeps {
     | "MAX_REVIEW_SECONDS"
     | "MAX_REVIEW_COST_USD"
   >;
+  /** This app's identity (`GET /app`, cached per process): only its own comments, markers and check runs are history. */
+  appIdentity: () => Promise<AppIdentity>;
+  /** Signs and verifies the hidden markers of the PR's findings and dismissals. */
+  markers: MarkerSigner;
   /** Told the check run's id as soon as it exists, so the job store can have the watchdog complete it if this review never does. */
   onCheckRunStarted?(checkRunId: number): Promise<void> | void;
 }
@@ -165,7 +171,9 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
 
     // 6.
     const checkName = checkRunName(deps.agent.name, job.mode);
-    const history = await readReviewHistory(octokit, { ...pull, headSha: job.headSha, checkName, incremental: job.mode === "review" && job.trigger !== "pull_request.opened" }, log);
+    const signer = deps.markers.forPull(pull);
+    const trust = { app: await deps.appIdentity(), signer, prAuthor: pr.author, allowAuthorDismiss: settings.allowAuthorDismiss };
+    const history = await readReviewHistory(octokit, { ...pull, headSha: job.headSha, checkName, incremental: job.mode === "review" && job.trigger !== "pull_request.opened" }, log, trust);
     calls += history.calls;
     log.info({ since: history.increment?.since, fullBecause: history.fullBecause, prior: history.prior.length }, history.increment ? "incremental review" : "full review");
 
@@ -178,6 +186,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     const report = newReport(prepared, model, agent.source);
     if (increment) report.reviewed = increment.filter((d) => d.hunks.length > 0).map((d) => d.path);
     report.notes.push(...history.notes);
+    report.dismissals = history.dismissals;
     if (unlisted > 0) {
       report.problems.push(`GitHub lists only the first ${files.length} files of a pull request: ${unlisted} more changed files were not reviewed. Split the pull request to have them reviewed.`);
     }
@@ -209,7 +218,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
       return now.labels;
     };
     const published = await publishFindings({
-      octokit, pull, headSha: job.headSha, settings, diffs: prepared.diffs, report, findings: [...prepared.ruleFindings, ...modelFindings],
+      octokit, pull, signer, headSha: job.headSha, settings, diffs: prepared.diffs, report, findings: [...prepared.ruleFindings, ...modelFindings],
       partial: job.mode === "security", prior: history.prior, since: history.increment?.since, beforePosting,
     });
     calls += published.calls;

@@ -1,6 +1,7 @@
 import { formatCost } from "../engine/pricing.js";
 import type { TokenUsage } from "../engine/review-engine.js";
 import { SEVERITIES, type Finding } from "../types.js";
+import { dismissalLines, type Dismissal } from "./dismissals.js";
 import { openMarker, type FindingData } from "./finding-marker.js";
 import type { FindingIdentity } from "./fingerprint.js";
 import { badge, cell, location } from "./format.js";
@@ -44,6 +45,8 @@ export interface ReviewReport {
   notes: string[];
   /** Set by the App's reviews, which know what was posted before. */
   history?: ReviewHistory | undefined;
+  /** Who dismissed which earlier finding, and thread resolutions that did not count. */
+  dismissals?: Dismissal[] | undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -101,6 +104,7 @@ export function renderCheckSummary(report: ReviewReport): string {
     ...report.problems.map((p) => `> [!WARNING]\n> ${p}`),
     ...report.notes.map((n) => `> [!NOTE]\n> ${n}`),
     ...historyLines(report),
+    ...dismissalLines(report.dismissals),
     ...findingsTable(report.findings),
     ...listed(report.findings),
     `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped</summary>\n\n${[

@@ -97,7 +97,7 @@ describe("incremental, deduplicated reviews across pushes", () => {
 
     // A person resolves the export thread and has the total finding ignored.
     const [, totalComment, exportComment] = posted(401);
-    h.github.resolveReviewThread(OWNER, REPO, exportComment!.id);
+    h.github.resolveReviewThread(OWNER, REPO, exportComment!.id, "maya");
     await replyInThread(h, 401, history, 3, totalComment!, "/backend-agent ignore", "maya");
     await h.idle();
     const reply = h.github.reviews(OWNER, REPO, 401).flatMap((r) => r.comments).find((c) => c.in_reply_to_id === totalComment!.id && c.body.includes("Ignored:"));

@@ -192,14 +192,34 @@ export class FakeGitHub {
   }
 
   /**
-   * A person resolves the review thread that `commentId` (its first comment, or a
-   * reply in it) belongs to; GraphQL's `reviewThreads` then reports `isResolved`.
+   * `by` resolves the review thread that `commentId` (its first comment, or a
+   * reply in it) belongs to; GraphQL's `reviewThreads` then reports `isResolved`
+   * and `resolvedBy { login }`.
    */
-  resolveReviewThread(owner: string, repo: string, commentId: number): void {
+  resolveReviewThread(owner: string, repo: string, commentId: number, by: string): void {
     const state = this.state.ensureRepo(owner, repo);
     const comment = state.reviewComments.find((c) => c.id === commentId);
     if (!comment) throw new Error(`fake-github: no review comment ${commentId}`);
-    state.resolvedThreads.add(comment.inReplyToId ?? comment.id);
+    state.resolvedThreads.set(comment.inReplyToId ?? comment.id, by);
+  }
+
+  /**
+   * A completed check run some app created (seeding only: another app may name its
+   * run like ours, with our `external_id` and a plausible title). `app` defaults to this app.
+   */
+  addCheckRun(
+    owner: string,
+    repo: string,
+    run: { name: string; headSha: string; conclusion: string; title: string; externalId?: string; app?: { id: number; slug: string } },
+  ): number {
+    const state = this.state.ensureRepo(owner, repo);
+    const id = this.state.nextId("checkRun");
+    const at = now();
+    state.checkRuns.push({
+      id, name: run.name, headSha: run.headSha, status: "completed", conclusion: run.conclusion, output: { title: run.title, summary: "" },
+      annotations: [], actions: undefined, externalId: run.externalId, detailsUrl: undefined, startedAt: at, completedAt: at, app: run.app,
+    });
+    return id;
   }
 
   /** A repository label that exists before the app runs. */

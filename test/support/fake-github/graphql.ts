@@ -1,6 +1,6 @@
 /**
  * The one GraphQL query the app makes, answered from the fake's state: a PR's
- * review threads with `isResolved` and the `databaseId` of their first comment
+ * review threads with `isResolved`, `resolvedBy { login }` and the `databaseId` of their first comment
  * (REST does not say whether a thread is resolved). Anything else gets GraphQL's
  * error shape, so an unexpected query fails loudly.
  */
@@ -26,6 +26,7 @@ export function answerGraphql(state: FakeState, body: unknown): Reply {
   const roots = repo.reviewComments.filter((c) => c.pullNumber === number && c.inReplyToId === undefined);
   const nodes = roots.map((c) => ({
     isResolved: repo.resolvedThreads.has(c.id),
+    resolvedBy: repo.resolvedThreads.has(c.id) ? { login: repo.resolvedThreads.get(c.id) } : null,
     isOutdated: false,
     comments: { nodes: [{ databaseId: c.id }] },
   }));

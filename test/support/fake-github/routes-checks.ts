@@ -26,7 +26,7 @@ import {
 } from "./http.js";
 import { normalizeRef, repoOf } from "./routes-repos.js";
 import { checkRunJson } from "./serialize.js";
-import { now, type CheckRunState } from "./state.js";
+import { APP_ID, now, type CheckRunState } from "./state.js";
 
 const DOCS = {
   create: "https://docs.github.com/rest/checks/runs#create-a-check-run",
@@ -255,6 +255,7 @@ function listForRef(ctx: RouteContext): Reply {
   const sha = [...repo.pulls.values()].find((p) => p.pr.headRef === branch)?.pr.headSha ?? ref;
   let runs = repo.checkRuns.filter((r) => r.headSha === sha);
   if (ctx.query.check_name !== undefined) runs = runs.filter((r) => r.name === ctx.query.check_name);
+  if (ctx.query.app_id !== undefined) runs = runs.filter((r) => String(r.app?.id ?? APP_ID) === ctx.query.app_id);
   if (ctx.query.status !== undefined) runs = runs.filter((r) => r.status === ctx.query.status);
   runs = [...runs].sort((a, b) => b.id - a.id);
   // filter=latest (the default) keeps the most recent run of each name.

@@ -61,14 +61,14 @@ export function repoJson(repo: RepoState, apiUrl: string): Record<string, unknow
   };
 }
 
-export function appJson(apiUrl: string): Record<string, unknown> {
+export function appJson(apiUrl: string, app: { id: number; slug: string } = { id: APP_ID, slug: APP_SLUG }): Record<string, unknown> {
   return {
-    id: APP_ID,
-    slug: APP_SLUG,
-    node_id: nodeId("Integration", APP_ID),
-    name: APP_SLUG,
+    id: app.id,
+    slug: app.slug,
+    node_id: nodeId("Integration", app.id),
+    name: app.slug,
     owner: userJson({ login: "acme", type: "User" }, apiUrl),
-    html_url: `${htmlBase(apiUrl)}/apps/${APP_SLUG}`,
+    html_url: `${htmlBase(apiUrl)}/apps/${app.slug}`,
     permissions: {
       checks: "write",
       contents: "read",
@@ -271,7 +271,7 @@ export function checkRunJson(repo: RepoState, run: CheckRunState, apiUrl: string
     },
     name: run.name,
     check_suite: { id: Number.parseInt(fakeSha("suite", run.headSha).slice(0, 7), 16) },
-    app: appJson(apiUrl),
+    app: appJson(apiUrl, run.app),
     pull_requests: pulls,
   };
 }

@@ -88,6 +88,8 @@ export interface CheckRunState {
   detailsUrl: string | undefined;
   startedAt: string | undefined;
   completedAt: string | undefined;
+  /** The app that created the run (default: this app, {@link APP_ID}). */
+  app?: { id: number; slug: string } | undefined;
 }
 
 export interface ReactionState {
@@ -122,7 +124,8 @@ export interface RepoState {
   /** "base...head" → ancestry, when not the default "ahead by 1". */
   comparisonInfo: Map<string, FakeComparisonInfo>;
   /** Ids of root review comments whose thread a person resolved. */
-  resolvedThreads: Set<number>;
+  /** Root comment id of each resolved review thread → login of who resolved it. */
+  resolvedThreads: Map<number, string>;
 }
 
 /** Key under which files of the default branch are stored, whatever its name. */
@@ -191,7 +194,7 @@ export class FakeState {
         checkRuns: [],
         comparisons: new Map(),
         comparisonInfo: new Map(),
-        resolvedThreads: new Set(),
+        resolvedThreads: new Map(),
       };
       this.repos.set(key, state);
     }
