@@ -3,7 +3,6 @@ import type { Probot } from "probot";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { RateLimiter } from "../commands/rate-limit.js";
 import { runCommand, type CommandDeps, type CommandGuards } from "../commands/run-command.js";
-import type { appIdentityGetter } from "../github/app-identity.js";
 import type { Octokit } from "../github/octokit.js";
 import { runReview, type ReviewDeps } from "../review/run-review.js";
 import type { Metrics } from "../metrics.js";
@@ -24,7 +23,7 @@ export interface WorkerDeps {
   /** Where the check runs reviews start are recorded for the watchdog. */
   checkRuns?: CheckRunRegistry | undefined;
   metrics?: Metrics | undefined;
-  /** This app's identity, read once per process (see {@link appIdentityGetter}). */
+  /** This app's identity, read once per process (`appIdentityGetter` in src/github/app-identity.ts). */
   appIdentity: ReviewDeps["appIdentity"];
   /** The marker key (derived from WEBHOOK_SECRET). */
   markers: ReviewDeps["markers"];

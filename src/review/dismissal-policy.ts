@@ -20,7 +20,7 @@ export function mayDismiss(input: { login: string; role: RepoRole; prAuthor: str
 
 /** Why a dismissal did not count, for the check summary and replies. */
 export function refusalText(reason: "author" | "role"): string {
-  return reason === "author" ? "the pull request's author (`allowAuthorDismiss` is off)" : "no write permission";
+  return reason === "author" ? "the pull request's author; `allowAuthorDismiss` is off" : "no write permission";
 }
 
 /**
