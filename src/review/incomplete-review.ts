@@ -21,7 +21,7 @@ export const unreviewedCount = (report: Coverage): number => report.unreviewed.l
 /** Whether the review cannot vouch for the whole change: a file went unreviewed or a part of it did not run. */
 export const isIncomplete = (report: Coverage): boolean => unreviewedCount(report) > 0 || report.problems.length > 0;
 
-const files = (n: number) => `${n.toLocaleString("en-US")} file${n === 1 ? "" : "s"}`;
+const files = (n: number, adjective = "") => `${n.toLocaleString("en-US")} ${adjective}file${n === 1 ? "" : "s"}`;
 
 /** The check title's suffix: ` (review incomplete: 3 files not reviewed)`, or "" for a complete review. */
 export function incompleteSuffix(report: Coverage): string {
@@ -50,8 +50,8 @@ export function renderIncomplete(report: ReviewReport, options: { onIncomplete?:
       : ", but this check is neutral, which passes a required check (`onIncomplete: neutral`)";
   const what = n > 0 ? `${files(n)} in \`paths\` ${n === 1 ? "was" : "were"} not reviewed` : "part of it did not run (see the warnings below)";
   const rows = report.unreviewed.map((u) => `- \`${u.path}\` — ${u.reason}`);
-  const list = rows.length > LISTED ? [...rows.slice(0, LISTED), `- … and ${files(rows.length - LISTED)} more not listed here`] : rows;
-  if (report.unlisted) list.push(`- ${files(report.unlisted)} more beyond the ${(3000).toLocaleString("en-US")} GitHub lists for a pull request (names unknown: split the pull request)`);
+  const list = rows.length > LISTED ? [...rows.slice(0, LISTED), `- … and ${files(rows.length - LISTED, "more ")} not listed here`] : rows;
+  if (report.unlisted) list.push(`- ${files(report.unlisted, "more ")} beyond the ${(3000).toLocaleString("en-US")} GitHub lists for a pull request (names unknown: split the pull request)`);
   return [
     `> [!CAUTION]\n> **Review incomplete**: ${what}${effect}.`,
     ...(n > 0 ? [`${UNREVIEWED_HEADING} (${files(n)})\n\n${list.join("\n")}`] : []),
