@@ -86,7 +86,7 @@ export async function runSkip(input: SkipInput): Promise<SkipResult> {
   }
   const unreviewed = unreviewedSection(last.summary);
   const summary = [
-    `**Skipped** by \`${input.login}\` (${input.role} permission): this check passes for \`${pr.headSha}\` without a complete review.`,
+    `**Skipped** by \`${input.login}\` (${input.role} permission${input.login.toLowerCase() === pr.author.toLowerCase() ? ", the pull request's author" : ""}): this check passes for \`${pr.headSha}\` without a complete review.`,
     `**Reason:** ${quoteReason(input.reason)}`,
     `The review's own check run (id ${last.id}) ended \`${last.conclusion ?? "unknown"}\`: ${quoteReason(last.title)}.`,
     unreviewed ?? "It listed no unreviewed file (the review could not run at all).",
