@@ -110,6 +110,19 @@ describe("an incomplete review fails the check", () => {
   });
 });
 
+describe("a review that crashes", () => {
+  it("fails closed, says the review could not run and offers a re-run and a skip", async () => {
+    const sha = h.openPullRequest(413, viewsPr);
+    h.github.failNext("GET", /\/pulls\/413\/files$/, 422, undefined, 5);
+    await h.deliver("opened", 413, sha);
+    const check = await h.completedCheck(sha);
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "Review could not run (review incomplete)" } });
+    expect(check.output.summary).toContain("No file of this pull request was reviewed.");
+    expect(check.output.summary).toContain("`/backend-agent skip <reason>`");
+    expect(h.anthropic.requests).toEqual([]);
+  });
+});
+
 describe("skip globs skip only the model", () => {
   it("still runs the secret rule on backend/vendor/ and fails per failOn, without sending the file to the model or calling it incomplete", async () => {
     const vendored = "backend/vendor/x.py";
