@@ -221,7 +221,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     if (error instanceof Finish) return await finish(error.conclusion, error.title, error.summary).catch((e) => failedToFinish(e, log, calls));
     log.error({ err: error }, "review failed");
     const reason = error instanceof UserFacingError ? `${error.message}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${messageOf(error).slice(0, 200)}). The server log has the details.`;
-    return await finish(settings.onIncomplete, "Review could not run (review incomplete)", `${reason}\n\nNo file of this pull request was reviewed.\n\n${finishHint(deps.agent.name)}`).catch((e) => failedToFinish(e, log, calls));
+    return await finish(settings.onIncomplete, "Review could not run (review incomplete)", `${reason}\n\nThe review did not finish, so it vouches for no file of this pull request.\n\n${finishHint(deps.agent.name)}`).catch((e) => failedToFinish(e, log, calls));
   }
 }
 

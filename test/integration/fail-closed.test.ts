@@ -117,7 +117,7 @@ describe("a review that crashes", () => {
     await h.deliver("opened", 413, sha);
     const check = await h.completedCheck(sha);
     expect(check).toMatchObject({ conclusion: "failure", output: { title: "Review could not run (review incomplete)" } });
-    expect(check.output.summary).toContain("No file of this pull request was reviewed.");
+    expect(check.output.summary).toContain("The review did not finish, so it vouches for no file of this pull request.");
     expect(check.output.summary).toContain("`/backend-agent skip <reason>`");
     expect(h.anthropic.requests).toEqual([]);
   });
