@@ -63,7 +63,8 @@ MAX_REVIEW_CHUNKS, MAX_REVIEW_SECONDS, MAX_REVIEW_COST_USD.
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage or
 runtime error (not a git repository, unknown ref, invalid settings or agent file) and
-when the model review did not fully run under the setting \`onError: failure\`.
+when the review did not cover every file in paths (model error, budget, a file
+without a text diff) under the setting \`onIncomplete: failure\` (the default).
 `;
 
 /** `backend-agent agents validate --help`. */

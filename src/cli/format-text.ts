@@ -4,6 +4,7 @@
  * what did not run, what was skipped, and the verdict.
  */
 import pc from "picocolors";
+import { isIncomplete } from "../review/incomplete-review.js";
 import type { FileDiff } from "../diff/types.js";
 import { formatCost } from "../engine/pricing.js";
 import { countLine } from "../review/summary.js";
@@ -79,6 +80,7 @@ export function formatText(review: LocalReview, color: boolean): string {
     }
   }
   for (const problem of report.problems) out.push(c.yellow(`! ${problem}`));
+  for (const u of report.unreviewed) out.push(c.yellow(`! not reviewed: ${u.path} (${u.reason.replace(/^not reviewed: /, "")})`));
   if (report.skipped.length) out.push(c.dim(`skipped: ${report.skipped.map((s) => `${s.path} (${s.reason})`).join(", ")}`));
   const u = report.usage;
   out.push(
@@ -89,8 +91,8 @@ export function formatText(review: LocalReview, color: boolean): string {
     ),
   );
   const failing = analysis.decision.conclusion === "failure";
-  const incomplete = report.problems.length > 0;
-  const outcome = failing ? "FAIL" : review.conclusion === "failure" ? "FAIL (review incomplete, onError: failure)" : incomplete ? "pass (review incomplete)" : "pass";
+  const incomplete = isIncomplete(report);
+  const outcome = failing ? "FAIL" : review.conclusion === "failure" ? "FAIL (review incomplete, onIncomplete: failure)" : incomplete ? "pass (review incomplete, onIncomplete: neutral)" : "pass";
   const verdict = `${countLine(report.findings)} in ${report.reviewed.length} file${report.reviewed.length === 1 ? "" : "s"} · fail on ${settings.failOn}: ${outcome}`;
   out.push(review.conclusion === "failure" ? c.bold(c.red(verdict)) : incomplete ? c.yellow(verdict) : c.green(verdict));
   return `${out.join("\n")}\n`;

@@ -17,7 +17,7 @@ export function toolVersion(): string {
 
 /**
  * The process exit code: 1 when a finding reaches `failOn`, 2 when the review did
- * not fully run and `onError: failure` says that fails, else 0.
+ * not cover every file and `onIncomplete: failure` (the default) says that fails, else 0.
  */
 export function exitCodeOf(review: LocalReview): 0 | 1 | 2 {
   if (review.analysis.decision.conclusion === "failure") return 1;
@@ -46,6 +46,7 @@ function toJson(review: LocalReview) {
     })),
     reviewed: report.reviewed,
     skipped: report.skipped,
+    unreviewed: report.unreviewed,
     problems: report.problems,
     notes: report.notes,
     model: review.modelRan ? { id: report.model, calls: report.modelCalls, chunks: report.chunks, usage: report.usage } : null,

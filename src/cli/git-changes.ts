@@ -30,17 +30,25 @@ export const GIT_STATUS: Readonly<Record<string, ChangedFile["status"]>> = {
   T: "changed",
 };
 
-/** `git diff --name-status -z`: `STATUS\0path\0`, or `R100\0old\0new\0` for renames and copies. */
-function parseNameStatus(out: string): Array<Pick<ChangedFile, "status" | "path" | "previousPath">> {
+type ListedEntry = Pick<ChangedFile, "status" | "path" | "previousPath" | "sha">;
+
+/**
+ * `git diff --raw -z --no-abbrev`: `:oldmode newmode oldsha newsha STATUS\0path\0`, or
+ * `...R100\0old\0new\0` for renames and copies. The blob SHA is the one GitHub lists:
+ * the old one for a deletion, none (null) for a mode-only change.
+ */
+function parseRaw(out: string): ListedEntry[] {
   const tokens = out.split("\0");
-  const entries: Array<Pick<ChangedFile, "status" | "path" | "previousPath">> = [];
+  const entries: ListedEntry[] = [];
   for (let i = 0; i + 1 < tokens.length; ) {
-    const letter = (tokens[i++] ?? "").charAt(0);
+    const [, , oldSha = "", newSha = "", field = ""] = (tokens[i++] ?? "").replace(/^:/, "").split(" ");
+    const letter = field.charAt(0);
     const status = GIT_STATUS[letter];
     if (!status) throw new Error(`unexpected git diff status ${JSON.stringify(letter)}`);
+    const sha = letter === "D" ? oldSha : letter === "M" && oldSha === newSha ? null : newSha;
     const first = tokens[i++] ?? "";
-    if (letter === "R" || letter === "C") entries.push({ status, previousPath: first, path: tokens[i++] ?? "" });
-    else entries.push({ status, path: first });
+    if (letter === "R" || letter === "C") entries.push({ status, previousPath: first, path: tokens[i++] ?? "", sha });
+    else entries.push({ status, path: first, sha });
   }
   return entries;
 }
@@ -91,8 +99,8 @@ async function withWorkingTreeIndex<T>(root: string, fn: (env: Record<string, st
 /** The changed files between `range.base` and `range.head` (or the working tree), in git's order. */
 export async function changedFiles(root: string, range: DiffRange): Promise<ChangedFile[]> {
   const read = async (env: Record<string, string>, args: string[]) => {
-    const [names, diff] = await Promise.all([git(root, [...DIFF, "--name-status", "-z", ...args], env), git(root, [...DIFF, ...args], env)]);
-    return { names: parseNameStatus(names), parts: sections(diff) };
+    const [names, diff] = await Promise.all([git(root, [...DIFF, "--raw", "--no-abbrev", "-z", ...args], env), git(root, [...DIFF, ...args], env)]);
+    return { names: parseRaw(names), parts: sections(diff) };
   };
   const { names, parts } = range.head
     ? await read({}, [range.base, range.head, "--"])

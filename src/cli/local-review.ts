@@ -5,7 +5,8 @@
  *     merge-base with `--base` (default branch by default), as a pull request would be.
  *  2. Load the settings and the agent from the base commit (or `--agent`).
  *  3. List the changed files as GitHub would and keep those in `paths`.
- *  4. Parse; run the deterministic rules on the real diff; redact what the model sees.
+ *  4. Parse; run the deterministic rules on the real diff of every file in `paths`
+ *     (skip globs included); redact what the model sees.
  *  5. Review the redacted diff with the model, unless there is no key or `--rules-only`.
  *  6. Merge, place, fingerprint and decide, exactly as the App does.
  */
@@ -19,6 +20,7 @@ import { createAnthropicClient } from "../engine/anthropic-client.js";
 import { resolveModel } from "../engine/models.js";
 import type { CheckConclusion } from "../github/check-run.js";
 import { analyseFindings, conclude, type FindingsAnalysis } from "../review/analyse-findings.js";
+import { isIncomplete } from "../review/incomplete-review.js";
 import { newReport, prepareDiffs, recordModelStage } from "../review/prepare-review.js";
 import { budgetOf, reviewWithModel } from "../review/review-chunks.js";
 import { selectFiles } from "../review/select-files.js";
@@ -87,13 +89,13 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
   const selection = selectFiles(files, settings);
 
   // 4.
-  const { diffs, redacted, ruleFindings, reviewed, skipped } = prepareDiffs(selection, settings.rules);
-  const report = newReport({ reviewed, skipped }, model, agent.source);
+  const { diffs, redacted, ruleFindings, reviewed, skipped, unreviewed } = prepareDiffs(selection, settings.rules);
+  const report = newReport({ reviewed, skipped, unreviewed }, model, agent.source);
   const note = (line: string) => {
     report.notes.push(line);
     say(line);
   };
-  if (selection.selected.length === 0) note(`No backend changes: nothing in this diff matches \`${settings.paths.join("`, `")}\`.`);
+  if (selection.selected.length === 0 && selection.skippedFiles.length === 0) note(`No backend changes: nothing in this diff matches \`${settings.paths.join("`, `")}\`.`);
 
   // 5.
   let modelFindings: Finding[] = [];
@@ -116,6 +118,6 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
   // 6.
   const analysis = analyseFindings([...ruleFindings, ...modelFindings], diffs, settings);
   report.findings = analysis.findings;
-  const conclusion = conclude(analysis.decision, report.problems.length > 0, settings.onError);
+  const conclusion = conclude(analysis.decision, isIncomplete(report), settings.onIncomplete);
   return { report, analysis, conclusion, settings, agent, range, modelRan: client !== undefined, diffs: redacted };
 }

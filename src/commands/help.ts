@@ -34,6 +34,7 @@ export function commandTable(name: string): string {
     `| \`/${name} security\` | Security-only pass (authentication, authorization, injection, secrets, tenant isolation, unsafe deserialisation and templating), reported on the \`${name} (security)\` check |`,
     `| \`/${name} ask <question>\` | Answers in a comment, from this pull request's reviewed diff |`,
     `| \`/${name} ignore\` | In reply to one of its review comments: that finding is never raised again on this pull request and no longer counts toward the check and label |`,
+    `| \`/${name} skip <reason>\` | Write, maintain or admin permission only: passes this commit's \`${name}\` check when the review could not cover every file (never over findings); who and why is recorded on the check |`,
     `| \`/${name} help\` | This message |`,
   ].join("\n");
 }
@@ -49,7 +50,7 @@ export function renderHelp(ctx: HelpContext): string {
     ["ignore", settings.ignore],
     ["model", ctx.model],
     ["failOn", settings.failOn],
-    ["onError", settings.onError],
+    ["onIncomplete", settings.onIncomplete],
     ["labels", settings.labels],
     ["maxComments", settings.maxComments],
     ["drafts", settings.drafts],

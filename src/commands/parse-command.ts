@@ -2,7 +2,11 @@
 export type SlashCommand =
   | { name: "review" | "security" | "help" | "ignore"; request: string }
   | { name: "ask"; question: string; request: string }
+  | { name: "skip"; reason: string; request: string }
   | { name: "unknown"; word: string; request: string };
+
+/** Longest skip reason kept: cut before anything scans or posts it. */
+export const MAX_SKIP_REASON_CHARS = 300;
 
 /** Where the comment was written: a thread takes any text after the command as a question. */
 export interface ParseOptions {
@@ -64,7 +68,7 @@ function textLines(body: string): Array<{ index: number; line: string }> {
  * Finds the first line that starts with `/<name>` (up to three spaces of indent,
  * any case) outside code, quotes and HTML comments, and reads its sub-command:
  * none or `review`, `security`, `help`, `ignore`, `ask <question>` (the question may go on
- * over the next lines). Text after other sub-commands is ignored. A mention
+ * over the next lines), `skip <reason>` (the reason likewise, cut to {@link MAX_SKIP_REASON_CHARS}). Text after other sub-commands is ignored. A mention
  * mid-sentence is not a command. In a review-comment thread, unknown words are
  * the start of a question. Returns undefined when the comment holds no command.
  */
@@ -82,6 +86,10 @@ export function parseCommand(body: string, name: string, options: ParseOptions =
     if (sub === "" || sub === "review") return { name: "review", request: firstLine };
     if (sub === "security" || sub === "help" || sub === "ignore") return { name: sub, request: firstLine };
     const questionFrom = (text: string) => `${text}\n${later}`.trim();
+    if (sub === "skip") {
+      const reason = `${rest.slice(word.length)}\n${later}`.slice(0, MAX_SKIP_REASON_CHARS * 2).replace(/\s+/g, " ").trim().slice(0, MAX_SKIP_REASON_CHARS);
+      return { name: "skip", reason, request: firstLine };
+    }
     if (sub === "ask") {
       const question = questionFrom(rest.slice(word.length).trim());
       return { name: "ask", question, request: `${firstLine}\n${later}`.trim() };

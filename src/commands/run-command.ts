@@ -2,14 +2,16 @@
  * One slash command, in the worker:
  *
  *  1. Load the PR, the settings and the agent from the default branch.
- *  2. Check the author's role (permission API) against `allowedCommenters`.
+ *  2. Check the author's role (permission API) against `allowedCommenters`
+ *     (`skip`: write, maintain or admin, whatever `allowedCommenters` says).
  *     Anyone else gets one polite reply per PR, no reaction, no model call.
  *  3. React 👀 on the comment: the command is accepted.
  *  4. Apply the per-PR rate limit; over it, say so and stop.
  *  5. Run it: `review`/`security` enqueue a review of the current head (the queue
  *     drops it when that head is already being reviewed: say so); `ask` answers
  *     from the diff; `ignore` (in a finding's thread) records that the finding is
- *     not raised again; `help` and unknown sub-commands reply with the help.
+ *     not raised again; `skip` passes the head's incomplete check with the reason
+ *     recorded (run-skip.ts); `help` and unknown sub-commands reply with the help.
  *
  * Replies quote the request and carry the hidden marker, in the thread when the
  * command came from a review comment.
@@ -33,6 +35,7 @@ import type { RateLimiter } from "./rate-limit.js";
 import { formatReply, replyMarker } from "./replies.js";
 import { runAsk } from "./run-ask.js";
 import { runIgnore } from "./run-ignore.js";
+import { runSkip, SKIP_ROLES } from "./run-skip.js";
 
 /** State kept across commands: the rate limit and who was already told they may not run commands. */
 export interface CommandGuards {
@@ -58,7 +61,7 @@ export interface CommandDeps {
 }
 
 /** How a command ended, for logs and tests. */
-export type CommandOutcome = "denied" | "denied-again" | "rate-limited" | "review-queued" | "review-running" | "closed" | "answered" | "help" | "failed";
+export type CommandOutcome = "denied" | "denied-again" | "rate-limited" | "review-queued" | "review-running" | "closed" | "answered" | "help" | "skipped" | "failed";
 
 const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 
@@ -81,9 +84,10 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
     ]);
 
     // 2.
-    if (role === "none" || !ctx.settings.allowedCommenters.includes(role)) {
+    const allowed = command.name === "skip" ? SKIP_ROLES : ctx.settings.allowedCommenters;
+    if (role === "none" || !allowed.includes(role)) {
       log.info({ author: source.author, role, command: command.name }, "command refused: not allowed");
-      return await deny(job, deps, ctx.settings.allowedCommenters, app);
+      return await deny(job, deps, allowed, app);
     }
 
     // 3.
@@ -118,8 +122,10 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
  */
 async function deny(job: CommandJob, deps: CommandDeps, allowed: readonly string[], app: AppIdentity): Promise<CommandOutcome> {
   const login = job.source.author;
-  const key = `${job.owner}/${job.repo}#${job.pullNumber}:${login.toLowerCase()}`;
-  const kind = `denied:${login.toLowerCase()}`;
+  // A skip refusal is its own notice: a user allowed other commands is told about skip once too.
+  const skip = job.command.name === "skip";
+  const key = `${job.owner}/${job.repo}#${job.pullNumber}:${skip ? "skip:" : ""}${login.toLowerCase()}`;
+  const kind = `denied${skip ? "-skip" : ""}:${login.toLowerCase()}`;
   if (deps.guards.denied.has(key)) return "denied-again";
   const marker = replyMarker(deps.agent.name, kind);
   if (await hasBotComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, marker, botLogin: app.botLogin })) {
@@ -128,7 +134,7 @@ async function deny(job: CommandJob, deps: CommandDeps, allowed: readonly string
   }
   deps.guards.denied.add(key);
   const roles = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : allowed.join("");
-  const text = `Sorry @${login}, only people with ${roles} permission on this repository can run \`/${deps.agent.name}\` commands; a maintainer can run it for you.`;
+  const text = `Sorry @${login}, only people with ${roles} permission on this repository can run \`/${deps.agent.name}${skip ? " skip" : ""}\`${skip ? "" : " commands"}; a maintainer can run it for you.`;
   await postComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, body: formatReply(deps.agent.name, job.command.request, text, kind) });
   return "denied";
 }
@@ -180,6 +186,16 @@ async function dispatch(
         return "review-running";
       }
       return "closed";
+    }
+    case "skip": {
+      const result = await runSkip({
+        octokit: deps.octokit, pull: { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber }, pr: ctx.pr, agentName: name,
+        failOn: ctx.settings.failOn, login: source.author, role: who.role, reason: command.reason, appId: who.app.appId,
+        allowAuthor: ctx.settings.allowAuthorDismiss,
+      });
+      deps.log.info({ author: source.author, role: who.role, sha: ctx.pr.headSha, skipped: result.skipped }, result.skipped ? "check skipped by command" : "skip refused");
+      await reply(result.text);
+      return result.skipped ? "skipped" : "answered";
     }
     case "ask": {
       if (command.question === "") {

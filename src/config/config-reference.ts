@@ -28,7 +28,7 @@ export function configTable(): string {
   const props = (configJsonSchema() as JsonSchema).properties ?? {};
   const defaults: Record<string, unknown> = DEFAULT_SETTINGS;
   const rows = Object.entries(props).map(([key, prop]) => {
-    const fallback = key in defaults ? `\`${JSON.stringify(defaults[key])}\`` : "the agent's `model`";
+    const fallback = key in defaults ? `\`${JSON.stringify(defaults[key])}\`` : key === "onError" ? "`onIncomplete`'s" : "the agent's `model`";
     return `| \`${key}\` | ${typeOf(prop)} | ${fallback} | ${prop.description ?? ""} |`;
   });
   return ["| key | type | default | meaning |", "|---|---|---|---|", ...rows].join("\n");

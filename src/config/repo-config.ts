@@ -22,9 +22,13 @@ export const repoConfigSchema = z
       .enum([...SEVERITIES, "never"])
       .describe("Lowest severity that makes the check fail; `never` to only report")
       .optional(),
+    onIncomplete: z
+      .enum(["failure", "neutral"])
+      .describe("Conclusion when files in `paths` went unreviewed (model down, refusal, budget or size limit, no patch) or the review could not run; `neutral` passes a required check")
+      .optional(),
     onError: z
       .enum(["neutral", "failure"])
-      .describe("Conclusion when the review could not run (model down, timeout)")
+      .describe("Deprecated alias of `onIncomplete`, used only when `onIncomplete` is not set")
       .optional(),
     labels: z.boolean().describe("Keep `security: <level>` labels in sync").optional(),
     maxComments: z
@@ -63,14 +67,14 @@ export const repoConfigSchema = z
 export type RepoConfig = z.infer<typeof repoConfigSchema>;
 
 /** Settings in force for one review: defaults, then the agent's keys, then the repo's file. */
-export type ReviewSettings = Required<Omit<RepoConfig, "model">> & { model?: string | undefined };
+export type ReviewSettings = Required<Omit<RepoConfig, "model" | "onError">> & { model?: string | undefined };
 
 /** Built-in defaults, documented in the README's configuration table. */
 export const DEFAULT_SETTINGS: ReviewSettings = {
   paths: ["backend/**"],
   ignore: [],
   failOn: "high",
-  onError: "neutral",
+  onIncomplete: "failure",
   labels: true,
   maxComments: 25,
   drafts: false,
@@ -100,10 +104,15 @@ export function parseRepoConfig(raw: unknown): { config: RepoConfig } | { proble
   };
 }
 
-/** Layers the settings: defaults ← agent front matter ← repository file. */
+/**
+ * Layers the settings: defaults ← agent front matter ← repository file. Within a
+ * layer, the deprecated `onError` stands in for an unset `onIncomplete`, so a repo
+ * that chose `onError: neutral` keeps its choice; a layer without either inherits.
+ */
 export function effectiveSettings(...layers: RepoConfig[]): ReviewSettings {
   const settings: ReviewSettings = { ...DEFAULT_SETTINGS };
-  for (const layer of layers) {
+  for (const { onError, ...layer } of layers) {
+    if (layer.onIncomplete === undefined && onError !== undefined) layer.onIncomplete = onError;
     for (const [key, value] of Object.entries(layer)) {
       if (value !== undefined) Object.assign(settings, { [key]: value });
     }

@@ -1,4 +1,5 @@
 import parseDiff from "parse-diff";
+import { missingPatch } from "./missing-patch.js";
 import type { ChangedFile, DiffLine, FileDiff, Hunk } from "./types.js";
 
 /**
@@ -31,24 +32,17 @@ export function parsePatch(patch: string): Hunk[] {
   }));
 }
 
-/** Why GitHub sent no hunks for a file, in words for the summary. */
-function noHunksReason(file: ChangedFile): string {
-  if (file.status === "renamed") return "renamed without changes";
-  if (file.status === "changed") return "mode change only";
-  if (file.status === "removed" && file.deletions === 0) return "empty file removed";
-  // GitHub reports binary files and mode-only changes alike: no patch, 0/0.
-  if (file.additions + file.deletions === 0) return "no text diff (binary file or mode change)";
-  return "diff too large for GitHub to show";
-}
-
 /** Turns a listed file into a parsed diff, keeping a reason when it has no hunks. */
 export function toFileDiff(file: ChangedFile): FileDiff {
   const hunks = file.patch ? parsePatch(file.patch) : [];
+  // A patch that parses to nothing is as unseen as a missing one.
+  const missing = hunks.length > 0 ? undefined : file.patch ? { reason: "patch could not be read", unseen: true } : missingPatch(file);
   return {
     path: file.path,
     previousPath: file.previousPath,
     status: file.status,
     hunks,
-    noHunksReason: hunks.length === 0 ? noHunksReason(file) : undefined,
+    noHunksReason: missing?.reason,
+    ...(missing?.unseen ? { unseen: true } : {}),
   };
 }

@@ -8,6 +8,8 @@ export interface ChangedFile {
   deletions: number;
   /** Unified-diff hunks without file headers; missing for binary and very large files. */
   patch?: string | undefined;
+  /** The file's blob SHA (the old one when removed); GitHub sends null for a mode-only change. */
+  sha?: string | null | undefined;
 }
 
 /** One line of a hunk with its numbers on each side it exists on. */
@@ -39,4 +41,6 @@ export interface FileDiff {
   hunks: Hunk[];
   /** Why the file has no reviewable hunks (binary, rename only, too large...). */
   noHunksReason?: string | undefined;
+  /** No hunks although its content changed (too large, binary): nobody saw the change, so it counts as unreviewed. */
+  unseen?: boolean | undefined;
 }

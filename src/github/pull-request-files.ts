@@ -26,6 +26,7 @@ export interface DiffEntry {
   additions: number;
   deletions: number;
   patch?: string | undefined;
+  sha?: string | null | undefined;
 }
 
 /** GitHub's `diff-entry` → our {@link ChangedFile}. */
@@ -37,5 +38,6 @@ export function toChangedFile(file: DiffEntry): ChangedFile {
     additions: file.additions,
     deletions: file.deletions,
     patch: file.patch,
+    sha: file.sha,
   };
 }

@@ -78,11 +78,12 @@ export function analyseFindings(findings: readonly Finding[], diffs: readonly Fi
 
 /**
  * The conclusion of a review: a finding at `failOn` fails it; otherwise a review
- * that did not fully run cannot vouch for the change and passes only as `onError` says.
+ * that did not cover every file in `paths` cannot vouch for the change: it fails
+ * (`onIncomplete: failure`, the default) or is neutral as the repository chose.
  */
-export function conclude(decision: Decision, incomplete: boolean, onError: ReviewSettings["onError"]): CheckConclusion {
+export function conclude(decision: Decision, incomplete: boolean, onIncomplete: ReviewSettings["onIncomplete"]): CheckConclusion {
   if (decision.conclusion === "failure") return "failure";
-  return incomplete ? onError : decision.conclusion;
+  return incomplete ? onIncomplete : decision.conclusion;
 }
 
 /**

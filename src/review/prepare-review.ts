@@ -13,43 +13,48 @@ import type { ModelStageResult } from "./review-chunks.js";
 import type { FileSelection } from "./select-files.js";
 import type { ReviewReport } from "./summary.js";
 
-/** The selected files, ready for the rules and the model. */
+/** The files in `paths`, ready for the rules and the model. */
 export interface PreparedDiffs {
-  /** Parsed as they are: rules, placement and fingerprints read these. */
+  /** Every file in `paths`, skipped ones included, parsed as they are: rules, placement and fingerprints read these. */
   diffs: FileDiff[];
-  /** The same with secrets replaced: the only version that may leave the process. */
+  /** The model's files with secrets replaced: the only version that may leave the process. */
   redacted: FileDiff[];
-  /** The deterministic rules' findings, from the real (unredacted) diff, where secrets are visible. */
+  /** The deterministic rules' findings on every file in `paths`, from the real (unredacted) diff, where secrets are visible. */
   ruleFindings: Finding[];
-  /** Files with hunks to review. */
+  /** The model's files with hunks to review. */
   reviewed: string[];
-  /** Files not reviewed, with the reason: the selection's, then those without a text diff. */
+  /** Skipped on purpose, with the reason: the selection's globs (the rules still ran), then files with nothing to review. */
   skipped: Array<{ path: string; reason: string }>;
+  /** The model's files whose change nobody could see (no patch: too large, binary): the review is incomplete. */
+  unreviewed: Array<{ path: string; reason: string }>;
 }
 
-/** Parses the selected files, runs the rules on them and redacts what the model will see. */
-export function prepareDiffs(selection: Pick<FileSelection, "selected" | "skipped">, rules: RulesConfig): PreparedDiffs {
-  const diffs = selection.selected.map(toFileDiff);
+/** Parses the files in `paths`, runs the rules on all of them and redacts what the model will see. */
+export function prepareDiffs(selection: Pick<FileSelection, "selected" | "skipped" | "skippedFiles">, rules: RulesConfig): PreparedDiffs {
+  const forModel = selection.selected.map(toFileDiff);
+  const diffs = [...forModel, ...selection.skippedFiles.map(toFileDiff)];
+  const empty = forModel.filter((d) => d.hunks.length === 0);
   return {
     diffs,
-    redacted: diffs.map((d) => redactFileDiff(d).file),
+    redacted: forModel.map((d) => redactFileDiff(d).file),
     ruleFindings: runRules(diffs, rules),
-    reviewed: diffs.filter((d) => d.hunks.length > 0).map((d) => d.path),
-    skipped: [...selection.skipped, ...diffs.filter((d) => d.hunks.length === 0).map((d) => ({ path: d.path, reason: d.noHunksReason ?? "no diff" }))],
+    reviewed: forModel.filter((d) => d.hunks.length > 0).map((d) => d.path),
+    skipped: [...selection.skipped, ...empty.filter((d) => !d.unseen).map((d) => ({ path: d.path, reason: d.noHunksReason ?? "no diff" }))],
+    unreviewed: empty.filter((d) => d.unseen).map((d) => ({ path: d.path, reason: `not reviewed: ${d.noHunksReason ?? "no patch"}` })),
   };
 }
 
 /** A report before the model stage: files and model known, nothing found or spent yet. */
-export function newReport(prepared: Pick<PreparedDiffs, "reviewed" | "skipped">, model: string, agentSource: string): ReviewReport {
+export function newReport(prepared: Pick<PreparedDiffs, "reviewed" | "skipped" | "unreviewed">, model: string, agentSource: string): ReviewReport {
   return {
-    findings: [], reviewed: prepared.reviewed, skipped: prepared.skipped, model, usage: emptyUsage(), modelCalls: 0, chunks: 0, costUsd: 0,
+    findings: [], reviewed: prepared.reviewed, skipped: prepared.skipped, unreviewed: [...prepared.unreviewed], model, usage: emptyUsage(), modelCalls: 0, chunks: 0, costUsd: 0,
     agentSource, problems: [], notes: [],
   };
 }
 
 /**
  * Records the model stage in the report: usage and cost, the chunks that failed,
- * and the files it did not get to, which move from "reviewed" to "skipped".
+ * and the files it did not get to, which move from "reviewed" to "unreviewed".
  * Returns the model's findings.
  */
 export function recordModelStage(report: ReviewReport, stage: ModelStageResult): Finding[] {
@@ -57,6 +62,7 @@ export function recordModelStage(report: ReviewReport, stage: ModelStageResult):
   report.problems.push(...stage.problems);
   const unreviewed = new Set(stage.unreviewed.map((u) => u.path));
   report.reviewed = report.reviewed.filter((path) => !unreviewed.has(path));
-  report.skipped.push(...stage.unreviewed.filter((u, i, all) => all.findIndex((v) => v.path === u.path) === i));
+  const listed = new Set(report.unreviewed.map((u) => u.path));
+  report.unreviewed.push(...stage.unreviewed.filter((u, i, all) => !listed.has(u.path) && all.findIndex((v) => v.path === u.path) === i));
   return stage.findings;
 }

@@ -13,6 +13,7 @@ import type { PullMarkerSigner } from "./marker-signer.js";
 import { openSet } from "./open-set.js";
 import type { PriorFinding } from "./prior-findings.js";
 import { formatComment, location } from "./format.js";
+import { incompleteSuffix, isIncomplete } from "./incomplete-review.js";
 import { countLine, renderCheckSummary, renderReviewBody, type ReportedFinding, type ReviewReport } from "./summary.js";
 
 const LEVEL: Record<Finding["severity"], Annotation["annotation_level"]> = {
@@ -44,6 +45,8 @@ export interface PublishInput {
   prior?: readonly PriorFinding[] | undefined;
   /** The commit an incremental review started from, for the summary. */
   since?: string | undefined;
+  /** The agent's name: an incomplete review's summary offers `/<name> review` and `/<name> skip`. */
+  agentName?: string | undefined;
   /** Called just before anything is posted: a review whose head moved on throws here; returns the PR's labels now. */
   beforePosting?: (() => Promise<string[]>) | undefined;
 }
@@ -117,9 +120,8 @@ export async function publishFindings(input: PublishInput): Promise<PublishResul
   }
   if (settings.labels) calls += await syncSecurityLabel(octokit, pull, decision.label, { onlyRaise: input.partial, current: labelsNow });
 
-  const incomplete = report.problems.length > 0;
-  const conclusion = conclude(decision, incomplete, settings.onError);
-  const title = `${countLine(report.findings).replace(/^./, (c) => c.toUpperCase())}${incomplete ? " (review incomplete)" : ""}`;
+  const conclusion = conclude(decision, isIncomplete(report), settings.onIncomplete);
+  const title = `${countLine(report.findings).replace(/^./, (c) => c.toUpperCase())}${incompleteSuffix(report)}`;
   const annotations = report.findings.flatMap(({ finding }) => annotationOf(finding, byPath.get(finding.path)));
-  return { conclusion, title, summary: renderCheckSummary(report), annotations, calls };
+  return { conclusion, title, summary: renderCheckSummary(report, { onIncomplete: settings.onIncomplete, agentName: input.agentName }), annotations, calls };
 }

@@ -25,8 +25,9 @@
  *     findings only; sync the label.
  * 11. Complete the check run: new / still open / fixed, and annotations.
  *
- * Whatever fails, the check run completes (`onError`, neutral by default) and
- * says why: a required check must never hang.
+ * Whatever fails, the check run completes and says why: a required check must
+ * never hang. A review that left files in `paths` unreviewed, or could not run,
+ * fails (`onIncomplete: failure`, the default) or is neutral as the repo chose.
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Logger } from "pino";
@@ -49,6 +50,7 @@ import { redactFileDiff } from "../diff/redact.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { Finding } from "../types.js";
 import { cell } from "./format.js";
+import { finishHint } from "./incomplete-review.js";
 import type { MarkerSigner } from "./marker-signer.js";
 import { publishFindings } from "./publish-findings.js";
 import { newReport, prepareDiffs, recordModelStage } from "./prepare-review.js";
@@ -145,9 +147,9 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     if ("problems" in configResult) {
       const rows = configResult.problems.map((p) => `| \`${cell(p.key)}\` | ${cell(p.message)} |`);
       throw new Finish(
-        settings.onError,
+        settings.onIncomplete,
         "Invalid configuration",
-        `\`${REPO_CONFIG_PATH}\` on \`${pr.defaultBranch}\` is invalid, so the review did not run. Fix it and re-run this check.\n\n| Setting | Problem |\n|---|---|\n${rows.join("\n")}`,
+        `\`${REPO_CONFIG_PATH}\` on \`${pr.defaultBranch}\` is invalid, so the review did not run. Fix it and re-run this check.\n\n| Setting | Problem |\n|---|---|\n${rows.join("\n")}\n\n${finishHint(deps.agent.name)}`,
       );
     }
     settings = effectiveSettings(agent.settings, configResult.config);
@@ -164,9 +166,9 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     const selection = selectFiles(files, settings);
     // GitHub lists at most 3,000 files: the rest cannot be reviewed, and the check says so.
     const unlisted = Math.max(0, pr.changedFiles - files.length);
-    if (selection.selected.length === 0) {
-      const why = selection.skipped.length ? ` (${selection.skipped.length} matching files skipped)` : "";
-      throw new Finish("success", "No backend changes", `This pull request changes nothing in \`${settings.paths.join("`, `")}\`${why}, so there is nothing to review.`);
+    // Files GitHub did not list may be in `paths`: only a complete listing can say "nothing to review".
+    if (selection.selected.length === 0 && selection.skippedFiles.length === 0 && unlisted === 0) {
+      throw new Finish("success", "No backend changes", `This pull request changes nothing in \`${settings.paths.join("`, `")}\`, so there is nothing to review.`);
     }
 
     // 6.
@@ -187,12 +189,11 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     if (increment) report.reviewed = increment.filter((d) => d.hunks.length > 0).map((d) => d.path);
     report.notes.push(...history.notes);
     report.dismissals = history.dismissals;
-    if (unlisted > 0) {
-      report.problems.push(`GitHub lists only the first ${files.length} files of a pull request: ${unlisted} more changed files were not reviewed. Split the pull request to have them reviewed.`);
-    }
+    report.unlisted = unlisted;
     let modelFindings: Finding[] = [];
     if (!deps.anthropic) {
-      report.problems.push("ANTHROPIC_API_KEY is not set on the server: only the deterministic rules ran.");
+      // The operator's choice, which no PR author can cause: stated, not counted as incomplete.
+      report.notes.push("Rules only: ANTHROPIC_API_KEY is not set on the server, so the model reviewed nothing and only the deterministic rules and the secret scan ran.");
     } else if (forModel.some((d) => d.hunks.length > 0)) {
       const stage = await reviewWithModel({
         client: deps.anthropic, agent, model, mode: job.mode, title: redactText(pr.title).text,
@@ -219,7 +220,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     };
     const published = await publishFindings({
       octokit, pull, signer, headSha: job.headSha, settings, diffs: prepared.diffs, report, findings: [...prepared.ruleFindings, ...modelFindings],
-      partial: job.mode === "security", prior: history.prior, since: history.increment?.since, beforePosting,
+      partial: job.mode === "security", prior: history.prior, since: history.increment?.since, beforePosting, agentName: deps.agent.name,
     });
     calls += published.calls;
 
@@ -229,7 +230,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     if (error instanceof Finish) return await finish(error.conclusion, error.title, error.summary).catch((e) => failedToFinish(e, log, calls));
     log.error({ err: error }, "review failed");
     const reason = error instanceof UserFacingError ? `${error.message}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${messageOf(error).slice(0, 200)}). The server log has the details.`;
-    return await finish(settings.onError, "Review could not run", `${reason}\n\nRe-run this check to try again.`).catch((e) => failedToFinish(e, log, calls));
+    return await finish(settings.onIncomplete, "Review could not run (review incomplete)", `${reason}\n\nThe review did not finish, so it vouches for no file of this pull request.\n\n${finishHint(deps.agent.name)}`).catch((e) => failedToFinish(e, log, calls));
   }
 }
 

@@ -5,6 +5,8 @@ import { dismissalLines, type Dismissal } from "./dismissals.js";
 import { openMarker, type FindingData } from "./finding-marker.js";
 import type { FindingIdentity } from "./fingerprint.js";
 import { badge, cell, location } from "./format.js";
+import { renderIncomplete } from "./incomplete-review.js";
+import type { ReviewSettings } from "../config/repo-config.js";
 
 /** A finding as reported: where it ended up, and its id. */
 export interface ReportedFinding {
@@ -32,7 +34,12 @@ export interface ReviewHistory {
 export interface ReviewReport {
   findings: ReportedFinding[];
   reviewed: string[];
+  /** Skipped on purpose (globs: the rules still ran; nothing to review): not a gap. */
   skipped: Array<{ path: string; reason: string }>;
+  /** Files in `paths` nobody reviewed (model failure, budget, no patch), with the reason: the review is incomplete. */
+  unreviewed: Array<{ path: string; reason: string }>;
+  /** Changed files beyond GitHub's 3,000-file listing: names unknown, counted as unreviewed. */
+  unlisted?: number | undefined;
   model: string;
   usage: TokenUsage;
   modelCalls: number;
@@ -95,19 +102,23 @@ function capped(lines: string[]): string[] {
   return lines.length <= FILES_LISTED ? lines : [...lines.slice(0, FILES_LISTED), `- … and ${lines.length - FILES_LISTED} more`];
 }
 
-/** The check run's markdown summary. */
-export function renderCheckSummary(report: ReviewReport): string {
+/**
+ * The check run's markdown summary. With `agentName`, an incomplete review says how
+ * to re-run or skip it; with `onIncomplete`, what it means for the check.
+ */
+export function renderCheckSummary(report: ReviewReport, options: { onIncomplete?: ReviewSettings["onIncomplete"]; agentName?: string | undefined } = {}): string {
   const u = report.usage;
   const skipped = capped(report.skipped.map((s) => `- \`${s.path}\` — ${s.reason}`));
   return [
     `**${countLine(report.findings)}** in ${plural(report.reviewed.length, "file")} reviewed.`,
+    ...renderIncomplete(report, options),
     ...report.problems.map((p) => `> [!WARNING]\n> ${p}`),
     ...report.notes.map((n) => `> [!NOTE]\n> ${n}`),
     ...historyLines(report),
     ...dismissalLines(report.dismissals),
     ...findingsTable(report.findings),
     ...listed(report.findings),
-    `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped</summary>\n\n${[
+    `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped, ${report.unreviewed.length + (report.unlisted ?? 0)} not reviewed</summary>\n\n${report.skipped.length ? "Skipped files are left out of the model's review only: the rules and the secret scan read them too.\n\n" : ""}${[
       ...capped(report.reviewed.map((p) => `- \`${p}\``)),
       ...skipped,
     ].join("\n")}\n\n</details>`,

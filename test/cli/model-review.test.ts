@@ -86,24 +86,27 @@ describe("backend-agent review with the model (fake Anthropic over ANTHROPIC_BAS
     expect(run.stdout).not.toContain(SECRET);
   });
 
-  it("keeps the rules' findings and warns when the model call fails (onError neutral: the rules decide)", async () => {
+  it("keeps the rules' findings, lists the file the model did not review and fails closed (exit 2) when the model call fails", async () => {
     fake.fallback = { kind: "error", status: 529, type: "overloaded_error" };
     const run = await runCli(repo.dir, ["review", "--head", "feature", "--fail-on", "never"], model());
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/warning: Part 1 of 1 .* was not reviewed by the model: The model call failed: the API is overloaded \(529\)/);
     expect(run.stdout).toContain("Stripe live secret key");
-    expect(run.stdout).toContain("pass (review incomplete)");
+    expect(run.stdout).toContain(`! not reviewed: ${VIEWS} (the model request failed)`);
+    expect(run.stdout).toContain("FAIL (review incomplete, onIncomplete: failure)");
   });
 
-  it("exits 2 when the model review did not fully run and the settings say `onError: failure`", async () => {
-    const strict = makeRepo({ [VIEWS]: VIEWS_BEFORE, ".github/backend-agent.yml": "onError: failure\n" }, { [VIEWS]: VIEWS_AFTER });
-    try {
-      fake.fallback = { kind: "error", status: 529, type: "overloaded_error" };
-      const run = await runCli(strict.dir, ["review", "--format", "json"], model());
-      expect(run.code).toBe(2);
-      expect(JSON.parse(run.stdout)).toMatchObject({ decision: { conclusion: "failure", exitCode: 2 }, findings: [], problems: [expect.stringContaining("overloaded (529)")] });
-    } finally {
-      strict.cleanup();
+  it("lets an incomplete review pass (exit 0) only when the settings say `onIncomplete: neutral` (or the deprecated `onError: neutral`)", async () => {
+    for (const setting of ["onIncomplete: neutral\n", "onError: neutral\n"]) {
+      const lenient = makeRepo({ [VIEWS]: VIEWS_BEFORE, ".github/backend-agent.yml": setting }, { [VIEWS]: VIEWS_AFTER });
+      try {
+        fake.fallback = { kind: "error", status: 529, type: "overloaded_error" };
+        const run = await runCli(lenient.dir, ["review", "--format", "json"], model());
+        expect(run.code).toBe(0);
+        expect(JSON.parse(run.stdout)).toMatchObject({ decision: { conclusion: "neutral", exitCode: 0 }, findings: [], unreviewed: [{ path: VIEWS, reason: "not reviewed: the model request failed" }], problems: [expect.stringContaining("overloaded (529)")] });
+      } finally {
+        lenient.cleanup();
+      }
     }
   });
 

@@ -64,6 +64,17 @@ describe("backend-agent review, rules only (no ANTHROPIC_API_KEY)", () => {
     expect(report.range).toMatchObject({ baseRef: "main", head: "working tree", base: git(dir, "rev-parse", "main").trim() });
   });
 
+  it("runs the rules on files the model skips (backend/vendor/), as the App does: a vendored eval() still fails", async () => {
+    const vendored = "backend/vendor/calc.py";
+    const dir = repo({ [VIEWS]: BEFORE }, { [VIEWS]: CLEAN, [vendored]: EVAL });
+    const run = await runCli(dir, ["review", "--format", "json"]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { findings: Array<Record<string, unknown>>; skipped: unknown[]; unreviewed: unknown[] };
+    expect(report.findings).toEqual([expect.objectContaining({ path: vendored, line: evalLine, source: "rule:code-execution/eval" })]);
+    expect(report.skipped).toEqual([{ path: vendored, reason: "vendored or built files" }]);
+    expect(report.unreviewed).toEqual([]);
+  });
+
   it("passes a clean change with exit 0", async () => {
     const dir = repo({ [VIEWS]: BEFORE }, { [VIEWS]: CLEAN });
     const run = await runCli(dir, ["review"]);

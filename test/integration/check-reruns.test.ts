@@ -97,7 +97,7 @@ describe("one review per head at a time", () => {
     h.anthropic.enqueue({ kind: "error", status: 400, type: "invalid_request_error", message: "prompt is too long" });
     await h.comment(305, "/backend-agent", { user: "maya" });
     const check = await h.completedCheck(sha);
-    expect(check).toMatchObject({ name: "backend-agent", status: "completed", conclusion: "neutral", output: { title: "No findings (review incomplete)" } });
+    expect(check).toMatchObject({ name: "backend-agent", status: "completed", conclusion: "failure", output: { title: "No findings (review incomplete: 1 file not reviewed)" } });
     expect(check.output.summary).toContain("was not reviewed by the model: The model call failed: the API answered 400.");
     expect(h.anthropic.requests).toHaveLength(1);
   });

@@ -52,14 +52,14 @@ describe("a large pull request", () => {
     expect(check.output.summary).toMatch(/\+[1-9]\d* cached read/);
    }, 120_000);
 
-  it("reports the files beyond GitHub's 3,000-file listing instead of passing them silently", async () => {
+  it("fails on the files beyond GitHub's 3,000-file listing instead of passing them silently, with the exact count", async () => {
     const sha = h.openPullRequest(304, { base: {}, head: bigPr(3_005, 1) });
     h.anthropic.fallback = { kind: "json", value: { summary: "", findings: [] } };
     await h.deliver("opened", 304, sha);
     const check = await h.completedCheck(sha, 60_000);
     expect(h.github.requestsTo("GET", /\/pulls\/304\/files$/)).toHaveLength(30);
-    expect(check.conclusion).toBe("neutral");
-    expect(check.output.summary).toContain("GitHub lists only the first 3000 files of a pull request: 5 more changed files were not reviewed.");
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "No findings (review incomplete: 5 files not reviewed)" } });
+    expect(check.output.summary).toContain("### Not reviewed (5 files)\n\n- 5 more files beyond the 3,000 GitHub lists for a pull request (names unknown: split the pull request)");
     expect(check.output.summary).toContain("3000 files reviewed");
    }, 120_000);
 
@@ -76,8 +76,8 @@ describe("a large pull request", () => {
     };
     await h.deliver("opened", 302, sha);
     const check = await h.completedCheck(sha, 60_000);
-    expect(check.conclusion).toBe("neutral");
-    expect(check.output.title).toMatch(/ \(review incomplete\)$/);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toMatch(/ \(review incomplete: \d+ files? not reviewed\)$/);
     expect(check.output.summary).toMatch(/\(`backend\/app0\/models_0\.py`[^)]*\) was not reviewed by the model: The model call failed: the API answered 500\./);
     expect(check.output.summary).toContain(`\`${failing}\` — not reviewed: the model request failed`);
     const [review] = h.github.reviews(OWNER, REPO, 302);
@@ -93,19 +93,21 @@ describe("a review past its budget", () => {
   });
   afterAll(() => h.stop());
 
-  it("publishes the findings so far, lists the files not reviewed, and completes neutral with the reason", async () => {
+  it("publishes the findings so far, lists every file not reviewed with the exact count, and fails with the reason", async () => {
     const files = bigPr(60, 30);
     const sha = h.openPullRequest(303, { base: {}, head: files });
     h.anthropic.fallback = findingPerChunk;
     await h.deliver("opened", 303, sha);
     const check = await h.completedCheck(sha, 60_000);
     expect(h.anthropic.requests).toHaveLength(2);
-    expect(check.conclusion).toBe("neutral");
+    expect(check.conclusion).toBe("failure");
     expect(check.output.summary).toMatch(/\d+ files were not reviewed: the request budget \(2 requests\) was reached\./);
     const reviewedInRequests = new Set(h.anthropic.requests.flatMap(pathsIn));
     const notReviewed = Object.keys(files).filter((p) => !reviewedInRequests.has(p));
     expect(notReviewed.length).toBeGreaterThan(0);
     for (const path of notReviewed) expect(check.output.summary).toContain(`\`${path}\` — not reviewed: the request budget (2 requests) was reached`);
+    expect(check.output.title).toBe(`2 low (review incomplete: ${notReviewed.length} files not reviewed)`);
+    expect(check.output.summary).toContain(`### Not reviewed (${notReviewed.length} files)`);
     expect(h.github.reviews(OWNER, REPO, 303)[0]!.comments).toHaveLength(2);
    }, 120_000);
 });

@@ -38,12 +38,14 @@ describe("every review ends with a completed check that says what happened", () 
     expect(h.anthropic.requests).toHaveLength(1);
   });
 
-  it("completes with a table of problems when the repo's config file is invalid, without calling the model", async () => {
+  it("fails closed with a table of problems when the repo's config file is invalid, without calling the model", async () => {
     h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "failon: high\nmaxComments: lots\n");
     const sha = h.openPullRequest(103, viewsPr);
     await h.deliver("opened", 103, sha);
     const check = await h.completedCheck(sha);
-    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "Invalid configuration" } });
+    // Its onIncomplete cannot be read: the default (failure) applies.
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "Invalid configuration" } });
+    expect(check.output.summary).toContain("`/backend-agent skip <reason>`");
     expect(check.output.summary).toContain("| `maxComments` | Invalid input: expected number, received string |");
     expect(check.output.summary).toContain("| `failon` | unknown setting |");
     expect(h.anthropic.requests).toEqual([]);
@@ -63,22 +65,23 @@ describe("every review ends with a completed check that says what happened", () 
     expect(await h.completedCheck(sha)).toMatchObject({ conclusion: "success", output: { title: "1 high" } });
   });
 
-  it("completes neutral and says why when Anthropic stays overloaded (529), or failure with onError: failure", async () => {
+  it("fails closed and says why when Anthropic stays overloaded (529) or rate-limited (429), or is neutral with onIncomplete: neutral", async () => {
     const overloaded = { kind: "error" as const, status: 529, type: "overloaded_error", headers: retryFast };
     h.anthropic.fallback = overloaded;
     const sha = h.openPullRequest(105, viewsPr);
     await h.deliver("opened", 105, sha);
     const check = await h.completedCheck(sha);
-    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "No findings (review incomplete)" } });
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "No findings (review incomplete: 1 file not reviewed)" } });
     expect(check.output.summary).toContain("was not reviewed by the model: The model call failed: the API is overloaded (529) and retries ran out.");
+    expect(check.output.summary).toContain("- `backend/billing/views.py` — not reviewed: the model request failed");
     expect(h.anthropic.requests).toHaveLength(2);
 
-    h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "onError: failure\n");
+    h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "onIncomplete: neutral\n");
     h.anthropic.fallback = { kind: "error", status: 429, type: "rate_limit_error", headers: retryFast };
     await h.deliver("synchronize", 105, sha);
-    const blocked = await h.completedCheck(sha);
-    expect(blocked.conclusion).toBe("failure");
-    expect(blocked.output.summary).toContain("the API rate limit was hit (429) and retries ran out");
+    const lenient = await h.completedCheck(sha);
+    expect(lenient.conclusion).toBe("neutral");
+    expect(lenient.output.summary).toContain("the API rate limit was hit (429) and retries ran out");
   });
 
   it("retries malformed model output once, then reports it", async () => {
@@ -92,17 +95,18 @@ describe("every review ends with a completed check that says what happened", () 
     h.anthropic.enqueue({ kind: "json", value: { findings: [{ path: 3 }] } }, { kind: "json", value: { summary: "x", findings: "none" } });
     await h.deliver("synchronize", 106, sha);
     const check = await h.completedCheck(sha);
-    // The medium posted by the first review is on unchanged code: it is still open.
-    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "1 medium (review incomplete)" } });
+    // The medium posted by the first review is on unchanged code: it is still open. It does not reach failOn; the gap does.
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "1 medium (review incomplete: 1 file not reviewed)" } });
     expect(check.output.summary).toContain("The model's answer was unusable twice: the answer did not match the schema (findings:");
   });
 
-  it("completes neutral when the model hangs past the timeout", async () => {
+  it("fails closed when the model hangs past the timeout", async () => {
     h.anthropic.fallback = { kind: "hang" };
     const sha = h.openPullRequest(107, viewsPr);
     await h.deliver("opened", 107, sha);
     const check = await h.completedCheck(sha);
-    expect(check.conclusion).toBe("neutral");
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("- `backend/billing/views.py` — not reviewed: the model request failed");
     expect(check.output.summary).toContain("The model did not answer in time (request timed out).");
   });
 

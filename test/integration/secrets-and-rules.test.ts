@@ -73,7 +73,7 @@ describe("secrets in a pull request", () => {
     await h.deliver("opened", 202, sha);
     const check = await h.completedCheck(sha);
     expect(check.conclusion).toBe("failure");
-    expect(check.output.title).toBe("1 critical (review incomplete)");
+    expect(check.output.title).toBe("1 critical (review incomplete: 1 file not reviewed)");
     const [review] = h.github.reviews(OWNER, REPO, 202);
     expect(review!.comments).toEqual([expect.objectContaining({ line: lineOf(view, "eval("), side: "RIGHT" })]);
     expect(review!.comments[0]!.body).toContain("rule `code-execution/eval`");

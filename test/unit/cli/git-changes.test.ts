@@ -12,6 +12,7 @@ const asChangedFile = (f: GitHubFile): ChangedFile => ({
   additions: f.additions,
   deletions: f.deletions,
   patch: f.patch,
+  sha: f.sha,
 });
 
 const body = Array.from({ length: 12 }, (_, i) => `line ${i + 1}\n`).join("");
@@ -53,6 +54,6 @@ describe("changedFiles: a local git diff as GitHub lists a pull request's files"
   it("reads the working tree, untracked files included, through a copy of the index", async () => {
     writeFileSync(join(fixture.dir, "backend/untracked.py"), "y = 1\n");
     const local = await changedFiles(fixture.dir, { base: fixture.headSha });
-    expect(local).toEqual([{ path: "backend/untracked.py", status: "added", additions: 1, deletions: 0, patch: "@@ -0,0 +1 @@\n+y = 1" }]);
+    expect(local).toEqual([{ path: "backend/untracked.py", status: "added", additions: 1, deletions: 0, patch: "@@ -0,0 +1 @@\n+y = 1", sha: expect.stringMatching(/^[0-9a-f]{40}$/) }]);
   });
 });

@@ -1,4 +1,4 @@
-import { parseCommand } from "../../../src/commands/parse-command.js";
+import { MAX_SKIP_REASON_CHARS, parseCommand } from "../../../src/commands/parse-command.js";
 import { RateLimiter } from "../../../src/commands/rate-limit.js";
 
 const parse = (body: string, thread = false) => parseCommand(body, "backend-agent", { thread });
@@ -20,6 +20,15 @@ describe("slash command parsing", () => {
       request: "/backend-agent ask why is `total` slow?\nIt loops over every invoice.",
     });
     expect(parse("/backend-agent ASK")).toMatchObject({ name: "ask", question: "" });
+  });
+
+  it("reads skip's reason from the rest of the line and the following lines, on one line and bounded", () => {
+    expect(parse("/backend-agent skip model outage,\nreviewed by hand")).toEqual({ name: "skip", reason: "model outage, reviewed by hand", request: "/backend-agent skip model outage," });
+    expect(parse("/backend-agent SKIP")).toMatchObject({ name: "skip", reason: "" });
+    expect(parse("/backend-agent skip", true)).toMatchObject({ name: "skip", reason: "" });
+    const long = parse(`/backend-agent skip ${"x".repeat(100_000)}`);
+    expect(long).toMatchObject({ name: "skip" });
+    expect(long?.name === "skip" && long.reason.length).toBe(MAX_SKIP_REASON_CHARS);
   });
 
   it("names an unknown sub-command, and in a review thread reads any text as a question", () => {

@@ -43,7 +43,19 @@ describe("repository settings", () => {
 
   it("layers defaults, then the agent's keys, then the repository's file", () => {
     const settings = effectiveSettings({ failOn: "medium", paths: ["api/**"] }, { failOn: "critical" });
-    expect(settings).toMatchObject({ failOn: "critical", paths: ["api/**"], onError: "neutral", maxComments: 25 });
+    expect(settings).toMatchObject({ failOn: "critical", paths: ["api/**"], onIncomplete: "failure", maxComments: 25 });
+  });
+
+  it("fails closed by default, and reads the deprecated onError only where onIncomplete is not set", () => {
+    expect(DEFAULT_SETTINGS.onIncomplete).toBe("failure");
+    expect(effectiveSettings({ onError: "neutral" }).onIncomplete).toBe("neutral");
+    expect(effectiveSettings({ onError: "neutral", onIncomplete: "failure" }).onIncomplete).toBe("failure");
+    // The repository's file wins over the agent's front matter, whichever of the two keys each uses.
+    expect(effectiveSettings({ onIncomplete: "neutral" }, { onError: "failure" }).onIncomplete).toBe("failure");
+    expect(effectiveSettings({ onIncomplete: "neutral" }, {}).onIncomplete).toBe("neutral");
+    expect(effectiveSettings({ onError: "neutral" })).not.toHaveProperty("onError");
+    const bad = parseRepoConfig({ onIncomplete: "success" });
+    expect("problems" in bad && bad.problems).toEqual([{ key: "onIncomplete", message: expect.stringMatching(/failure.*neutral/) }]);
   });
 });
 

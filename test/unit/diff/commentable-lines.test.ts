@@ -6,7 +6,7 @@ import { diffFixture, type GitFixtureSpec, type GitHubFile } from "../../support
 const numbered = (n: number, tag = "line") => Array.from({ length: n }, (_, i) => `${tag} ${i + 1}`).join("\n") + "\n";
 
 function changed(file: GitHubFile): ChangedFile {
-  return { path: file.filename, previousPath: file.previous_filename, status: file.status, additions: file.additions, deletions: file.deletions, patch: file.patch };
+  return { path: file.filename, previousPath: file.previous_filename, status: file.status, additions: file.additions, deletions: file.deletions, patch: file.patch, sha: file.sha };
 }
 function only(spec: GitFixtureSpec): GitHubFile {
   const files = diffFixture(spec);
@@ -69,19 +69,26 @@ describe("commentable lines of real git diffs", () => {
     expect(add).toEqual({ kind: "add", newLine: 2, text: "emoji = '🔐'" });
   });
 
-  it("gives binary, rename-only and mode-only files no hunks, with a reason", () => {
+  it("gives binary, rename-only, mode-only and empty files no hunks, with a reason; only a changed binary counts as unseen", () => {
     const files = diffFixture({
       base: { "backend/logo.png": Buffer.from([0, 1, 2, 3, 0, 255]), "backend/a.py": "x = 1\n", "backend/run.sh": "echo hi\n" },
-      head: { "backend/logo.png": Buffer.from([0, 9, 9, 3, 0, 255]) },
+      head: { "backend/logo.png": Buffer.from([0, 9, 9, 3, 0, 255]), "backend/app/__init__.py": "", "backend/blob.bin": Buffer.from([0, 1, 0, 2]) },
       renames: [["backend/a.py", "backend/b.py"]],
       executable: ["backend/run.sh"],
     }).map((f) => toFileDiff(changed(f)));
-    const reasons = Object.fromEntries(files.map((f) => [f.path, [f.hunks.length, f.noHunksReason]]));
+    const reasons = Object.fromEntries(files.map((f) => [f.path, [f.hunks.length, f.noHunksReason, f.unseen ?? false]]));
     expect(reasons).toEqual({
-      "backend/logo.png": [0, "no text diff (binary file or mode change)"],
-      "backend/b.py": [0, "renamed without changes"],
-      "backend/run.sh": [0, "no text diff (binary file or mode change)"],
+      "backend/logo.png": [0, "binary file: no text diff to review", true],
+      "backend/blob.bin": [0, "binary file: no text diff to review", true],
+      "backend/app/__init__.py": [0, "empty file", false],
+      "backend/b.py": [0, "renamed without changes", false],
+      "backend/run.sh": [0, "mode change only", false],
     });
+  });
+
+  it("counts a file whose diff GitHub left out (lines counted, no patch) as unseen", () => {
+    const file = toFileDiff({ path: "backend/huge.py", status: "modified", additions: 40_000, deletions: 2, sha: "a".repeat(40) });
+    expect(file).toMatchObject({ hunks: [], noHunksReason: "diff too large for GitHub to show", unseen: true });
   });
 
   it("parses a renamed file with edits against the new path's numbers", () => {

@@ -57,7 +57,7 @@ describe("analyseFindings: what is reported, where, and the decision", () => {
 });
 
 describe("conclude and newFileRange", () => {
-  it("lets an incomplete review pass only as onError says, and never hides a failure", () => {
+  it("lets an incomplete review pass only as onIncomplete says, and never hides a failure", () => {
     const pass = { conclusion: "success", label: undefined, event: "COMMENT" } as const;
     expect(conclude(pass, false, "failure")).toBe("success");
     expect(conclude(pass, true, "neutral")).toBe("neutral");

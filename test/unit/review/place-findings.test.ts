@@ -48,7 +48,7 @@ describe("placing findings on lines GitHub accepts", () => {
     expect(unplaced.map((u) => u.reason)).toEqual([
       "line 20 (RIGHT) is outside the diff",
       "file is not part of the reviewed diff",
-      "file has no diff to comment on (no text diff (binary file or mode change))",
+      "file has no diff to comment on (binary file: no text diff to review)",
       "line 2 (RIGHT) is outside the diff",
     ]);
   });

@@ -6,7 +6,7 @@ const finding = (i: number): Finding => ({
 });
 
 const report = (over: Partial<ReviewReport>): ReviewReport => ({
-  findings: [], reviewed: ["backend/a.py"], skipped: [], model: "claude-sonnet-5-5", usage: { input: 10, output: 5, cacheRead: 100, cacheWrite: 0 },
+  findings: [], reviewed: ["backend/a.py"], skipped: [], unreviewed: [], model: "claude-sonnet-5-5", usage: { input: 10, output: 5, cacheRead: 100, cacheWrite: 0 },
   modelCalls: 1, chunks: 1, costUsd: 0.0012, agentSource: "bundled", problems: [], notes: [], ...over,
 });
 
