@@ -15,6 +15,8 @@ import { createWorker } from "./jobs/worker.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { countingFetch } from "./ops/counting-fetch.js";
 import { octokitWithWriteInterval } from "./ops/probot-octokit.js";
+import { announcingQueue } from "./spend/newer-head.js";
+import { SpendPolicy, spendLimitsOf } from "./spend/spend-policy.js";
 
 /** A running app: the webhook server and the workers of this process. */
 export interface RunningApp {
@@ -84,13 +86,15 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
       probot.log.error({ err: error, job: job.id }, "job failed");
     },
   });
-  const queue = backend.queue;
+  // Every review taken announces its head, so that a running review of an older one stops.
+  const queue = announcingQueue(backend.queue, backend.heads, probot.log);
+  const spend = new SpendPolicy(backend.spend, spendLimitsOf(env), (scope) => metrics.spendCeilingsHit.inc({ scope }));
   const works = env.PROCESS_ROLE !== "web";
   const serves = env.PROCESS_ROLE !== "worker";
   const anthropic = createAnthropicClient(env)?.withOptions({ fetch: countingFetch((status) => metrics.modelErrors.inc({ status })) });
   let watchdog: Watchdog | undefined;
   if (works) {
-    queue.start(createWorker({ probot, anthropic, agent, env, queue, commandLimit: options.commandLimit, checkRuns: backend.checkRuns, metrics }));
+    queue.start(createWorker({ probot, anthropic, agent, env, queue, commandLimit: options.commandLimit, checkRuns: backend.checkRuns, metrics, spend, heads: backend.heads }));
     watchdog = startWatchdog({
       registry: backend.checkRuns, auth: async (id) => (await probot.auth(id)) as Octokit, log: probot.log,
       timeoutMs: env.CHECK_RUN_TIMEOUT_SECONDS * 1000, intervalMs: env.WATCHDOG_INTERVAL_MS, onTimedOut: () => metrics.checkRunsTimedOut.inc(),

@@ -31,6 +31,7 @@ import type { RateLimiter } from "./rate-limit.js";
 import { formatReply, replyMarker } from "./replies.js";
 import { runAsk } from "./run-ask.js";
 import { runIgnore } from "./run-ignore.js";
+import type { SpendPolicy } from "../spend/spend-policy.js";
 
 /** State kept across commands: the rate limit and who was already told they may not run commands. */
 export interface CommandGuards {
@@ -49,6 +50,8 @@ export interface CommandDeps {
   env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS">;
   queue: JobQueue;
   guards: CommandGuards;
+  /** Daily spend ceilings `ask` answers count against; none when absent. */
+  spend?: SpendPolicy | undefined;
 }
 
 /** How a command ended, for logs and tests. */
@@ -178,6 +181,7 @@ async function dispatch(job: CommandJob, deps: CommandDeps, ctx: CommandContext,
       const answer = await runAsk({
         octokit: deps.octokit, anthropic: deps.anthropic, agent: ctx.agent, model: ctx.model, env: deps.env,
         pull: { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber }, pr: ctx.pr, settings: ctx.settings, question: command.question, thread,
+        spend: deps.spend?.forAsk(job.installationId, deps.log),
       });
       deps.log.info({ modelCalls: answer.modelCalls }, "question answered");
       await reply(answer.text);
