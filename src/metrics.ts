@@ -29,6 +29,7 @@ export function createMetrics(queueStats: () => QueueStats | Promise<QueueStats>
     modelCost: new Counter({ name: "backend_agent_model_cost_usd_total", help: "Estimated model cost of reviews in USD", registers }),
     modelErrors: new Counter({ name: "backend_agent_model_errors_total", help: "Model requests answered with an error or not at all, by status (0 = no answer)", labelNames: ["status"], registers }),
     githubErrors: new Counter({ name: "backend_agent_github_api_errors_total", help: "GitHub API requests that failed, by HTTP status (0 = no answer)", labelNames: ["status"], registers }),
+    spendCeilingsHit: new Counter({ name: "backend_agent_spend_ceilings_hit_total", help: "Reviews and answers stopped by a daily spend ceiling, by scope (installation, author, ask)", labelNames: ["scope"], registers }),
     checkRunsTimedOut: new Counter({ name: "backend_agent_check_runs_timed_out_total", help: "Check runs the watchdog completed as timed_out", registers }),
   };
   // One read of the queue a scrape, shared by its gauges. A queue that does not answer

@@ -17,6 +17,8 @@ import { createMetrics, type Metrics } from "./metrics.js";
 import { countingFetch } from "./ops/counting-fetch.js";
 import { createMarkerSigner } from "./review/marker-signer.js";
 import { octokitWithWriteInterval } from "./ops/probot-octokit.js";
+import { announcingQueue } from "./spend/newer-head.js";
+import { SpendPolicy, spendLimitsOf } from "./spend/spend-policy.js";
 
 /** A running app: the webhook server and the workers of this process. */
 export interface RunningApp {
@@ -86,7 +88,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
       probot.log.error({ err: error, job: job.id }, "job failed");
     },
   });
-  const queue = backend.queue;
+  // Every review taken announces its head, so that a running review of an older one stops.
+  const queue = announcingQueue(backend.queue, backend.heads, probot.log);
+  const spend = new SpendPolicy(backend.spend, spendLimitsOf(env), (scope) => metrics.spendCeilingsHit.inc({ scope }));
   const works = env.PROCESS_ROLE !== "web";
   const serves = env.PROCESS_ROLE !== "worker";
   const anthropic = createAnthropicClient(env)?.withOptions({ fetch: countingFetch((status) => metrics.modelErrors.inc({ status })) });
@@ -95,7 +99,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     // Read on the first job, not at start-up: a GitHub outage then fails reviews with a clear summary instead of the start.
     const appIdentity = appIdentityGetter(async () => fetchAppIdentity((await probot.auth()) as Octokit), probot.log);
     const markers = createMarkerSigner(requireSecret(env));
-    queue.start(createWorker({ probot, anthropic, agent, env, queue, commandLimit: options.commandLimit, checkRuns: backend.checkRuns, metrics, appIdentity, markers }));
+    queue.start(createWorker({ probot, anthropic, agent, env, queue, commandLimit: options.commandLimit, checkRuns: backend.checkRuns, metrics, appIdentity, markers, spend, heads: backend.heads }));
     watchdog = startWatchdog({
       registry: backend.checkRuns, auth: async (id) => (await probot.auth(id)) as Octokit, log: probot.log,
       timeoutMs: env.CHECK_RUN_TIMEOUT_SECONDS * 1000, intervalMs: env.WATCHDOG_INTERVAL_MS, onTimedOut: () => metrics.checkRunsTimedOut.inc(),

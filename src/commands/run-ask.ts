@@ -7,6 +7,8 @@ import { parsePatch, toFileDiff } from "../diff/parse-patch.js";
 import { redactFileDiff, redactText } from "../diff/redact.js";
 import { renderNumberedDiff } from "../diff/render.js";
 import { askQuestion } from "../engine/ask.js";
+import { estimateCost } from "../engine/pricing.js";
+import type { SpendHooks } from "../review/review-chunks.js";
 import { UserFacingError } from "../errors.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import type { PullRequestInfo } from "../github/pull-request.js";
@@ -26,6 +28,8 @@ export interface AskInput {
   question: string;
   /** Set when asked in a review-comment thread: its file and GitHub's `diff_hunk`. */
   thread?: { path: string; diffHunk: string } | undefined;
+  /** The daily ceilings an answer counts against (`ask` and installation); none when absent. */
+  spend?: SpendHooks | undefined;
 }
 
 /** The reply's text, and how many model calls it took (for logs and tests). */
@@ -52,6 +56,8 @@ function threadHunk(thread: { path: string; diffHunk: string }): string | undefi
 export async function runAsk(input: AskInput): Promise<AskResult> {
   const { settings } = input;
   if (!input.anthropic) return { text: "The model is not configured on this server (`ANTHROPIC_API_KEY` is not set), so I cannot answer questions.", modelCalls: 0 };
+  const over = await input.spend?.exhausted();
+  if (over) return { text: `I cannot answer now: ${over}.`, modelCalls: 0 };
   const files = await listPullRequestFiles(input.octokit, input.pull);
   const selection = selectFiles(files, settings);
   const where = `\`${settings.paths.join("`, `")}\``;
@@ -77,6 +83,7 @@ export async function runAsk(input: AskInput): Promise<AskResult> {
         omitted,
         thread: input.thread ? { path: input.thread.path, hunkText: threadHunk(input.thread) ?? "(hunk not available)" } : undefined,
       },
+      (usage) => input.spend?.charge(estimateCost(input.model, usage), usage.input + usage.output + usage.cacheRead + usage.cacheWrite),
     );
     const basis = `${plural(shown.size, "file")}${omitted.length ? `; ${omitted.length} more did not fit` : ""}`;
     const footer = `<sub>Answered from the diff of \`${input.pr.headSha.slice(0, 7)}\` (${basis}) by \`${input.model}\`. Model output: check it before acting on it.</sub>`;

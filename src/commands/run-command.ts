@@ -36,6 +36,7 @@ import { formatReply, replyMarker } from "./replies.js";
 import { runAsk } from "./run-ask.js";
 import { runIgnore } from "./run-ignore.js";
 import { runSkip, SKIP_ROLES } from "./run-skip.js";
+import type { SpendPolicy } from "../spend/spend-policy.js";
 
 /** State kept across commands: the rate limit and who was already told they may not run commands. */
 export interface CommandGuards {
@@ -58,6 +59,8 @@ export interface CommandDeps {
   appIdentity: () => Promise<AppIdentity>;
   /** Signs the markers the replies carry (`ignore`). */
   markers: MarkerSigner;
+  /** Daily spend ceilings `ask` answers count against; none when absent. */
+  spend?: SpendPolicy | undefined;
 }
 
 /** How a command ended, for logs and tests. */
@@ -210,6 +213,7 @@ async function dispatch(
       const answer = await runAsk({
         octokit: deps.octokit, anthropic: deps.anthropic, agent: ctx.agent, model: ctx.model, env: deps.env,
         pull: { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber }, pr: ctx.pr, settings: ctx.settings, question: command.question, thread,
+        spend: deps.spend?.forAsk(job.installationId, deps.log),
       });
       deps.log.info({ modelCalls: answer.modelCalls }, "question answered");
       await reply(answer.text);

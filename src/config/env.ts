@@ -1,6 +1,12 @@
 import { z } from "zod";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A daily ceiling: a non-negative number, where 0 or `off` means no ceiling. */
+const ceiling = (fallback: number) =>
+  z
+    .union([z.literal("off"), z.coerce.number().min(0, "must be 0 or more (0 or off: no ceiling)")])
+    .default(fallback)
+    .transform((value) => (value === "off" ? 0 : value));
 const optionalText = z
   .string()
   .trim()
@@ -49,6 +55,20 @@ export const envSchema = z
     MAX_REVIEW_CHUNKS: positiveInt(30),
     MAX_REVIEW_SECONDS: positiveInt(600),
     MAX_REVIEW_COST_USD: z.coerce.number().positive().default(5),
+    /**
+     * Daily (UTC) model spend ceilings, shared by every process (embedded store or Redis):
+     * all reviews and answers of one installation, the reviews of one PR author, and the
+     * `ask` answers of one installation. In USD from the price table, and optionally in
+     * tokens (input + output + cache). 0 or `off`: no ceiling.
+     */
+    SPEND_INSTALLATION_DAILY_USD: ceiling(50),
+    SPEND_AUTHOR_DAILY_USD: ceiling(10),
+    SPEND_ASK_DAILY_USD: ceiling(5),
+    SPEND_INSTALLATION_DAILY_TOKENS: ceiling(0),
+    SPEND_AUTHOR_DAILY_TOKENS: ceiling(0),
+    SPEND_ASK_DAILY_TOKENS: ceiling(0),
+    /** How often a running review looks for a newer head of its PR (and then stops its model calls). */
+    HEAD_CHECK_INTERVAL_MS: positiveInt(2_000),
     /**
      * `all` serves webhooks and runs reviews; with REDIS_URL, `web` only enqueues and
      * `worker` only runs jobs (the embedded queue needs `all`: it lives in one process).

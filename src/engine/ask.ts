@@ -1,7 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { answerOutputSchema } from "./findings-schema.js";
-import { callStructured, type EngineOptions, type EngineResult } from "./review-engine.js";
+import { callStructured, type EngineOptions, type EngineResult, type TokenUsage } from "./review-engine.js";
 
 /** What `/<agent> ask` sends the model. Every text is already redacted. */
 export interface AskRequest {
@@ -43,6 +43,7 @@ export function askQuestion(
   options: EngineOptions,
   agent: AgentDefinition,
   request: AskRequest,
+  onUsage?: (usage: TokenUsage) => void | Promise<void>,
 ): Promise<EngineResult<{ answer: string }>> {
-  return callStructured(client, options, { agent, user: buildAskMessage(request), schema: answerOutputSchema });
+  return callStructured(client, options, { agent, user: buildAskMessage(request), schema: answerOutputSchema, onUsage });
 }

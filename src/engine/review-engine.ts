@@ -90,7 +90,17 @@ function readOutput<T>(message: Anthropic.Message, schema: z.ZodType<T>): { ok: 
 export async function callStructured<T>(
   client: Anthropic,
   options: EngineOptions,
-  request: { agent: AgentDefinition; user: string; schema: z.ZodType<T>; signal?: AbortSignal | undefined },
+  request: {
+    agent: AgentDefinition;
+    user: string;
+    schema: z.ZodType<T>;
+    signal?: AbortSignal | undefined;
+    /**
+     * Told each answered call's usage as it arrives, the retry's and an unusable answer's
+     * included (they are billed too), so that spend is counted even when the call fails.
+     */
+    onUsage?: ((usage: TokenUsage) => void | Promise<void>) | undefined;
+  },
 ): Promise<EngineResult<T>> {
   const usage = emptyUsage();
   let note = "";
@@ -107,7 +117,9 @@ export async function callStructured<T>(
     } catch (error) {
       throw describeApiError(error);
     }
-    addUsage(usage, usageOf(message));
+    const used = usageOf(message);
+    addUsage(usage, used);
+    await request.onUsage?.(used);
     const result = readOutput(message, request.schema);
     if (result.ok) return { output: result.value, usage, calls: attempt };
     if (attempt === 2) throw new UserFacingError(`The model's answer was unusable twice: ${result.problem}.`);
@@ -123,6 +135,7 @@ export function reviewChunk(
   agent: AgentDefinition,
   user: string,
   signal?: AbortSignal,
+  onUsage?: (usage: TokenUsage) => void | Promise<void>,
 ): Promise<EngineResult<ReviewOutput>> {
-  return callStructured(client, options, { agent, user, schema: reviewOutputSchema, signal });
+  return callStructured(client, options, { agent, user, schema: reviewOutputSchema, signal, onUsage });
 }

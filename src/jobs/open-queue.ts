@@ -1,4 +1,9 @@
+import { Redis } from "ioredis";
 import type { Env } from "../config/env.js";
+import { MemoryHeads, RedisHeads, type HeadRegistry } from "../spend/newer-head.js";
+import { RedisSpendLedger } from "../spend/redis-spend-ledger.js";
+import type { SpendLedger } from "../spend/spend-ledger.js";
+import { SqliteSpendLedger } from "../spend/sqlite-spend-ledger.js";
 import { BullQueue } from "./bullmq-queue.js";
 import { SqliteCheckRuns, type CheckRunRegistry } from "./check-run-registry.js";
 import type { Job, JobQueue } from "./queue.js";
@@ -18,6 +23,9 @@ export interface QueueBackend {
   kind: "embedded" | "redis";
   queue: JobQueue;
   checkRuns: CheckRunRegistry;
+  /** Daily spend counts and newest PR heads, kept where the queue is (shared by all processes with Redis). */
+  spend: SpendLedger;
+  heads: HeadRegistry;
   /** Releases the store once the queue is closed. */
   dispose(): void;
 }
@@ -33,7 +41,11 @@ export function openQueue(env: Env, events: QueueEvents): QueueBackend {
       lockMs: env.QUEUE_LOCK_MS, attempts: env.JOB_ATTEMPTS,
       onSuperseded: (job) => events.superseded(job), onRecovered: () => events.recovered(1), onError: (job, error) => events.failed(job, error),
     });
-    return { kind: "redis", queue, checkRuns: queue.checkRuns, dispose: () => undefined };
+    // Spend and heads share one connection that fails a command rather than holding it while Redis is away.
+    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+    redis.on("error", () => undefined);
+    const spend = new RedisSpendLedger(redis, env.QUEUE_PREFIX);
+    return { kind: "redis", queue, checkRuns: queue.checkRuns, spend, heads: new RedisHeads(redis, env.QUEUE_PREFIX), dispose: () => redis.disconnect() };
   }
   if (env.PROCESS_ROLE !== "all") throw new Error(`PROCESS_ROLE: "${env.PROCESS_ROLE}" needs REDIS_URL (the embedded queue is not shared between processes)`);
   const db = openStore(env.DATA_DIR);
@@ -43,5 +55,5 @@ export function openQueue(env: Env, events: QueueEvents): QueueBackend {
     onGaveUp: (job) => events.failed(job, new Error("gave up after repeated crashes")),
     onError: (job, error) => events.failed(job, error),
   });
-  return { kind: "embedded", queue, checkRuns: new SqliteCheckRuns(db), dispose: () => db.close() };
+  return { kind: "embedded", queue, checkRuns: new SqliteCheckRuns(db), spend: new SqliteSpendLedger(db), heads: new MemoryHeads(), dispose: () => db.close() };
 }

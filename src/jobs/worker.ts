@@ -6,6 +6,8 @@ import { runCommand, type CommandDeps, type CommandGuards } from "../commands/ru
 import type { Octokit } from "../github/octokit.js";
 import { runReview, type ReviewDeps } from "../review/run-review.js";
 import type { Metrics } from "../metrics.js";
+import type { HeadRegistry } from "../spend/newer-head.js";
+import type { SpendPolicy } from "../spend/spend-policy.js";
 import type { CheckRunRegistry } from "./check-run-registry.js";
 import type { Job, JobQueue } from "./queue.js";
 
@@ -27,6 +29,9 @@ export interface WorkerDeps {
   appIdentity: ReviewDeps["appIdentity"];
   /** The marker key (derived from WEBHOOK_SECRET). */
   markers: ReviewDeps["markers"];
+  /** Daily spend ceilings and where newer heads are announced (src/spend). */
+  spend?: SpendPolicy | undefined;
+  heads?: HeadRegistry | undefined;
 }
 
 const statusOf = (error: unknown): number => {
@@ -60,7 +65,7 @@ export function createWorker(deps: WorkerDeps) {
           // Losing the record only costs the watchdog's safety net, never the review.
           await deps.checkRuns?.started(run).catch((error: unknown) => log.warn({ err: error }, "could not record the check run for the watchdog"));
         };
-        const outcome = await runReview(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, onCheckRunStarted, appIdentity: deps.appIdentity, markers: deps.markers });
+        const outcome = await runReview(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, onCheckRunStarted, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend, heads: deps.heads });
         if (checkRunId !== undefined) await deps.checkRuns?.finished(checkRunId).catch((error: unknown) => log.warn({ err: error }, "could not mark the check run finished"));
         deps.metrics?.reviewDuration.observe({ conclusion: outcome.conclusion }, (Date.now() - started) / 1000);
         for (const [type, n] of Object.entries(outcome.usage)) if (typeof n === "number" && n > 0) deps.metrics?.modelTokens.inc({ type }, n);
@@ -69,7 +74,7 @@ export function createWorker(deps: WorkerDeps) {
         return;
       }
       log.info({ trigger: job.trigger, command: job.command.name, author: job.source.author }, "command started");
-      const outcome = await runCommand(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, queue: deps.queue, guards, appIdentity: deps.appIdentity, markers: deps.markers });
+      const outcome = await runCommand(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, queue: deps.queue, guards, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend });
       log.info({ command: job.command.name, outcome }, "command finished");
       deps.metrics?.jobsFinished.inc({ kind: job.kind });
     } catch (error) {

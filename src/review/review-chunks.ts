@@ -18,6 +18,26 @@ export interface ReviewBudget {
   maxChunks: number;
   maxSeconds: number;
   maxCostUsd: number;
+  /** Set when a daily spend ceiling, not MAX_REVIEW_COST_USD, bounds `maxCostUsd`: why the review stops there. */
+  costCeiling?: string | undefined;
+}
+
+/**
+ * Lowers the review's cost budget to what the tightest daily ceiling has left, and
+ * remembers that ceiling's reason for the files it leaves unreviewed.
+ */
+export function capBudget(budget: ReviewBudget, headroom: ReadonlyArray<{ usd: number; reason: string }>): ReviewBudget {
+  const tightest = headroom.reduce<{ usd: number; reason: string } | undefined>((min, h) => (h.usd < (min?.usd ?? Infinity) ? h : min), undefined);
+  if (!tightest || tightest.usd >= budget.maxCostUsd) return budget;
+  return { ...budget, maxCostUsd: Math.max(0, tightest.usd), costCeiling: tightest.reason };
+}
+
+/** What the model stage asks before each request and tells after each call: the daily spend ceilings (src/spend). */
+export interface SpendHooks {
+  /** Why no further request may go out, or undefined. */
+  exhausted(): Promise<string | undefined>;
+  /** One answered call's cost; resolves once counted. */
+  charge(usd: number, tokens: number): Promise<void>;
 }
 
 /** The review budget the environment sets (MAX_REVIEW_*). */
@@ -69,6 +89,10 @@ export interface ModelStageInput {
    * budget leaves room. Findings are then kept only on the increment's lines.
    */
   context?: FileDiff[] | undefined;
+  /** Daily spend ceilings, checked before each request and charged as calls answer. */
+  spend?: SpendHooks | undefined;
+  /** Aborted when the review is no longer wanted (its PR moved to a newer head): in-flight calls stop, no more go out. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Paths of other files named in a request, so the model knows they exist; capped to keep requests lean. */
@@ -112,15 +136,23 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
   const { budget } = input;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), budget.maxSeconds * 1000);
+  const signal = input.signal ? AbortSignal.any([deadline.signal, input.signal]) : deadline.signal;
   let sent = 0;
   let reservedInput = 0;
+  const tokensOf = (u: TokenUsage) => u.input + u.output + u.cacheRead + u.cacheWrite;
 
   const overBudget = (chunk: DiffChunk): string | undefined => {
+    if (input.signal?.aborted) return "the branch moved to a newer commit";
     if (deadline.signal.aborted) return `the time budget (${budget.maxSeconds} s) ran out`;
     if (sent >= budget.maxChunks) return `the request budget (${budget.maxChunks} requests) was reached`;
     if (reservedInput + chunk.estimatedTokens + systemTokens > budget.maxInputTokens) return `the input budget (${budget.maxInputTokens} tokens) was reached`;
-    if (estimateCost(input.model, result.usage) >= budget.maxCostUsd) return `the cost budget (${formatCost(budget.maxCostUsd)}) was reached`;
+    if (estimateCost(input.model, result.usage) >= budget.maxCostUsd) return budget.costCeiling ?? `the cost budget (${formatCost(budget.maxCostUsd)}) was reached`;
     return undefined;
+  };
+  // Every call is counted as it answers, failed and retried ones included: they are billed.
+  const onUsage = async (usage: TokenUsage) => {
+    addUsage(result.usage, usage);
+    await input.spend?.charge(estimateCost(input.model, usage), tokensOf(usage));
   };
 
   try {
@@ -128,7 +160,10 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
       chunks.map((chunk, i) =>
         queue.add(async () => {
           const paths = pathsOf(chunk);
-          const stop = overBudget(chunk);
+          // The ceilings are read afresh before each request (first: the ledger, which also
+          // knows other reviews' spend), so reviews running at once overshoot a ceiling by
+          // at most the requests they have in flight.
+          const stop = (await input.spend?.exhausted()) ?? overBudget(chunk);
           if (stop) {
             result.unreviewed.push(...paths.map((path) => ({ path, reason: `not reviewed: ${stop}` })));
             return;
@@ -145,9 +180,8 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
             prContext: contextFor(paths, input.context, input.chunkTokens - chunk.estimatedTokens),
           });
           try {
-            const answer = await reviewChunk(input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens }, input.agent, user, deadline.signal);
+            const answer = await reviewChunk(input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens }, input.agent, user, signal, onUsage);
             result.calls += answer.calls;
-            addUsage(result.usage, answer.usage);
             result.estimatedInput += (systemTokens + estimateTokens(user)) * answer.calls;
             for (const f of answer.output.findings) {
               const finding: Finding = { ...f, startLine: f.startLine ?? undefined, suggestion: f.suggestion ?? undefined, source: "model" };
@@ -155,6 +189,10 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
             }
           } catch (error) {
             result.calls += 1;
+            if (input.signal?.aborted) {
+              result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the branch moved to a newer commit" })));
+              return;
+            }
             result.problems.push(`Part ${i + 1} of ${chunks.length} (${paths.map((p) => `\`${p}\``).join(", ")}) was not reviewed by the model: ${messageOf(error)}`);
             result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the model request failed" })));
           }
@@ -164,7 +202,7 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
   } finally {
     clearTimeout(timer);
   }
-  const skipped = new Set(result.unreviewed.filter((u) => u.reason.includes("budget")).map((u) => u.reason));
+  const skipped = new Set(result.unreviewed.filter((u) => /budget|ceiling|spend ledger/.test(u.reason)).map((u) => u.reason));
   for (const reason of skipped) {
     const count = result.unreviewed.filter((u) => u.reason === reason).length;
     result.problems.push(`${count} file${count === 1 ? "" : "s"} ${reason.replace(/^not reviewed: /, "were not reviewed: ")}. They are listed below.`);

@@ -17,7 +17,9 @@
  *     secrets from what the model will see.
  *  8. Review the redacted diff (or increment) with the model, chunk by chunk; an
  *     increment travels with the whole PR's diff of its files as context where the
- *     chunk budget allows, and only findings on the increment's lines count.
+ *     chunk budget allows, and only findings on the increment's lines count. The
+ *     cost budget is capped to what the daily spend ceilings (installation, PR
+ *     author) have left; a newer head of the PR stops the model calls.
  *  9. Merge, place, fingerprint; set apart findings already posted, resolved or
  *     ignored; the open set = new + earlier ones whose code is still in the diff.
  * 10. If the head moved on meanwhile, end as superseded without posting. Otherwise
@@ -47,7 +49,7 @@ import { readRepoConfig } from "../github/read-repo-config.js";
 import { readRepoFile } from "../github/repo-files.js";
 import { toFileDiff } from "../diff/parse-patch.js";
 import { redactFileDiff } from "../diff/redact.js";
-import type { ReviewJob } from "../jobs/queue.js";
+import { laneKey, type ReviewJob } from "../jobs/queue.js";
 import type { Finding } from "../types.js";
 import { cell } from "./format.js";
 import { finishHint } from "./incomplete-review.js";
@@ -55,8 +57,11 @@ import type { MarkerSigner } from "./marker-signer.js";
 import { publishFindings } from "./publish-findings.js";
 import { newReport, prepareDiffs, recordModelStage } from "./prepare-review.js";
 import { readReviewHistory } from "./read-history.js";
-import { budgetOf, reviewWithModel } from "./review-chunks.js";
+import { budgetOf, capBudget, reviewWithModel } from "./review-chunks.js";
 import { selectFiles } from "./select-files.js";
+import { watchHead, type HeadWatch } from "./watch-head.js";
+import type { HeadRegistry } from "../spend/newer-head.js";
+import type { SpendPolicy } from "../spend/spend-policy.js";
 
 /** What a review needs besides the job. */
 export interface ReviewDeps {
@@ -75,11 +80,16 @@ export interface ReviewDeps {
     | "MAX_REVIEW_CHUNKS"
     | "MAX_REVIEW_SECONDS"
     | "MAX_REVIEW_COST_USD"
+    | "HEAD_CHECK_INTERVAL_MS"
   >;
   /** This app's identity (`GET /app`, cached per process): only its own comments, markers and check runs are history. */
   appIdentity: () => Promise<AppIdentity>;
   /** Signs and verifies the hidden markers of the PR's findings and dismissals. */
   markers: MarkerSigner;
+  /** Daily spend ceilings (installation, PR author); none when absent. */
+  spend?: SpendPolicy | undefined;
+  /** Where newer heads are announced: the review stops its model calls once its PR moved on. */
+  heads?: HeadRegistry | undefined;
   /** Told the check run's id as soon as it exists, so the job store can have the watchdog complete it if this review never does. */
   onCheckRunStarted?(checkRunId: number): Promise<void> | void;
 }
@@ -125,6 +135,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     return { conclusion, title, githubCalls: calls, ...spent };
   };
 
+  let watch: HeadWatch | undefined;
   try {
     // 2.
     const pr = await getPullRequest(octokit, pull);
@@ -133,6 +144,14 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     if (pr.headSha !== job.headSha) {
       throw new Finish("neutral", `Superseded by ${pr.headSha.slice(0, 7)}`, `The branch moved to ${pr.headSha} before this review ran; that commit gets its own review.`);
     }
+
+    if (deps.heads) {
+      watch = watchHead({
+        heads: deps.heads, lane: laneKey(job) ?? "", headSha: job.headSha, intervalMs: deps.env.HEAD_CHECK_INTERVAL_MS, log,
+        currentHead: async () => ((calls++, await getPullRequest(octokit, pull)).headSha),
+      });
+    }
+    const gate = deps.spend?.forReview(job.installationId, pr.author, log);
 
     // 3.
     const [configResult, agent] = await Promise.all([
@@ -200,7 +219,8 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
         maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS,
         concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: forModel,
         context: increment ? prepared.redacted : undefined,
-        budget: budgetOf(deps.env),
+        budget: gate ? capBudget(budgetOf(deps.env), await gate.costHeadroom()) : budgetOf(deps.env),
+        spend: gate, signal: watch?.signal,
       });
       modelFindings = recordModelStage(report, stage);
       Object.assign(spent, { usage: stage.usage, costUsd: stage.costUsd });
@@ -208,6 +228,9 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
       const estimateRatio = counted > 0 ? Number((stage.estimatedInput / counted).toFixed(3)) : undefined;
       log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, estimatedInputTokens: stage.estimatedInput, estimateRatio, costUsd: stage.costUsd, failedChunks: stage.problems.length }, "model stage done");
     }
+
+    const movedTo = watch?.movedTo();
+    if (movedTo) throw new Finish("neutral", `Superseded by ${movedTo.slice(0, 7)}`, `The branch moved to ${movedTo} while this review ran; nothing was posted, and that commit gets its own review.`);
 
     // 9.-10.
     const beforePosting = async () => {
@@ -231,6 +254,8 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     log.error({ err: error }, "review failed");
     const reason = error instanceof UserFacingError ? `${error.message}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${messageOf(error).slice(0, 200)}). The server log has the details.`;
     return await finish(settings.onIncomplete, "Review could not run (review incomplete)", `${reason}\n\nThe review did not finish, so it vouches for no file of this pull request.\n\n${finishHint(deps.agent.name)}`).catch((e) => failedToFinish(e, log, calls));
+  } finally {
+    watch?.stop();
   }
 }
 
