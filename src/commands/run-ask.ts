@@ -11,6 +11,7 @@ import { UserFacingError } from "../errors.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import type { PullRequestInfo } from "../github/pull-request.js";
 import { listPullRequestFiles } from "../github/pull-request-files.js";
+import { codeSpan, neutralise } from "../review/neutralise.js";
 import { selectFiles } from "../review/select-files.js";
 
 /** Inputs of one question. */
@@ -54,9 +55,9 @@ export async function runAsk(input: AskInput): Promise<AskResult> {
   if (!input.anthropic) return { text: "The model is not configured on this server (`ANTHROPIC_API_KEY` is not set), so I cannot answer questions.", modelCalls: 0 };
   const files = await listPullRequestFiles(input.octokit, input.pull);
   const selection = selectFiles(files, settings);
-  const where = `\`${settings.paths.join("`, `")}\``;
+  const where = settings.paths.map(codeSpan).join(", ");
   if (input.thread && !selection.selected.some((f) => f.path === input.thread?.path)) {
-    return { text: `\`${input.thread.path}\` is not among the files I review (${where}, minus \`ignore\`), so I do not send it to the model.`, modelCalls: 0 };
+    return { text: `${codeSpan(input.thread.path)} is not among the files I review (${where}, minus \`ignore\`), so I do not send it to the model.`, modelCalls: 0 };
   }
   const diffs = selection.selected.map((f) => redactFileDiff(toFileDiff(f)).file).filter((d) => d.hunks.length > 0);
   if (diffs.length === 0) {
@@ -79,8 +80,8 @@ export async function runAsk(input: AskInput): Promise<AskResult> {
       },
     );
     const basis = `${plural(shown.size, "file")}${omitted.length ? `; ${omitted.length} more did not fit` : ""}`;
-    const footer = `<sub>Answered from the diff of \`${input.pr.headSha.slice(0, 7)}\` (${basis}) by \`${input.model}\`. Model output: check it before acting on it.</sub>`;
-    return { text: `${redactText(output.answer).text.trim()}\n\n${footer}`, modelCalls: calls };
+    const footer = `<sub>Answered from the diff of \`${input.pr.headSha.slice(0, 7)}\` (${basis}) by ${codeSpan(input.model)}. Model output: check it before acting on it.</sub>`;
+    return { text: `${neutralise(redactText(output.answer).text.trim())}\n\n${footer}`, modelCalls: calls };
   } catch (error) {
     // The engine turns API failures into sentences safe to post; anything else goes to the caller's log.
     if (!(error instanceof UserFacingError)) throw error;

@@ -1,7 +1,7 @@
 import type { Octokit, PullRef } from "../github/octokit.js";
 import { listReviewComments } from "../github/review-comments.js";
 import { ignoredMarker, readFindingData } from "../review/finding-marker.js";
-import { cell } from "../review/format.js";
+import { neutraliseInline } from "../review/neutralise.js";
 
 /**
  * `/<name> ignore` in reply to one of the bot's findings: the reply text, which
@@ -18,5 +18,5 @@ export async function runIgnore(octokit: Octokit, pull: PullRef, source: { type:
   const root = comments.find((c) => c.id === rootId);
   const data = root?.isBot ? readFindingData(root.body) : undefined;
   if (!data) return `This thread is not one of my findings. ${where}`;
-  return `Ignored: **${cell(data.title)}** (${data.severity} · ${data.category}) will not be raised again on this pull request and no longer counts toward the check and the label from the next review on.\n\n${ignoredMarker(data.fp)}`;
+  return `Ignored: **${neutraliseInline(data.title)}** (${data.severity} · ${data.category}) will not be raised again on this pull request and no longer counts toward the check and the label from the next review on.\n\n${ignoredMarker(data.fp)}`;
 }

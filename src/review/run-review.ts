@@ -48,6 +48,7 @@ import { redactFileDiff } from "../diff/redact.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { Finding } from "../types.js";
 import { cell } from "./format.js";
+import { codeSpan, neutraliseInline } from "./neutralise.js";
 import { publishFindings } from "./publish-findings.js";
 import { newReport, prepareDiffs, recordModelStage } from "./prepare-review.js";
 import { readReviewHistory } from "./read-history.js";
@@ -137,11 +138,11 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     ]);
     calls += 2;
     if ("problems" in configResult) {
-      const rows = configResult.problems.map((p) => `| \`${cell(p.key)}\` | ${cell(p.message)} |`);
+      const rows = configResult.problems.map((p) => `| ${cell(codeSpan(p.key))} | ${cell(neutraliseInline(p.message))} |`);
       throw new Finish(
         settings.onError,
         "Invalid configuration",
-        `\`${REPO_CONFIG_PATH}\` on \`${pr.defaultBranch}\` is invalid, so the review did not run. Fix it and re-run this check.\n\n| Setting | Problem |\n|---|---|\n${rows.join("\n")}`,
+        `\`${REPO_CONFIG_PATH}\` on ${codeSpan(pr.defaultBranch)} is invalid, so the review did not run. Fix it and re-run this check.\n\n| Setting | Problem |\n|---|---|\n${rows.join("\n")}`,
       );
     }
     settings = effectiveSettings(agent.settings, configResult.config);
@@ -160,7 +161,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     const unlisted = Math.max(0, pr.changedFiles - files.length);
     if (selection.selected.length === 0) {
       const why = selection.skipped.length ? ` (${selection.skipped.length} matching files skipped)` : "";
-      throw new Finish("success", "No backend changes", `This pull request changes nothing in \`${settings.paths.join("`, `")}\`${why}, so there is nothing to review.`);
+      throw new Finish("success", "No backend changes", `This pull request changes nothing in ${settings.paths.map(codeSpan).join(", ")}${why}, so there is nothing to review.`);
     }
 
     // 6.
@@ -219,7 +220,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
   } catch (error) {
     if (error instanceof Finish) return await finish(error.conclusion, error.title, error.summary).catch((e) => failedToFinish(e, log, calls));
     log.error({ err: error }, "review failed");
-    const reason = error instanceof UserFacingError ? `${error.message}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${messageOf(error).slice(0, 200)}). The server log has the details.`;
+    const reason = error instanceof UserFacingError ? `${error.message}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${neutraliseInline(messageOf(error).slice(0, 200))}). The server log has the details.`;
     return await finish(settings.onError, "Review could not run", `${reason}\n\nRe-run this check to try again.`).catch((e) => failedToFinish(e, log, calls));
   }
 }
