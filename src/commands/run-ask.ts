@@ -11,7 +11,7 @@ import { UserFacingError } from "../errors.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import type { PullRequestInfo } from "../github/pull-request.js";
 import { listPullRequestFiles } from "../github/pull-request-files.js";
-import { codeSpan, neutralise } from "../review/neutralise.js";
+import { codeSpan, neutralise, neutraliseInline } from "../review/neutralise.js";
 import { selectFiles } from "../review/select-files.js";
 
 /** Inputs of one question. */
@@ -85,6 +85,6 @@ export async function runAsk(input: AskInput): Promise<AskResult> {
   } catch (error) {
     // The engine turns API failures into sentences safe to post; anything else goes to the caller's log.
     if (!(error instanceof UserFacingError)) throw error;
-    return { text: `I could not answer: ${error.message} Try again in a few minutes.`, modelCalls: 1 };
+    return { text: `I could not answer: ${neutraliseInline(error.message)} Try again in a few minutes.`, modelCalls: 1 };
   }
 }

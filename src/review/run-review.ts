@@ -48,7 +48,7 @@ import { redactFileDiff } from "../diff/redact.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { Finding } from "../types.js";
 import { cell } from "./format.js";
-import { codeSpan, neutraliseInline } from "./neutralise.js";
+import { codeSpan, neutralise, neutraliseInline } from "./neutralise.js";
 import { publishFindings } from "./publish-findings.js";
 import { newReport, prepareDiffs, recordModelStage } from "./prepare-review.js";
 import { readReviewHistory } from "./read-history.js";
@@ -220,7 +220,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
   } catch (error) {
     if (error instanceof Finish) return await finish(error.conclusion, error.title, error.summary).catch((e) => failedToFinish(e, log, calls));
     log.error({ err: error }, "review failed");
-    const reason = error instanceof UserFacingError ? `${error.message}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${neutraliseInline(messageOf(error).slice(0, 200))}). The server log has the details.`;
+    const reason = error instanceof UserFacingError ? `${neutralise(error.message)}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${neutraliseInline(messageOf(error).slice(0, 200))}). The server log has the details.`;
     return await finish(settings.onError, "Review could not run", `${reason}\n\nRe-run this check to try again.`).catch((e) => failedToFinish(e, log, calls));
   }
 }

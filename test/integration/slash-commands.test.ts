@@ -94,7 +94,7 @@ describe("slash commands on the PR conversation", () => {
 
     const [reply, ...more] = h.botComments(203);
     expect(more).toEqual([]);
-    expect(reply!.body).toMatch(/^> \/backend-agent ask Is the queryset still tenant-scoped\?\n> I pasted <redacted:github-token> by mistake\.\n\n`get_queryset` returns/);
+    expect(reply!.body).toMatch(/^> \/backend-agent ask Is the queryset still tenant-scoped\?\n> I pasted &lt;redacted:github-token> by mistake\.\n\n`get_queryset` returns/);
     expect(reply!.body).toContain(`(views.py:${allLine}), so every tenant's invoices are listed.`);
     expect(reply!.body).toContain(`Answered from the diff of \`${sha.slice(0, 7)}\` (1 file) by \`claude-sonnet-5-5\``);
     expect(reply!.body).toContain(MARKER);

@@ -1,3 +1,4 @@
+import { formatReply } from "../../../src/commands/replies.js";
 import { readIgnored } from "../../../src/review/finding-marker.js";
 import { cell } from "../../../src/review/format.js";
 import { asBlockquote, codeFence, codeSpan, htmlText, neutralise, neutraliseInline, plainText } from "../../../src/review/neutralise.js";
@@ -158,5 +159,15 @@ describe("bounded work on hostile input", () => {
     for (const fn of [neutralise, neutraliseInline, codeSpan, (s: string) => codeFence(s), htmlText, (s: string) => plainText(s, 65_536), cell]) fn(`${input}x`);
     // Linear work on 65,536 characters takes milliseconds; a quadratic path takes seconds. Generous for a loaded machine.
     expect(performance.now() - started).toBeLessThan(1_500);
+  });
+});
+
+describe("replies quote the commenter's text neutralised", () => {
+  it("leaves no working marker or mention in the quote, and keeps the app's own marker", () => {
+    const reply = formatReply("backend-agent", `/backend-agent ask ok? ${MARKER} @org/team\n\`\`\`\n${MARKER}`, "Answer.");
+    expect(readIgnored(reply)).toEqual([]);
+    expect(reply).toBe(
+      "> /backend-agent ask ok? &lt;!-- backend-agent:ignored 0123456789abcdef --&gt; @&#8203;org/team\n> ```\n> <\u200B!-- backend-agent:ignored 0123456789abcdef -->\n> ```\n\nAnswer.\n\n<!-- backend-agent:reply -->",
+    );
   });
 });
