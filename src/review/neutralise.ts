@@ -23,7 +23,6 @@ const ZWSP_ENTITY = "&#8203;";
 
 const cut = (text: string) => (text.length > MAX_UNTRUSTED_CHARS ? `${text.slice(0, MAX_UNTRUSTED_CHARS)}…` : text);
 const lines = (text: string) => text.replace(/\r\n?/g, "\n");
-const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
 const isAlnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
@@ -190,7 +189,8 @@ function escapeChar(c: string, prev: string | undefined, prev2: string | undefin
   switch (c) {
     case "<": return "&lt;";
     case ">": return prev === "-" && prev2 === "-" ? "&gt;" : c;
-    case "@": return isAlnum(next) && !isWordChar(prev) ? `@${ZWSP_ENTITY}` : c;
+    // After `_` too: `_x_@name` renders `<em>x</em>@name`, and GitHub reads the text after the tag as a new start.
+    case "@": return isAlnum(next) && !isAlnum(prev) ? `@${ZWSP_ENTITY}` : c;
     case "#": return isDigit(next) ? `#${ZWSP_ENTITY}` : c;
     case "!": return next === "[" ? "!\\" : c;
     default: return c;
@@ -284,7 +284,7 @@ export function htmlText(text: string): string {
   const escaped: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
   return cut(text)
     .replace(/\s+/g, " ")
-    .replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9])/g, `$1@${ZWSP}`)
+    .replace(/(^|[^A-Za-z0-9])@(?=[A-Za-z0-9])/g, `$1@${ZWSP}`)
     .replace(/#(?=[0-9])/g, `#${ZWSP}`)
     .replace(/[&<>"']/g, (c) => escaped[c] ?? c);
 }

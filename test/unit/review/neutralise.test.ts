@@ -5,7 +5,7 @@ import { asBlockquote, codeFence, codeSpan, htmlText, neutralise, neutraliseInli
 
 const MARKER = "<!-- backend-agent:ignored 0123456789abcdef -->";
 /** A mention GitHub would link: `@` after a non-word character (or at the start), then a name. */
-const LIVE_MENTION = /(?:^|[^A-Za-z0-9_])@[A-Za-z0-9]/;
+const LIVE_MENTION = /(?:^|[^A-Za-z0-9])@[A-Za-z0-9]/;
 /** An HTML tag, comment or declaration GitHub would parse. */
 const RAW_HTML = /<[A-Za-z/!?]/;
 
@@ -19,7 +19,7 @@ const ATTACKS = [
   MARKER,
   `text ${MARKER} more`,
   "close --> it",
-  "Ping @someone and @org/team, (@paren) and\n@start",
+  "Ping @someone and @org/team, (@paren) and\n@start _em_@after",
   "<img src=x onerror=alert(1)> <details><summary>s</summary>hidden</details> <sub>x</sub> <a href='javascript:x'>y</a>",
   "![t](https://evil.example/t.png) ![ref][r] ![short]\n\n[r]: https://evil.example/r.png",
   "[![nested](https://evil.example/n.png)](https://example.com)",
