@@ -120,7 +120,7 @@ export async function benchLargePr(): Promise<void> {
       const sent = h.anthropic.requests.map((r) => r.rawBody);
       const usage = result.usage;
       const totalIn = usage.input + usage.cacheRead + usage.cacheWrite;
-      const diffChars = sent.reduce((n, body) => n + (/<diff>\\n([\s\S]*?)\\n<\/diff>/.exec(body)?.[1]?.length ?? 0), 0);
+      const diffChars = sent.reduce((n, body) => n + (/<diff_[0-9a-f]{16}>\\n([\s\S]*?)\\n<\/diff_[0-9a-f]{16}>/.exec(body)?.[1]?.length ?? 0), 0);
       const minimum = systemTokens + Math.ceil(diffChars / 4);
       const changed = size.files * size.lines;
       const appMb = await appPeakRssMb(files);

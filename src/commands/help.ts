@@ -1,5 +1,6 @@
 import { REPO_CONFIG_PATH, type ConfigProblem, type ReviewSettings } from "../config/repo-config.js";
 import { cell } from "../review/format.js";
+import { asBlockquote, codeSpan, htmlText, neutralise, neutraliseInline } from "../review/neutralise.js";
 
 /** What the help reply shows besides the commands. */
 export interface HelpContext {
@@ -17,12 +18,12 @@ export interface HelpContext {
 }
 
 function show(value: unknown): string {
-  if (Array.isArray(value)) return value.length ? value.map((v) => `\`${cell(String(v))}\``).join(", ") : "—";
+  if (Array.isArray(value)) return value.length ? value.map((v) => cell(codeSpan(String(v)))).join(", ") : "—";
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value);
-    return entries.length ? entries.map(([k, v]) => `\`${cell(k)}: ${cell(String(v))}\``).join(", ") : "—";
+    return entries.length ? entries.map(([k, v]) => cell(codeSpan(`${k}: ${String(v)}`))).join(", ") : "—";
   }
-  return `\`${cell(String(value))}\``;
+  return cell(codeSpan(String(value)));
 }
 
 /** The commands of `name`, one table row each. */
@@ -60,14 +61,14 @@ export function renderHelp(ctx: HelpContext): string {
     ["rules", settings.rules],
   ];
   const problems = ctx.configProblems.length
-    ? [`> [!WARNING]\n> \`${REPO_CONFIG_PATH}\` on \`${ctx.defaultBranch}\` is invalid, so reviews do not run until it is fixed; the defaults are shown.`, ...ctx.configProblems.map((p) => `> - \`${cell(p.key)}\`: ${cell(p.message)}`)].join("\n")
+    ? [`> [!WARNING]\n> \`${REPO_CONFIG_PATH}\` on ${codeSpan(ctx.defaultBranch)} is invalid, so reviews do not run until it is fixed; the defaults are shown.`, ...ctx.configProblems.map((p) => `> - ${codeSpan(p.key)}: ${neutraliseInline(p.message)}`)].join("\n")
     : "";
   return [
     `**${name}** commands, for users with ${settings.allowedCommenters.map((r) => `\`${r}\``).join(", ")} permission on this repository:`,
     commandTable(name),
     `In a review-comment thread, \`/${name} <question>\` answers in the thread about that hunk. The check's **Re-run** and **Re-run review** buttons review the commit again.`,
     problems,
-    ...ctx.notes.map((n) => `> [!NOTE]\n> ${n}`),
-    `<details><summary>Settings in force (<code>${REPO_CONFIG_PATH}</code> on <code>${cell(ctx.defaultBranch)}</code>, agent: ${cell(ctx.agentSource)})</summary>\n\n| Setting | Value |\n|---|---|\n${rows.map(([k, v]) => `| \`${k}\` | ${show(v)} |`).join("\n")}\n\n</details>`,
+    ...ctx.notes.map((n) => `> [!NOTE]\n${asBlockquote(neutralise(n))}`),
+    `<details><summary>Settings in force (<code>${REPO_CONFIG_PATH}</code> on <code>${htmlText(ctx.defaultBranch)}</code>, agent: ${htmlText(ctx.agentSource)})</summary>\n\n| Setting | Value |\n|---|---|\n${rows.map(([k, v]) => `| \`${k}\` | ${show(v)} |`).join("\n")}\n\n</details>`,
   ].filter((part) => part !== "").join("\n\n");
 }

@@ -1,4 +1,5 @@
 import { redactText } from "../diff/redact.js";
+import { asBlockquote, neutralise } from "../review/neutralise.js";
 
 /** Longest part of a request quoted back in a reply. */
 const MAX_QUOTE_CHARS = 600;
@@ -13,11 +14,11 @@ export const replyMarker = (agentName: string, kind = "reply") => `<!-- ${agentN
 /** The prefix shared by all markers of an agent. */
 export const markerPrefix = (agentName: string) => `<!-- ${agentName}:`;
 
-/** The request as a markdown quote: redacted (a comment can hold a pasted secret) and cut to a readable length. */
+/** The request as a markdown quote: redacted (a comment can hold a pasted secret), cut to a readable length, and neutralised (anyone can comment). */
 export function quoteRequest(request: string): string {
   const text = redactText(request).text;
   const cut = text.length > MAX_QUOTE_CHARS ? `${text.slice(0, MAX_QUOTE_CHARS)}…` : text;
-  return cut.split("\n").map((line) => `> ${line}`.trimEnd()).join("\n");
+  return asBlockquote(neutralise(cut));
 }
 
 /** A reply: the quoted request, the text, and the marker. */

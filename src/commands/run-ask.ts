@@ -13,6 +13,7 @@ import { UserFacingError } from "../errors.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import type { PullRequestInfo } from "../github/pull-request.js";
 import { listPullRequestFiles } from "../github/pull-request-files.js";
+import { codeSpan, neutralise, neutraliseInline } from "../review/neutralise.js";
 import { selectFiles } from "../review/select-files.js";
 
 /** Inputs of one question. */
@@ -60,9 +61,9 @@ export async function runAsk(input: AskInput): Promise<AskResult> {
   if (over) return { text: `I cannot answer now: ${over}.`, modelCalls: 0 };
   const files = await listPullRequestFiles(input.octokit, input.pull);
   const selection = selectFiles(files, settings);
-  const where = `\`${settings.paths.join("`, `")}\``;
+  const where = settings.paths.map(codeSpan).join(", ");
   if (input.thread && !selection.selected.some((f) => f.path === input.thread?.path)) {
-    return { text: `\`${input.thread.path}\` is not among the files I review (${where}, minus \`ignore\`), so I do not send it to the model.`, modelCalls: 0 };
+    return { text: `${codeSpan(input.thread.path)} is not among the files I review (${where}, minus \`ignore\`), so I do not send it to the model.`, modelCalls: 0 };
   }
   const diffs = selection.selected.map((f) => redactFileDiff(toFileDiff(f)).file).filter((d) => d.hunks.length > 0);
   if (diffs.length === 0) {
@@ -86,11 +87,11 @@ export async function runAsk(input: AskInput): Promise<AskResult> {
       (usage) => input.spend?.charge(estimateCost(input.model, usage), usage.input + usage.output + usage.cacheRead + usage.cacheWrite),
     );
     const basis = `${plural(shown.size, "file")}${omitted.length ? `; ${omitted.length} more did not fit` : ""}`;
-    const footer = `<sub>Answered from the diff of \`${input.pr.headSha.slice(0, 7)}\` (${basis}) by \`${input.model}\`. Model output: check it before acting on it.</sub>`;
-    return { text: `${redactText(output.answer).text.trim()}\n\n${footer}`, modelCalls: calls };
+    const footer = `<sub>Answered from the diff of \`${input.pr.headSha.slice(0, 7)}\` (${basis}) by ${codeSpan(input.model)}. Model output: check it before acting on it.</sub>`;
+    return { text: `${neutralise(redactText(output.answer).text.trim())}\n\n${footer}`, modelCalls: calls };
   } catch (error) {
     // The engine turns API failures into sentences safe to post; anything else goes to the caller's log.
     if (!(error instanceof UserFacingError)) throw error;
-    return { text: `I could not answer: ${error.message} Try again in a few minutes.`, modelCalls: 1 };
+    return { text: `I could not answer: ${neutraliseInline(error.message)} Try again in a few minutes.`, modelCalls: 1 };
   }
 }

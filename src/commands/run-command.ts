@@ -27,8 +27,8 @@ import type { Octokit } from "../github/octokit.js";
 import { getRepoRole, type RepoRole } from "../github/permissions.js";
 import { addReaction } from "../github/reactions.js";
 import type { CommandJob, JobQueue } from "../jobs/queue.js";
-import { cell } from "../review/format.js";
 import type { MarkerSigner } from "../review/marker-signer.js";
+import { codeSpan } from "../review/neutralise.js";
 import { loadCommandContext, type CommandContext } from "./command-context.js";
 import { commandTable, renderHelp } from "./help.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -170,7 +170,7 @@ async function dispatch(
       return "answered";
     }
     case "unknown":
-      await reply(`\`${cell(command.word.slice(0, 40))}\` is not a \`/${name}\` command.\n\n${commandTable(name)}\n\n\`/${name} help\` also lists the settings in force.`);
+      await reply(`${codeSpan(command.word.slice(0, 40))} is not a \`/${name}\` command.\n\n${commandTable(name)}\n\n\`/${name} help\` also lists the settings in force.`);
       return "help";
     case "review":
     case "security": {
@@ -206,7 +206,7 @@ async function dispatch(
         return "answered";
       }
       if (ctx.configProblems.length > 0) {
-        await reply(`\`${REPO_CONFIG_PATH}\` on \`${ctx.pr.defaultBranch}\` is invalid, so I do not know which files I may send to the model. \`/${name} help\` lists the problems.`);
+        await reply(`\`${REPO_CONFIG_PATH}\` on ${codeSpan(ctx.pr.defaultBranch)} is invalid, so I do not know which files I may send to the model. \`/${name} help\` lists the problems.`);
         return "answered";
       }
       const thread = source.type === "review-comment" ? { path: source.path, diffHunk: source.diffHunk } : undefined;

@@ -4,7 +4,7 @@ import type { RepoRole } from "../github/permissions.js";
 import { listReviewComments } from "../github/review-comments.js";
 import { mayDismiss } from "../review/dismissal-policy.js";
 import { ignoredMarker, readFindingData } from "../review/finding-marker.js";
-import { cell } from "../review/format.js";
+import { neutraliseInline } from "../review/neutralise.js";
 import type { PullMarkerSigner } from "../review/marker-signer.js";
 
 /** Who asks, and what decides whether they may dismiss a finding. */
@@ -47,5 +47,5 @@ export async function runIgnore(
   const root = comments.find((c) => c.id === rootId);
   const data = root && isOwnLogin(trust.app, root.author) ? readFindingData(root.body, trust.signer) : undefined;
   if (!data) return `This thread is not one of my findings. ${where}`;
-  return `Ignored: **${cell(data.title)}** (${data.severity} · ${data.category}) will not be raised again on this pull request and no longer counts toward the check and the label from the next review on.\n\n${ignoredMarker({ fp: data.fp, by: source.author }, trust.signer)}`;
+  return `Ignored: **${neutraliseInline(data.title)}** (${data.severity} · ${data.category}) will not be raised again on this pull request and no longer counts toward the check and the label from the next review on.\n\n${ignoredMarker({ fp: data.fp, by: source.author }, trust.signer)}`;
 }

@@ -1,3 +1,4 @@
+import { plainText } from "../review/neutralise.js";
 import type { Octokit, RepoRef } from "./octokit.js";
 
 /** GitHub refuses more annotations than this in one request; later PATCHes append. */
@@ -103,9 +104,10 @@ export async function completeCheckRun(
   octokit: Octokit,
   ref: RepoRef & { checkRunId: number; conclusion: CheckConclusion; title: string; summary: string; annotations?: Annotation[]; actions?: CheckAction[] },
 ): Promise<number> {
-  const output = { title: ref.title.slice(0, 255), summary: fitOutput(ref.summary) };
+  const output = { title: plainText(ref.title.replace(/\s+/g, " "), 255), summary: fitOutput(ref.summary) };
   const batches: Annotation[][] = [];
-  const annotations = ref.annotations ?? [];
+  // Plain text on GitHub, but model text all the same: bounded, and no marker can be copied out of it.
+  const annotations = (ref.annotations ?? []).map((a) => ({ ...a, title: plainText(a.title, 255), message: plainText(a.message, 64_000) }));
   for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
   const last = batches.pop() ?? [];
   for (const batch of batches) {

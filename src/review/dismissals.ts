@@ -1,4 +1,5 @@
 import { cell } from "./format.js";
+import { codeSpan, neutraliseInline } from "./neutralise.js";
 
 /** One dismissal of an earlier finding, as the check summary tells it. */
 export interface Dismissal {
@@ -20,7 +21,7 @@ const who = (login: string | undefined) => (login ? `\`${login.replace(/[^A-Za-z
 export function dismissalLines(dismissals: readonly Dismissal[] | undefined): string[] {
   if (!dismissals?.length) return [];
   const line = (d: Dismissal) => {
-    const what = `${cell(d.title)} (\`${cell(d.path.replace(/`/g, "'"))}\`)`;
+    const what = `${cell(neutraliseInline(d.title))} (${cell(codeSpan(d.path))})`;
     if (d.counted) return `- Dismissed: ${what} — ${d.how === "resolved" ? "thread resolved" : "ignored"} by ${who(d.by)}`;
     return `- Not counted: ${what} — thread resolved by ${who(d.by)} (${d.reason ?? "not allowed"}); the finding stays open`;
   };

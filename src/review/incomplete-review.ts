@@ -5,6 +5,7 @@
  * must not pass unless the repository chose `onIncomplete: neutral`.
  */
 import type { ReviewSettings } from "../config/repo-config.js";
+import { codeSpan, neutraliseInline } from "./neutralise.js";
 import type { ReviewReport } from "./summary.js";
 
 /** Heading of the unreviewed list in a check summary; `/… skip` copies the list below it. */
@@ -49,7 +50,7 @@ export function renderIncomplete(report: ReviewReport, options: { onIncomplete?:
       ? ", so this check fails (`onIncomplete: failure`)"
       : ", but this check is neutral, which passes a required check (`onIncomplete: neutral`)";
   const what = n > 0 ? `${files(n)} in \`paths\` ${n === 1 ? "was" : "were"} not reviewed` : "part of it did not run (see the warnings below)";
-  const rows = report.unreviewed.map((u) => `- \`${u.path}\` — ${u.reason}`);
+  const rows = report.unreviewed.map((u) => `- ${codeSpan(u.path)} — ${neutraliseInline(u.reason)}`);
   const list = rows.length > LISTED ? [...rows.slice(0, LISTED), `- … and ${files(rows.length - LISTED, "more ")} not listed here`] : rows;
   if (report.unlisted) list.push(`- ${files(report.unlisted, "more ")} beyond the ${(3000).toLocaleString("en-US")} GitHub lists for a pull request (names unknown: split the pull request)`);
   return [

@@ -11,6 +11,7 @@ import { buildSystem, buildUserMessage, type ReviewMode } from "../engine/prompt
 import { addUsage, emptyUsage, reviewChunk, type TokenUsage } from "../engine/review-engine.js";
 import { messageOf } from "../errors.js";
 import type { Finding } from "../types.js";
+import { codeSpan } from "./neutralise.js";
 
 /** Limits of one review's model stage; past one, the rest of the diff is reported as not reviewed. */
 export interface ReviewBudget {
@@ -193,7 +194,7 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
               result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the branch moved to a newer commit" })));
               return;
             }
-            result.problems.push(`Part ${i + 1} of ${chunks.length} (${paths.map((p) => `\`${p}\``).join(", ")}) was not reviewed by the model: ${messageOf(error)}`);
+            result.problems.push(`Part ${i + 1} of ${chunks.length} (${paths.map(codeSpan).join(", ")}) was not reviewed by the model: ${messageOf(error)}`);
             result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the model request failed" })));
           }
         }),

@@ -54,6 +54,7 @@ import type { Finding } from "../types.js";
 import { cell } from "./format.js";
 import { finishHint } from "./incomplete-review.js";
 import type { MarkerSigner } from "./marker-signer.js";
+import { codeSpan, neutralise, neutraliseInline } from "./neutralise.js";
 import { publishFindings } from "./publish-findings.js";
 import { newReport, prepareDiffs, recordModelStage } from "./prepare-review.js";
 import { readReviewHistory } from "./read-history.js";
@@ -164,11 +165,11 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     ]);
     calls += 2;
     if ("problems" in configResult) {
-      const rows = configResult.problems.map((p) => `| \`${cell(p.key)}\` | ${cell(p.message)} |`);
+      const rows = configResult.problems.map((p) => `| ${cell(codeSpan(p.key))} | ${cell(neutraliseInline(p.message))} |`);
       throw new Finish(
         settings.onIncomplete,
         "Invalid configuration",
-        `\`${REPO_CONFIG_PATH}\` on \`${pr.defaultBranch}\` is invalid, so the review did not run. Fix it and re-run this check.\n\n| Setting | Problem |\n|---|---|\n${rows.join("\n")}\n\n${finishHint(deps.agent.name)}`,
+        `\`${REPO_CONFIG_PATH}\` on ${codeSpan(pr.defaultBranch)} is invalid, so the review did not run. Fix it and re-run this check.\n\n| Setting | Problem |\n|---|---|\n${rows.join("\n")}\n\n${finishHint(deps.agent.name)}`,
       );
     }
     settings = effectiveSettings(agent.settings, configResult.config);
@@ -252,7 +253,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
   } catch (error) {
     if (error instanceof Finish) return await finish(error.conclusion, error.title, error.summary).catch((e) => failedToFinish(e, log, calls));
     log.error({ err: error }, "review failed");
-    const reason = error instanceof UserFacingError ? `${error.message}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${messageOf(error).slice(0, 200)}). The server log has the details.`;
+    const reason = error instanceof UserFacingError ? `${neutralise(error.message)}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${neutraliseInline(messageOf(error).slice(0, 200))}). The server log has the details.`;
     return await finish(settings.onIncomplete, "Review could not run (review incomplete)", `${reason}\n\nThe review did not finish, so it vouches for no file of this pull request.\n\n${finishHint(deps.agent.name)}`).catch((e) => failedToFinish(e, log, calls));
   } finally {
     watch?.stop();

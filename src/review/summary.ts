@@ -7,6 +7,7 @@ import type { FindingIdentity } from "./fingerprint.js";
 import { badge, cell, location } from "./format.js";
 import { renderIncomplete } from "./incomplete-review.js";
 import type { ReviewSettings } from "../config/repo-config.js";
+import { asBlockquote, codeSpan, neutralise, neutraliseInline } from "./neutralise.js";
 
 /** A finding as reported: where it ended up, and its id. */
 export interface ReportedFinding {
@@ -68,7 +69,7 @@ export function countLine(findings: readonly ReportedFinding[]): string {
 function findingsTable(findings: readonly ReportedFinding[]): string[] {
   if (findings.length === 0) return [];
   const rows = findings.map(
-    (f) => `| ${badge(f.finding)} | \`${cell(location(f.finding))}\` | ${cell(f.finding.title)} | ${f.status === "open" ? "still open" : f.inline ? "inline" : cell(f.reason ?? "listed here")} |`,
+    (f) => `| ${badge(f.finding)} | ${cell(codeSpan(location(f.finding)))} | ${cell(neutraliseInline(f.finding.title))} | ${f.status === "open" ? "still open" : f.inline ? "inline" : cell(neutraliseInline(f.reason ?? "listed here"))} |`,
   );
   return [["| Severity | Where | Finding | |", "|---|---|---|---|", ...rows].join("\n")];
 }
@@ -78,7 +79,7 @@ function listed(findings: readonly ReportedFinding[]): string[] {
   if (notInline.length === 0) return [];
   return [
     "### Not posted inline",
-    ...notInline.map((f) => `- ${badge(f.finding)} \`${location(f.finding)}\` — **${f.finding.title}** (${f.reason})\n\n  ${f.finding.body.trim().replace(/\n/g, "\n  ")}`),
+    ...notInline.map((f) => `- ${badge(f.finding)} ${codeSpan(location(f.finding))} — **${neutraliseInline(f.finding.title)}** (${neutraliseInline(f.reason ?? "")})\n\n  ${neutralise(f.finding.body.trim()).replace(/\n/g, "\n  ")}`),
   ];
 }
 
@@ -88,10 +89,10 @@ function historyLines(report: ReviewReport): string[] {
   if (!h) return [];
   const fresh = report.findings.filter((f) => f.status !== "open").length;
   const open = report.findings.filter((f) => f.status === "open").length;
-  const scope = h.since ? `Reviewed the changes since \`${h.since.slice(0, 7)}\`.` : "Reviewed the whole pull request.";
+  const scope = h.since ? `Reviewed the changes since ${codeSpan(h.since.slice(0, 7))}.` : "Reviewed the whole pull request.";
   const suppressed = h.suppressed ? ` · ${h.suppressed} not raised again (thread resolved or ignored)` : "";
   const fixed = h.fixed.length
-    ? [`### Fixed since the last review\n\n${h.fixed.map((f) => `- ~~${cell(f.title)}~~ \`${f.path}\` (${f.severity} · ${f.category})`).join("\n")}`]
+    ? [`### Fixed since the last review\n\n${h.fixed.map((f) => `- ~~${neutraliseInline(f.title)}~~ ${codeSpan(f.path)} (${f.severity} · ${f.category})`).join("\n")}`]
     : [];
   return [`${scope} **${fresh} new** · **${open} still open** · **${h.fixed.length} fixed** since the last review${suppressed}.`, ...fixed];
 }
@@ -108,22 +109,23 @@ function capped(lines: string[]): string[] {
  */
 export function renderCheckSummary(report: ReviewReport, options: { onIncomplete?: ReviewSettings["onIncomplete"]; agentName?: string | undefined } = {}): string {
   const u = report.usage;
-  const skipped = capped(report.skipped.map((s) => `- \`${s.path}\` — ${s.reason}`));
+  const skipped = capped(report.skipped.map((s) => `- ${codeSpan(s.path)} — ${neutraliseInline(s.reason)}`));
   return [
     `**${countLine(report.findings)}** in ${plural(report.reviewed.length, "file")} reviewed.`,
     ...renderIncomplete(report, options),
-    ...report.problems.map((p) => `> [!WARNING]\n> ${p}`),
-    ...report.notes.map((n) => `> [!NOTE]\n> ${n}`),
+    // Problems and notes are the app's markdown around untrusted bits (paths, error messages): neutralised as a whole.
+    ...report.problems.map((p) => `> [!WARNING]\n${asBlockquote(neutralise(p))}`),
+    ...report.notes.map((n) => `> [!NOTE]\n${asBlockquote(neutralise(n))}`),
     ...historyLines(report),
     ...dismissalLines(report.dismissals),
     ...findingsTable(report.findings),
     ...listed(report.findings),
     `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped, ${report.unreviewed.length + (report.unlisted ?? 0)} not reviewed</summary>\n\n${report.skipped.length ? "Skipped files are left out of the model's review only: the rules and the secret scan read them too.\n\n" : ""}${[
-      ...capped(report.reviewed.map((p) => `- \`${p}\``)),
+      ...capped(report.reviewed.map((p) => `- ${codeSpan(p)}`)),
       ...skipped,
     ].join("\n")}\n\n</details>`,
     ...(report.history ? [openMarker(report.findings.map((f) => f.fingerprint))] : []),
-    `Model \`${report.model}\` · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · ~${formatCost(report.costUsd)} · agent: ${report.agentSource}`,
+    `Model ${codeSpan(report.model)} · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · ~${formatCost(report.costUsd)} · agent: ${neutraliseInline(report.agentSource)}`,
   ].join("\n\n");
 }
 

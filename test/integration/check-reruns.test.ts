@@ -1,4 +1,5 @@
 import { OWNER, REPO, startHarness, waitFor, type Harness } from "../support/app-harness.js";
+import { dataBlock } from "../support/data-blocks.js";
 import { VIEWS_AFTER, VIEWS_BEFORE, lineOf, modelFinding } from "../support/django-fixtures.js";
 import { checkRunPayload, checkSuitePayload } from "../support/signed-webhook.js";
 
@@ -114,9 +115,9 @@ describe("questions in a review thread", () => {
     expect(h.github.reactions(OWNER, REPO, id)).toEqual(["eyes"]);
     expect(h.anthropic.requests).toHaveLength(1);
     const sent = h.anthropic.sentText()[0]!;
-    expect(sent).toContain("<question>\ndoes this leak other tenants' invoices?\n</question>");
-    expect(sent).toContain("asked in a review thread on `backend/billing/views.py`");
-    expect(sent).toMatch(new RegExp(`<thread>\\n### backend/billing/views.py — modified\\n[^]*\\s${allLine} \\+        return Invoice\\.objects\\.all\\(\\)\\n</thread>`));
+    expect(dataBlock(sent, "question")).toBe("does this leak other tenants' invoices?");
+    expect(sent).toContain("asked in a review thread on the file named in the thread block");
+    expect(dataBlock(sent, "thread")).toMatch(new RegExp(`^### backend/billing/views.py — modified\\n[^]*\\s${allLine} \\+        return Invoice\\.objects\\.all\\(\\)$`));
 
     const thread = h.github.reviews(OWNER, REPO, 306).flatMap((r) => r.comments);
     expect(thread).toEqual([

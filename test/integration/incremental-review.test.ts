@@ -4,6 +4,7 @@
  * the open findings of the whole PR.
  */
 import { OWNER, REPO, startHarness, waitFor, type Harness } from "../support/app-harness.js";
+import { dataBlock, userTextOf } from "../support/data-blocks.js";
 import { VIEWS_AFTER, VIEWS_BEFORE, lineOf, modelFinding } from "../support/django-fixtures.js";
 import type { RecordedMessageRequest } from "../support/fake-anthropic.js";
 import { buildHistory, type GitHistory } from "../support/git-fixture.js";
@@ -68,9 +69,10 @@ describe("incremental, deduplicated reviews across pushes", () => {
     expect(h.github.requestsTo("GET", new RegExp(`/compare/${first.sha}\\.\\.\\.${second.sha}$`))).toHaveLength(1);
     expect(sentFiles(second.modelRequests[0])).toEqual([VIEWS]);
     // The whole PR's diff of that file rides along as context, marked as such.
-    const secondText = JSON.stringify(second.modelRequests[0]!.body.messages);
-    expect(secondText).toContain(`<pr_context>\\n#### context: ${VIEWS} — modified`);
-    expect(secondText.indexOf("<pr_context>")).toBeLessThan(secondText.indexOf("<diff>"));
+    const secondText = userTextOf(second.modelRequests[0]!);
+    expect(dataBlock(secondText, "pr_context")?.split("\n")[0]).toBe(`#### context: ${VIEWS} — modified`);
+    expect(secondText.indexOf("\n<pr_context_")).toBeGreaterThan(0);
+    expect(secondText.indexOf("\n<pr_context_")).toBeLessThan(secondText.indexOf("\n<diff_"));
     expect(posted(401)).toHaveLength(2);
     expect(second.check).toMatchObject({ conclusion: "success", output: { title: "1 medium" } });
     expect(second.check.output.summary).toContain(`Reviewed the changes since \`${first.sha.slice(0, 7)}\`. **0 new** · **1 still open** · **1 fixed** since the last review`);

@@ -1,5 +1,6 @@
 import type { RecordedMessageRequest } from "../support/fake-anthropic.js";
 import { OWNER, REPO, startHarness, type Harness } from "../support/app-harness.js";
+import { dataBlock, userTextOf } from "../support/data-blocks.js";
 
 const CHUNK_TOKENS = 4_000;
 
@@ -41,7 +42,8 @@ describe("a large pull request", () => {
     expect(new Set(sent).size).toBe(400);
     expect(sent).toHaveLength(400);
     for (const req of h.anthropic.requests) {
-      const diff = /<diff>\\n([\s\S]*)\\n<\/diff>/.exec(JSON.stringify(req.body.messages))?.[1] ?? "";
+      const diff = dataBlock(userTextOf(req), "diff") ?? "";
+      expect(diff).not.toBe("");
       expect(diff.length / 3.5).toBeLessThanOrEqual(CHUNK_TOKENS * 1.1);
     }
     // Files of one app travel together.

@@ -1,4 +1,5 @@
 import { OWNER, REPO, startHarness, type Harness } from "../support/app-harness.js";
+import { dataBlock } from "../support/data-blocks.js";
 import { VIEWS_AFTER, VIEWS_BEFORE, lineOf, modelFinding } from "../support/django-fixtures.js";
 
 let h: Harness;
@@ -86,14 +87,14 @@ describe("slash commands on the PR conversation", () => {
     expect(h.github.reactions(OWNER, REPO, id)).toEqual(["eyes"]);
     expect(h.anthropic.requests).toHaveLength(1);
     const sent = modelText();
-    expect(sent).toContain("<question>\nIs the queryset still tenant-scoped?\nI pasted <redacted:github-token> by mistake.\n</question>");
+    expect(dataBlock(sent, "question")).toBe("Is the queryset still tenant-scoped?\nI pasted <redacted:github-token> by mistake.");
     expect(sent).toContain("### backend/billing/views.py — modified");
     expect(sent).toContain("Invoice.objects.all()");
     expect(sent).not.toContain(token);
 
     const [reply, ...more] = h.botComments(203);
     expect(more).toEqual([]);
-    expect(reply!.body).toMatch(/^> \/backend-agent ask Is the queryset still tenant-scoped\?\n> I pasted <redacted:github-token> by mistake\.\n\n`get_queryset` returns/);
+    expect(reply!.body).toMatch(/^> \/backend-agent ask Is the queryset still tenant-scoped\?\n> I pasted &lt;redacted:github-token> by mistake\.\n\n`get_queryset` returns/);
     expect(reply!.body).toContain(`(views.py:${allLine}), so every tenant's invoices are listed.`);
     expect(reply!.body).toContain(`Answered from the diff of \`${sha.slice(0, 7)}\` (1 file) by \`claude-sonnet-5-5\``);
     expect(reply!.body).toContain(MARKER);

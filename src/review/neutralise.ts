@@ -1,0 +1,300 @@
+/**
+ * Untrusted text (model output, file paths, quoted comments, repo settings) made
+ * safe to post on GitHub. Posted raw, such text could carry a hidden marker the
+ * app would read back as its own state, notify `@user` / `@org/team`, inject HTML
+ * (`<img onerror>`, `<details>`) or load an image from an attacker's server.
+ *
+ * The prose functions do not trust their own idea of where GitHub's code spans
+ * and fences are: they re-emit them. Code spans come out on one line with a
+ * backtick run longer than any inside; every other backtick is escaped; fences
+ * come out at column 0 and always closed. So what GitHub renders literally is
+ * exactly what this module left unescaped, whatever the input's backticks do.
+ *
+ * Every function is linear in its input, which is cut to {@link MAX_UNTRUSTED_CHARS} first.
+ */
+
+/** Longest untrusted text handled (GitHub's comment limit): the rest is cut before scanning. */
+export const MAX_UNTRUSTED_CHARS = 65_536;
+
+/** Zero-width space: splits `<!--`, `@name` and `#1` for GitHub without changing what a reader sees. */
+const ZWSP = "\u200B";
+/** The same as an HTML entity, for markdown: visible in the raw text, invisible rendered. */
+const ZWSP_ENTITY = "&#8203;";
+
+const cut = (text: string) => (text.length > MAX_UNTRUSTED_CHARS ? `${text.slice(0, MAX_UNTRUSTED_CHARS)}…` : text);
+const lines = (text: string) => text.replace(/\r\n?/g, "\n");
+const isAlnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
+const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
+
+/**
+ * Breaks anything shaped like one of the app's hidden markers (`<!-- name:…`) in
+ * text GitHub shows literally (code). A zero-width space after `<` leaves the code
+ * readable; a plain HTML comment in code (`<!-- TODO -->`) is left alone.
+ */
+export function breakMarkers(code: string): string {
+  return code.replace(/<!--(?=\s*[\w.-]+:)/g, `<${ZWSP}!--`);
+}
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === char ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
+}
+
+/**
+ * Untrusted text as an inline code span: rendered literally (no HTML, mentions or
+ * links), on one line, delimited by a backtick run longer than any inside it, so
+ * a path or value full of backticks cannot end it early. For a table cell, pass
+ * the result through `cell()` (GitHub unescapes `\|` inside code in tables).
+ */
+export function codeSpan(text: string): string {
+  const content = breakMarkers(cut(text).replace(/\r\n?|\n/g, " "));
+  if (content === "") return "` `";
+  const ticks = "`".repeat(longestRun(content, "`") + 1);
+  // GitHub strips one space from each end when both have one: the padding is what it strips.
+  const pad = content.startsWith("`") || content.endsWith("`") || (content.startsWith(" ") && content.endsWith(" ") && content.trim() !== "") ? " " : "";
+  return `${ticks}${pad}${content}${pad}${ticks}`;
+}
+
+/** Fence info strings GitHub renders as something other than code, or as an applicable change. */
+const RENDERED_INFO = new Set(["suggestion", "mermaid", "geojson", "topojson", "stl", "math"]);
+
+/** A fence's info string reduced to a language name; one GitHub would render or apply becomes `text`. */
+function safeInfo(info: string): string {
+  const word = /^[\w+#.-]{1,40}/.exec(info.trim())?.[0] ?? "";
+  return RENDERED_INFO.has(word.toLowerCase()) ? "text" : word;
+}
+
+/**
+ * Untrusted text as a fenced code block: its fence is longer than any backtick run
+ * inside, so no line of the content can close it. `info` is the app's own (e.g.
+ * `suggestion`), not sanitised. Content is otherwise left as is, since a
+ * `suggestion` is applied verbatim.
+ */
+export function codeFence(content: string, info = ""): string {
+  const fence = "`".repeat(Math.max(3, longestRun(content, "`") + 1));
+  return `${fence}${info}\n${breakMarkers(cut(content))}\n${fence}`;
+}
+
+/** Per backtick-run length, the runs' start offsets in order, read by a cursor that only moves forward. */
+class BacktickRuns {
+  readonly #starts = new Map<number, number[]>();
+  readonly #cursor = new Map<number, number>();
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; ) {
+      if (text[i] !== "`") { i++; continue; }
+      let j = i;
+      while (text[j] === "`") j++;
+      const list = this.#starts.get(j - i) ?? [];
+      list.push(i);
+      this.#starts.set(j - i, list);
+      i = j;
+    }
+  }
+
+  /** Start of the first run of exactly `length` backticks at or after `from`, or -1. */
+  next(length: number, from: number): number {
+    const list = this.#starts.get(length) ?? [];
+    let k = this.#cursor.get(length) ?? 0;
+    while (k < list.length && (list[k] ?? 0) < from) k++;
+    this.#cursor.set(length, k);
+    return list[k] ?? -1;
+  }
+}
+
+const ENTITY = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/y;
+
+/**
+ * The entity at `i`, and the character it stands for when that is `@` or `#`: GitHub
+ * decodes entities before it looks for mentions and references, so those are
+ * treated as the bare character.
+ */
+function entityAt(text: string, i: number): { text: string; disguised?: "@" | "#" } | undefined {
+  ENTITY.lastIndex = i;
+  const m = ENTITY.exec(text);
+  if (!m) return undefined;
+  const code = m[1] !== undefined ? Number.parseInt(m[1], 10) : m[2] !== undefined ? Number.parseInt(m[2], 16) : undefined;
+  const name = m[3]?.toLowerCase();
+  if (code === 64 || name === "commat") return { text: m[0], disguised: "@" };
+  if (code === 35 || name === "num") return { text: m[0], disguised: "#" };
+  return { text: m[0] };
+}
+
+/**
+ * Code inside a table row: GitHub splits a row at every `|` not taken by a
+ * backslash pair, even inside code, which would spill the code out as markup.
+ */
+const tablePipes = (code: string) => code.replace(/\\[^]|\|/g, (m) => (m === "|" ? "\\|" : m));
+
+/** A line only a table's delimiter row (`|---|:--:|`) could be, once quote markers are set aside; generous on purpose. */
+const looksLikeDelimiterRow = (line: string) => {
+  const bare = line.replace(/[\s>]/g, "");
+  return bare.includes("-") && /^[|:-]+$/.test(bare);
+};
+
+/** One paragraph of prose (no blank line inside), escaped; its code spans re-emitted with {@link codeSpan}. */
+function paragraph(p: string): string {
+  const inTable = p.split("\n").some(looksLikeDelimiterRow);
+  const runs = new BacktickRuns(p);
+  const out: string[] = [];
+  let i = 0;
+  while (i < p.length) {
+    const c = p[i] ?? "";
+    const next = p[i + 1];
+    if (c === "`") {
+      let j = i;
+      while (p[j] === "`") j++;
+      const close = runs.next(j - i, j);
+      if (close < 0) {
+        out.push("\\`".repeat(j - i));
+        i = j;
+      } else {
+        // GitHub's reading of a code span: line breaks become spaces, one space is stripped from each end.
+        let content = p.slice(j, close).replace(/\n/g, " ");
+        if (content.startsWith(" ") && content.endsWith(" ") && content.trim() !== "") content = content.slice(1, -1);
+        out.push(inTable ? tablePipes(codeSpan(content)) : codeSpan(content));
+        i = close + (j - i);
+      }
+      continue;
+    }
+    if (c === "\\" && next !== undefined && ASCII_PUNCT.test(next)) {
+      // `\<`, `\&`, `\@`, `\#` would still render the character: escape it the same way as a bare one.
+      if ("<&@#".includes(next)) { i++; continue; }
+      out.push(c, next);
+      i += 2;
+      continue;
+    }
+    if (c === "&") {
+      const entity = entityAt(p, i);
+      if (entity) {
+        const after = p[i + entity.text.length];
+        out.push(entity.disguised ? escapeChar(entity.disguised, p[i - 1], p[i - 2], after) : entity.text);
+        i += entity.text.length;
+        continue;
+      }
+    }
+    out.push(escapeChar(c, p[i - 1], p[i - 2], next));
+    i++;
+  }
+  return out.join("");
+}
+
+function escapeChar(c: string, prev: string | undefined, prev2: string | undefined, next: string | undefined): string {
+  switch (c) {
+    case "<": return "&lt;";
+    case ">": return prev === "-" && prev2 === "-" ? "&gt;" : c;
+    // After `_` too: `_x_@name` renders `<em>x</em>@name`, and GitHub reads the text after the tag as a new start.
+    case "@": return isAlnum(next) && !isAlnum(prev) ? `@${ZWSP_ENTITY}` : c;
+    case "#": return isDigit(next) ? `#${ZWSP_ENTITY}` : c;
+    case "!": return next === "[" ? "!\\" : c;
+    default: return c;
+  }
+}
+
+/** Prose lines (no fence among them): paragraphs split at blank lines, escaped one by one. */
+function prose(block: string[]): string[] {
+  const out: string[] = [];
+  let para: string[] = [];
+  const flush = () => {
+    if (para.length) out.push(paragraph(para.join("\n")));
+    para = [];
+  };
+  for (const line of block) {
+    if (line.trim() === "") {
+      flush();
+      out.push("");
+    } else para.push(line);
+  }
+  flush();
+  return out;
+}
+
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/** Whether `line` closes a fence opened with `fence` (same character, at least as long, nothing after). */
+function closes(line: string, fence: string): boolean {
+  const m = /^ {0,3}(`+|~+)[ \t]*$/.exec(line);
+  return m?.[1] !== undefined && m[1][0] === fence[0] && m[1].length >= fence.length;
+}
+
+/**
+ * Untrusted markdown (a finding's body, an `ask` answer, a quoted comment) made
+ * safe to post, still readable: bold, lists, links, headings, inline code and
+ * fenced code keep working. Outside code: `<` and `-->` become entities (no HTML,
+ * no HTML comment, so no marker), `@name` / `@org/team` get a zero-width space
+ * after `@` (not a mention; `a@b.com` is left alone), `#123` and `owner/repo#123`
+ * get one after `#` (no cross-reference), `![` is escaped (an image shows as its
+ * text, its URL as a plain link), entities that decode to `@` or `#` are treated
+ * as that character, and stray backticks are escaped. Code spans and fences are re-emitted so they
+ * cannot be broken out of; fences go to column 0 and are always closed, and a
+ * fence GitHub would render as something else (`suggestion`, `mermaid`, `math`…)
+ * becomes `text`. Markers inside code are broken too. Idempotent.
+ */
+export function neutralise(text: string): string {
+  const input = lines(cut(text)).split("\n");
+  const out: string[] = [];
+  let block: string[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const line = input[i] ?? "";
+    const open = FENCE_OPEN.exec(line);
+    const fence = open?.[1];
+    if (fence === undefined || (fence[0] === "`" && (open?.[2] ?? "").includes("`"))) {
+      block.push(line);
+      continue;
+    }
+    out.push(...prose(block));
+    block = [];
+    out.push(`${fence}${safeInfo(open?.[2] ?? "")}`);
+    let j = i + 1;
+    while (j < input.length && !closes(input[j] ?? "", fence)) out.push(breakMarkers(input[j++] ?? ""));
+    out.push(fence);
+    i = j;
+  }
+  out.push(...prose(block));
+  return out.join("\n");
+}
+
+/**
+ * {@link neutralise} for one line: titles, reasons, table cells, list items. Line
+ * breaks become spaces first, so nothing block-level (a fence, a heading) can start.
+ */
+export function neutraliseInline(text: string): string {
+  return paragraph(cut(text).replace(/\r\n?|\n/g, " ").trim());
+}
+
+/**
+ * Markdown (the app's own, or already neutralised) as a blockquote: every line
+ * gets `> `, so a multi-line text cannot leave the quote after its first line.
+ */
+export function asBlockquote(markdown: string): string {
+  return lines(markdown).split("\n").map((line) => `> ${line}`.trimEnd()).join("\n");
+}
+
+/**
+ * Untrusted text inside raw HTML the app writes (`<summary>…</summary>`, `<code>`):
+ * HTML-escaped, on one line, mentions and references defused.
+ */
+export function htmlText(text: string): string {
+  const escaped: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+  return cut(text)
+    .replace(/\s+/g, " ")
+    .replace(/(^|[^A-Za-z0-9])@(?=[A-Za-z0-9])/g, `$1@${ZWSP}`)
+    .replace(/#(?=[0-9])/g, `#${ZWSP}`)
+    .replace(/[&<>"']/g, (c) => escaped[c] ?? c);
+}
+
+/**
+ * Untrusted text for GitHub fields shown as plain text (check-run title, annotation
+ * title and message): cut to `maxChars`, with `<!--` and `-->` broken so no copy
+ * of the text can be read back as a marker.
+ */
+export function plainText(text: string, maxChars: number): string {
+  const bounded = text.length > maxChars ? `${text.slice(0, Math.max(0, maxChars - 1))}…` : text;
+  return bounded.replace(/<!--/g, `<${ZWSP}!--`).replace(/-->/g, `--${ZWSP}>`);
+}
