@@ -24,7 +24,8 @@ const origin = (finding: Finding) =>
   finding.source === "model" ? `model · confidence ${finding.confidence.toFixed(2)}` : `rule \`${finding.source.slice(5)}\``;
 
 /** Text inside a markdown table cell: no pipes or line breaks. */
-export const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+// Whitespace runs holding a newline become one space; `\s*\n\s*` retried every start of a long run (quadratic).
+export const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, (ws) => (ws.includes("\n") ? " " : ws));
 
 /**
  * The inline comment: badge and title, explanation, a ```suggestion block when the
