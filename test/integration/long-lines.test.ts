@@ -2,7 +2,7 @@
  * An outsider cannot freeze the app with text built to make its patterns backtrack.
  * The app runs as a real process, so a stalled event loop shows as slow answers to
  * this test's requests: a `-----BEGIN RSA PRIVATE KEY-----` line followed by a
- * 20,000-character line of `+` held the loop for hours (quoted in a reply to the
+ * 20,000-character line of `+` (ending in one other character) held the loop for hours (quoted in a reply to the
  * comment, and redacted and scanned in the diff). Webhooks and /healthz must stay
  * answered in under a second while the app works on both, and the review completes.
  */
@@ -16,7 +16,8 @@ import { startRig, type ProcessRig } from "../support/process-rig.js";
 import { issueCommentPayload, sendWebhook } from "../support/signed-webhook.js";
 
 const BEGIN = ["-----BEGIN RSA ", "PRIVATE KEY-----"].join("");
-const PLUSES = "+".repeat(20_000);
+/** 20,000 characters of `+` whose last one does not fit a key body: what made the old pattern backtrack. */
+const PLUSES = `${"+".repeat(19_999)}!`;
 /** The issue's bound for an acknowledgement while the app works. */
 const ACK_MS = 1_000;
 
