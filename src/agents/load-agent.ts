@@ -36,7 +36,14 @@ export interface AgentDefinition {
 }
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
-const PLAIN_PAIR = /^([A-Za-z_][\w-]*):[ \t]+(?!["'[{|>&*!#])(.*\S)[ \t]*$/;
+/** The value runs to the end of the line; trailing blanks are trimmed in code (`.*\S[ \t]*$` backtracked quadratically). */
+const PLAIN_PAIR = /^([A-Za-z_][\w-]*):[ \t]+(?!["'[{|>&*!#])(?=\S)(.*)$/;
+
+function trimBlanks(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
+  return text.slice(0, end);
+}
 
 /**
  * Claude Code accepts front matter whose one-line values are not valid YAML
@@ -49,7 +56,7 @@ function parseLenient(text: string): unknown {
     .split(/\r?\n/)
     .map((line) => {
       const match = PLAIN_PAIR.exec(line);
-      return match ? `${match[1]}: ${JSON.stringify(match[2])}` : line;
+      return match ? `${match[1]}: ${JSON.stringify(trimBlanks(match[2] ?? ""))}` : line;
     })
     .join("\n");
   return YAML.parse(quoted);

@@ -65,7 +65,7 @@ try {
 } catch (error) {
   // What the user can fix is said as it is; anything else is a bug, said in one line too (the stack with DEBUG set).
   const message = error instanceof UserFacingError ? error.message : `unexpected error: ${messageOf(error)}`;
-  say(`error: ${message.replace(/\s*\n\s*/g, " ")}`);
+  say(`error: ${message.replace(/\s+/g, (ws) => (ws.includes("\n") ? " " : ws))}`);
   if (!(error instanceof UserFacingError) && process.env["DEBUG"]) process.stderr.write(`${(error as Error).stack ?? ""}\n`);
   process.exitCode = 2;
 }

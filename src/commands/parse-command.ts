@@ -1,3 +1,5 @@
+import { cutText, safeSlice } from "../diff/line-cap.js";
+
 /** A slash command as written in a comment, after parsing. Plain data: it travels in a job. */
 export type SlashCommand =
   | { name: "review" | "security" | "help" | "ignore"; request: string }
@@ -12,6 +14,13 @@ export const MAX_SKIP_REASON_CHARS = 300;
 export interface ParseOptions {
   thread?: boolean;
 }
+
+/** GitHub's limit on a comment body. */
+const MAX_COMMENT_CHARS = 65_536;
+/** A question longer than this is cut (with a visible marker) before it is redacted and sent to the model. */
+export const MAX_QUESTION_CHARS = 4_000;
+/** The request is only ever quoted (600 characters, scanned up to 2,000): keep no more. */
+const MAX_REQUEST_CHARS = 2_000;
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const QUOTE = /^ {0,3}>/;
@@ -64,6 +73,11 @@ function textLines(body: string): Array<{ index: number; line: string }> {
   return out;
 }
 
+/** The command line of `/<name>`: up to three spaces of indent, any case; group 1 is the rest of the line. */
+export function commandPattern(name: string): RegExp {
+  return new RegExp(`^ {0,3}/${escapeRegExp(name)}(?=\\s|$)(.*)$`, "i");
+}
+
 /**
  * Finds the first line that starts with `/<name>` (up to three spaces of indent,
  * any case) outside code, quotes and HTML comments, and reads its sub-command:
@@ -72,8 +86,10 @@ function textLines(body: string): Array<{ index: number; line: string }> {
  * mid-sentence is not a command. In a review-comment thread, unknown words are
  * the start of a question. Returns undefined when the comment holds no command.
  */
-export function parseCommand(body: string, name: string, options: ParseOptions = {}): SlashCommand | undefined {
-  const command = new RegExp(`^ {0,3}/${escapeRegExp(name)}(?=\\s|$)(.*)$`, "i");
+export function parseCommand(input: string, name: string, options: ParseOptions = {}): SlashCommand | undefined {
+  // GitHub stores at most 65,536 characters a comment: nothing longer is read.
+  const body = safeSlice(input, MAX_COMMENT_CHARS);
+  const command = commandPattern(name);
   const all = body.replace(/\r\n?/g, "\n").split("\n");
   for (const { index, line } of textLines(body)) {
     const match = command.exec(line);
@@ -92,9 +108,9 @@ export function parseCommand(body: string, name: string, options: ParseOptions =
     }
     if (sub === "ask") {
       const question = questionFrom(rest.slice(word.length).trim());
-      return { name: "ask", question, request: `${firstLine}\n${later}`.trim() };
+      return { name: "ask", question: cutText(question, MAX_QUESTION_CHARS), request: cutText(`${firstLine}\n${later}`.trim(), MAX_REQUEST_CHARS) };
     }
-    if (options.thread) return { name: "ask", question: questionFrom(rest), request: `${firstLine}\n${later}`.trim() };
+    if (options.thread) return { name: "ask", question: cutText(questionFrom(rest), MAX_QUESTION_CHARS), request: cutText(`${firstLine}\n${later}`.trim(), MAX_REQUEST_CHARS) };
     return { name: "unknown", word, request: firstLine };
   }
   return undefined;

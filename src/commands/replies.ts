@@ -1,8 +1,15 @@
 import { redactText } from "../diff/redact.js";
 import { asBlockquote, neutralise } from "../review/neutralise.js";
+import { safeSlice } from "../diff/line-cap.js";
 
 /** Longest part of a request quoted back in a reply. */
 const MAX_QUOTE_CHARS = 600;
+/**
+ * What is scanned for secrets before the quote is cut to {@link MAX_QUOTE_CHARS}:
+ * enough past the cut that a secret straddling it is recognised and hidden whole,
+ * and bounded, so a long comment costs nothing more.
+ */
+const QUOTE_SCAN_CHARS = 2_000;
 
 /**
  * The hidden marker every bot comment ends with. The handlers ignore comments
@@ -14,10 +21,13 @@ export const replyMarker = (agentName: string, kind = "reply") => `<!-- ${agentN
 /** The prefix shared by all markers of an agent. */
 export const markerPrefix = (agentName: string) => `<!-- ${agentName}:`;
 
-/** The request as a markdown quote: redacted (a comment can hold a pasted secret), cut to a readable length, and neutralised (anyone can comment). */
+/**
+ * The request as a markdown quote: cut to {@link QUOTE_SCAN_CHARS}, redacted (a
+ * comment can hold a pasted secret), then cut to a readable length and neutralised (anyone can comment).
+ */
 export function quoteRequest(request: string): string {
-  const text = redactText(request).text;
-  const cut = text.length > MAX_QUOTE_CHARS ? `${text.slice(0, MAX_QUOTE_CHARS)}…` : text;
+  const text = redactText(safeSlice(request, QUOTE_SCAN_CHARS)).text;
+  const cut = text.length > MAX_QUOTE_CHARS ? `${safeSlice(text, MAX_QUOTE_CHARS)}…` : text;
   return asBlockquote(neutralise(cut));
 }
 

@@ -1,5 +1,6 @@
 import parseDiff from "parse-diff";
 import { missingPatch } from "./missing-patch.js";
+import { cutText, LINE_CAP, windowLine } from "./line-cap.js";
 import type { ChangedFile, DiffLine, FileDiff, Hunk } from "./types.js";
 
 /**
@@ -14,19 +15,21 @@ export function parsePatch(patch: string): Hunk[] {
   if (!file) return [];
   return file.chunks.map((chunk, index) => ({
     index,
-    header: chunk.content,
+    header: cutText(chunk.content, LINE_CAP),
     oldStart: chunk.oldStart,
     newStart: chunk.newStart,
     lines: chunk.changes.flatMap((change): DiffLine[] => {
       if (change.content.startsWith("\\")) return [];
-      const text = change.content.slice(1);
+      // A long line keeps only what may be scanned: every later pass costs O(cap), not O(line).
+      const { text, cut } = windowLine(change.content.slice(1));
+      const long = cut > 0 ? { cut } : {};
       switch (change.type) {
         case "add":
-          return [{ kind: "add", newLine: change.ln, text }];
+          return [{ kind: "add", newLine: change.ln, text, ...long }];
         case "del":
-          return [{ kind: "del", oldLine: change.ln, text }];
+          return [{ kind: "del", oldLine: change.ln, text, ...long }];
         case "normal":
-          return [{ kind: "context", oldLine: change.ln1, newLine: change.ln2, text }];
+          return [{ kind: "context", oldLine: change.ln1, newLine: change.ln2, text, ...long }];
       }
     }),
   }));

@@ -5,6 +5,7 @@
  * shape and every line keeps its number, so findings still point at the right line.
  */
 import type { Side } from "../types.js";
+import { cutMarker, LINE_CAP, safeSlice, windowLine } from "./line-cap.js";
 import { scanLines, type SecretMatch, type SecretScanOptions } from "./secret-patterns.js";
 import type { DiffLine, FileDiff, Hunk } from "./types.js";
 
@@ -27,13 +28,29 @@ function scanOptions(path: string | undefined): SecretScanOptions {
   return { bareValues: path === undefined || !path.endsWith(".py") };
 }
 
-/** Replaces the matched spans of one line, right to left so offsets stay valid. */
+/** Replaces the matched spans (not overlapping) of one line, in one pass. */
 function applyMatches(text: string, matches: readonly SecretMatch[]): string {
-  let out = text;
-  for (const m of [...matches].sort((a, b) => b.start - a.start)) {
-    if (m.end > m.start) out = `${out.slice(0, m.start)}<redacted:${m.kind}>${out.slice(m.end)}`;
+  const parts: string[] = [];
+  let at = 0;
+  for (const m of [...matches].sort((a, b) => a.start - b.start)) {
+    if (m.end <= m.start || m.start < at) continue;
+    parts.push(text.slice(at, m.start), `<redacted:${m.kind}>`);
+    at = m.end;
   }
-  return out;
+  parts.push(text.slice(at));
+  return parts.join("");
+}
+
+/**
+ * The line as it may leave the process: redacted, and when it was longer than
+ * {@link LINE_CAP}, cut there with a visible marker. A secret that straddles the cut
+ * is hidden whole (the scan saw {@link LINE_SCAN_CHARS}), so no half of it shows.
+ */
+function finishLine(text: string, matches: readonly SecretMatch[], cut: number): string {
+  if (cut <= 0) return applyMatches(text, matches);
+  const kept = safeSlice(text, LINE_CAP);
+  const inKept = matches.filter((m) => m.start < kept.length).map((m) => ({ ...m, end: Math.min(m.end, kept.length) }));
+  return `${applyMatches(kept, inKept)}${cutMarker(cut + LINE_CAP - kept.length)}`;
 }
 
 function hidden(matches: readonly SecretMatch[]): SecretMatch[] {
@@ -51,13 +68,14 @@ export function redactText(text: string, options: RedactOptions = {}): { text: s
 }
 
 function redactWith(text: string, opts: SecretScanOptions): { text: string; redactions: Redaction[] } {
-  const lines = text.split("\n");
-  const found = scanLines(lines, opts);
+  // Cut first: a long line is scanned only up to its window, and shown only up to the cap.
+  const lines = text.split("\n").map(windowLine);
+  const found = scanLines(lines.map((l) => l.text), opts);
   const redactions: Redaction[] = [];
   const out = lines.map((line, i) => {
     const matches = hidden(found[i] ?? []);
-    for (const m of matches) redactions.push({ kind: m.kind, line: i + 1 });
-    return applyMatches(line, matches);
+    for (const m of matches) if (line.cut <= 0 || m.start < LINE_CAP) redactions.push({ kind: m.kind, line: i + 1 });
+    return finishLine(line.text, matches, line.cut);
   });
   return { text: out.join("\n"), redactions };
 }
@@ -68,15 +86,18 @@ function redactWith(text: string, opts: SecretScanOptions): { text: string; reda
  * body is recognised across the lines of either version.
  */
 function redactHunk(hunk: Hunk, opts: SecretScanOptions, redactions: Redaction[]): Hunk {
+  // parsePatch already windowed long lines; a FileDiff built elsewhere is windowed here.
+  const windows = hunk.lines.map((l) => (l.cut ? { text: l.text, cut: l.cut } : windowLine(l.text)));
   const sides = {
     RIGHT: hunk.lines.map((l, i) => ({ l, i })).filter(({ l }) => l.kind !== "del"),
     LEFT: hunk.lines.map((l, i) => ({ l, i })).filter(({ l }) => l.kind !== "add"),
   };
   const perLine = hunk.lines.map((): SecretMatch[] => []);
   for (const side of ["RIGHT", "LEFT"] as const) {
-    const found = scanLines(sides[side].map(({ l }) => l.text), opts);
+    const found = scanLines(sides[side].map(({ i }) => windows[i]?.text ?? ""), opts);
     sides[side].forEach(({ l, i }, k) => {
       for (const m of hidden(found[k] ?? [])) {
+        if ((windows[i]?.cut ?? 0) > 0 && m.start >= LINE_CAP) continue;
         const dup = perLine[i]?.some((p) => p.start === m.start && p.end === m.end);
         if (dup) continue;
         perLine[i]?.push(m);
@@ -89,6 +110,8 @@ function redactHunk(hunk: Hunk, opts: SecretScanOptions, redactions: Redaction[]
     const spans = (perLine[i] ?? []).filter(
       (m, k, all) => !all.slice(0, k).some((o) => m.start < o.end && o.start < m.end),
     );
+    const window = windows[i] ?? { text: l.text, cut: 0 };
+    if (window.cut > 0) return { ...l, text: finishLine(window.text, spans, window.cut), cut: undefined };
     return spans.length > 0 ? { ...l, text: applyMatches(l.text, spans) } : l;
   });
   // git puts the enclosing line after `@@ ... @@`; it can be the line holding the secret.

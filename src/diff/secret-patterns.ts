@@ -50,11 +50,20 @@ const TOKENS: ReadonlyArray<{ kind: SecretKind; re: RegExp }> = [
   { kind: "google-api-key", re: /\bAIza[0-9A-Za-z_-]{35}(?![\w-])/g },
 ];
 
-/** `NAME = "value"`, `name="value"`, `NAME: str = "value"`, `"NAME": "value"` (dict, JSON, YAML). */
+/**
+ * `NAME = "value"`, `name="value"`, `NAME: str = "value"`, `"NAME": "value"` (dict, JSON, YAML).
+ * Linear: the type annotation is one character class (it was a lazy class followed by
+ * `\s*`, two ways to read every space: quadratic on `x: a` + spaces), and each
+ * start's scan ends at the next colon or at the closing quote.
+ */
 const QUOTED_ASSIGNMENT =
-  /(?<![\w.-])(?:"([\w.-]+)"|'([\w.-]+)'|([A-Za-z_][\w.-]*))\s*(?::\s*[A-Za-z_][\w[\]., |]*?\s*)?(?:=|:)\s*[bBrRuU]{0,2}(["'])((?:\\.|(?!\4)[^\\])*)\4/g;
-/** `NAME=value` / `- NAME=value` / `name: value` as a whole line. */
-const BARE_ASSIGNMENT = /^\s*(?:-\s*)?(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*([^\s'"#][^\s'"]*)\s*(?:#.*)?$/;
+  /(?<![\w.-])(?:"([\w.-]+)"|'([\w.-]+)'|([A-Za-z_][\w.-]*))\s*(?::\s*[A-Za-z_][\w[\].,|\s]*)?(?:=|:)\s*[bBrRuU]{0,2}(["'])((?:\\.|(?!\4)[^\\])*)\4/g;
+/**
+ * `NAME=value` / `- NAME=value` / `name: value` as a whole line. The comment runs to
+ * the end of the input (`[\s\S]*`): with `.*`, a line terminator after a run of `#`
+ * made every `#` retry the rest of the line.
+ */
+const BARE_ASSIGNMENT = /^\s*(?:-\s*)?(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*([^\s'"#][^\s'"]*)\s*(?:#[\s\S]*)?$/;
 /** `scheme://user:password@host`: the password part. */
 const URL_PASSWORD = /(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s:/@'"]*:([^\s@'"/]+)@/g;
 
@@ -148,13 +157,25 @@ const PRIORITY: Record<SecretKind, number> = {
   "generic-secret": 4,
 };
 
-/** Keeps the highest-priority match of each overlapping group, in line order. */
+/**
+ * Keeps the highest-priority match of each overlapping group, in line order. The
+ * characters taken so far are marked in a bitmap, so a line with thousands of
+ * matches costs their total length, not their count squared.
+ */
 export function resolveOverlaps(matches: SecretMatch[]): SecretMatch[] {
+  if (matches.length < 2) return [...matches];
   const kept: SecretMatch[] = [];
   const ordered = [...matches].sort((a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || a.start - b.start);
+  // An empty match (a PEM header) still occupies its position.
+  const span = (m: SecretMatch): [number, number] => [m.start, Math.max(m.end, m.start + 1)];
+  const taken = new Uint8Array(Math.max(...ordered.map((m) => span(m)[1])) + 1);
   for (const m of ordered) {
-    const overlaps = kept.some((k) => m.start < Math.max(k.end, k.start + 1) && k.start < Math.max(m.end, m.start + 1));
-    if (!overlaps) kept.push(m);
+    const [from, to] = span(m);
+    let free = true;
+    for (let i = from; i < to && free; i++) free = taken[i] === 0;
+    if (!free) continue;
+    taken.fill(1, from, to);
+    kept.push(m);
   }
   return kept.sort((a, b) => a.start - b.start);
 }
@@ -169,18 +190,48 @@ export function findSecrets(line: string, opts: SecretScanOptions = {}): SecretM
   }
   const assigned = assignmentMatches(line, opts);
   // A known token assigned to a name keeps the name, so findings can quote it.
-  for (const t of found) t.name = assigned.find((a) => a.start <= t.start && t.end <= a.end)?.name;
+  if (assigned.length > 0) for (const t of found) t.name = assigned.find((a) => a.start <= t.start && t.end <= a.end)?.name;
   return resolveOverlaps([...found, ...assigned]);
 }
 
 const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
 const PEM_END = /-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
-/** A line of base64 key material, possibly quoted, `\\n`-escaped or concatenated in Python. */
-const PEM_BODY_LINE = /^[\s"'(+]*(?:[A-Za-z0-9+/]+={0,2}|(?:Proc-Type|DEK-Info|Comment):.*)?(?:\\n)?["',)+\s]*$/;
 const B64_RUN = /[A-Za-z0-9+/]{4,}={0,2}/g;
+const B64_BODY = /^[A-Za-z0-9+/]+={0,2}$/;
+const PEM_HEADERS = ["Proc-Type:", "DEK-Info:", "Comment:"];
+
+const isSpace = (c: string): boolean => c.trim() === "";
+/** Decoration before key material: space, quotes, `(`, and `+` of a Python concatenation. */
+const isLead = (c: string): boolean => isSpace(c) || c === '"' || c === "'" || c === "(" || c === "+";
+/** Decoration after it: space, quotes, `,`, `)` and `+`. */
+const isTrail = (c: string): boolean => isSpace(c) || c === '"' || c === "'" || c === "," || c === ")" || c === "+";
+
+/**
+ * A line of base64 key material, possibly quoted, `\\n`-escaped or concatenated in
+ * Python: decoration, then base64 (or a `Proc-Type:`-style header), then an optional
+ * `\\n`, then decoration. Written as a scan, not a regex: the old pattern let `+`
+ * belong to the leading decoration, the base64 and the trailing decoration alike, so
+ * a line of `+` took cubic time (1,600 characters: 2.3 s).
+ */
+export function isPemBodyLine(text: string): boolean {
+  let from = 0;
+  let to = text.length;
+  while (from < to && isLead(text[from] ?? "")) from++;
+  while (to > from && isTrail(text[to - 1] ?? "")) to--;
+  if (text.startsWith("\\n", to - 2) && to - 2 >= from) to -= 2;
+  const body = text.slice(from, to);
+  if (body === "" || B64_BODY.test(body) || PEM_HEADERS.some((h) => body.startsWith(h))) return true;
+  // Material made only of `+` was taken as decoration: `++==` is still a body.
+  return /^={1,2}$/.test(body) && text[from - 1] === "+";
+}
 
 function base64Chars(text: string): number {
-  return (text.match(/[A-Za-z0-9+/]/g) ?? []).length;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47) n++;
+  }
+  return n;
 }
 
 /** The key-material runs of a body line (up to `to`), as continuation matches. */
@@ -201,7 +252,7 @@ function bodyRuns(text: string, to = text.length): SecretMatch[] {
  */
 export function scanLines(lines: readonly string[], opts: SecretScanOptions = {}): SecretMatch[][] {
   const out = lines.map((line) => findSecrets(line, opts));
-  const isBody = (text: string | undefined): boolean => text !== undefined && PEM_BODY_LINE.test(text);
+  const isBody = (text: string | undefined): boolean => text !== undefined && isPemBodyLine(text);
   let inBlock = false;
   let sawMarker = false;
   lines.forEach((text, i) => {

@@ -19,8 +19,10 @@ export interface DiffLine {
   oldLine?: number | undefined;
   /** Number in the new file (add and context lines). */
   newLine?: number | undefined;
-  /** The line's text without the leading +, - or space. */
+  /** The line's text without the leading +, - or space (a long line: its first LINE_SCAN_CHARS, see line-cap.ts). */
   text: string;
+  /** Characters past LINE_CAP that the original line had: redaction cuts the line there, with a visible marker. */
+  cut?: number | undefined;
 }
 
 /** A hunk of a file's patch. */

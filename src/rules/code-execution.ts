@@ -30,6 +30,11 @@ function nonConstantFirst(call: Call): boolean {
   return first !== undefined && !isConstantString(first);
 }
 
+/** The callee of `eval(`/`exec(`: `(?<![\w.])` keeps `ast.literal_eval(`, `model.eval()` and `def eval(` out. */
+export function evalCallPattern(name: string): RegExp {
+  return new RegExp(`(?<![\\w.])(?<!def\\s+)${name}\\s*\\(`, "g");
+}
+
 function evalLike(name: "eval" | "exec"): Rule {
   return {
     id: `${FAMILY}/${name}`,
@@ -39,8 +44,7 @@ function evalLike(name: "eval" | "exec"): Rule {
     title: `\`${name}()\` on non-constant input`,
     appliesTo: isPython,
     check: (file) =>
-      // `(?<![\w.])` keeps `ast.literal_eval(`, `model.eval()` and `def eval(` out.
-      hitsFor(file, new RegExp(`(?<![\\w.])(?<!def\\s+)${name}\\s*\\(`, "g"), (call) =>
+      hitsFor(file, evalCallPattern(name), (call) =>
         nonConstantFirst(call)
           ? `\`${name}()\` runs its argument as Python code with the process's full rights; if any part of it comes ` +
             `from a request, a task payload or the database, that is remote code execution. Parse the data instead ` +

@@ -13,7 +13,7 @@ const FAMILY = "migrations";
 
 /** Lines that change the database schema when they change: fields, model classes, Meta options. */
 const SCHEMA_LINE =
-  /^\s*(?:\w+\s*=\s*(?:models\.)?\w*(?:Field|ForeignKey)\s*\(|class\s+\w+\([^)]*\bModel\b[^)]*\)\s*:|(?:unique_together|index_together|indexes|constraints|db_table)\s*=)/;
+  /^\s*(?:\w+\s*=\s*(?:models\.)?\w*(?:Field|ForeignKey)\s*\(|class\s+\w+\((?=[^)]*\bModel\b)[^)]*\)\s*:|(?:unique_together|index_together|indexes|constraints|db_table)\s*=)/;
 
 /** The first schema statement with a changed line (a field's `max_length=` line counts). */
 function firstSchemaLine(lines: readonly CodeLine[]): CodeLine | undefined {
@@ -106,9 +106,14 @@ const destructive: Rule = {
     }),
 };
 
+/** The start of `name = ...` (a model field's definition); `name` is a Python identifier. */
+export function definitionPattern(name: string): RegExp {
+  return new RegExp(`^\\s*${name}\\s*=`);
+}
+
 /** Whether `name`'s definition in the app's models diff had `null=True` (old side) and lost it (new side). */
 function nullRemoved(ctx: RuleContext, app: string, name: string): boolean {
-  const def = new RegExp(`^\\s*${name}\\s*=`);
+  const def = definitionPattern(name);
   const models = ctx.files.filter((f) => isModelsFile(f.path) && appDirOf(f.path) === app);
   const nullable = (side: "new" | "old"): boolean[] =>
     models.flatMap((f) =>

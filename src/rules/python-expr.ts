@@ -34,6 +34,14 @@ const OPENERS = "([{";
 const CLOSERS = ")]}";
 /** Calls spanning more lines than this are cut: a rule reads a hunk, not a file. */
 const MAX_SPAN = 30;
+/**
+ * Nor more characters than this (about {@link MAX_SPAN} full lines): calls can nest
+ * or stay open, so without a bound `eval(eval(eval(…` re-read the rest of the hunk
+ * once per call (quadratic).
+ */
+const MAX_CALL_CHARS = 2_000;
+/** Matches of one callee pattern read per line; more on one line is not code anyone writes. */
+const MAX_CALLS_PER_LINE = 50;
 
 function slice(e: Expr, from: number, to: number): Expr {
   return {
@@ -56,6 +64,7 @@ function collect(lines: readonly CodeLine[], at: number, from: number, inBracket
   let code = "";
   const literals: Literal[] = [];
   let depth = inBracket ? 1 : 0;
+  let budget = MAX_CALL_CHARS;
   let k = at;
   for (; k < lines.length && k < at + MAX_SPAN; k++) {
     const l = lines[k];
@@ -67,7 +76,13 @@ function collect(lines: readonly CodeLine[], at: number, from: number, inBracket
     }
     let stop = l.code.length;
     let closed = false;
+    let spent = false;
     for (let i = start; i < l.code.length; i++) {
+      if (budget-- <= 0) {
+        stop = i;
+        spent = true;
+        break;
+      }
       const c = l.code[i] ?? "";
       if (OPENERS.includes(c)) depth++;
       else if (CLOSERS.includes(c)) depth--;
@@ -85,7 +100,7 @@ function collect(lines: readonly CodeLine[], at: number, from: number, inBracket
     }
     raw += l.raw.slice(start, stop);
     code += l.code.slice(start, stop);
-    if (closed || (!inBracket && depth <= 0 && !l.openAtEnd && !l.code.trimEnd().endsWith("\\"))) break;
+    if (closed || spent || (!inBracket && depth <= 0 && !l.openAtEnd && !l.code.trimEnd().endsWith("\\"))) break;
   }
   return { expr: { raw, code, literals }, lastLine: Math.min(k, lines.length - 1), closed: inBracket && depth === 0 };
 }
@@ -138,7 +153,9 @@ export function splitArgs(inner: Expr): Arg[] {
 export function findCalls(lines: readonly CodeLine[], callee: RegExp): Call[] {
   const calls: Call[] = [];
   lines.forEach((line, at) => {
+    let count = 0;
     for (const m of line.code.matchAll(callee)) {
+      if (++count > MAX_CALLS_PER_LINE) break;
       const open = m.index + m[0].length - 1;
       if (line.code[open] !== "(") continue;
       const { inner, lastLine } = bracketSpan(lines, at, open);

@@ -158,7 +158,7 @@ const modelInSharedApp: Rule = {
     const label = app.slice(app.lastIndexOf("/") + 1);
     return fileCodeLines(file).flatMap((lines) =>
       lines.flatMap((l, at): RuleHit[] => {
-        const m = /^\s*class\s+(\w+)\([^)]*\bModel\b[^)]*\)\s*:/.exec(l.code);
+        const m = /^\s*class\s+(\w+)\((?=[^)]*\bModel\b)[^)]*\)\s*:/.exec(l.code);
         if (!l.added || !m?.[1] || blockAfter(lines, at).some((b) => /\babstract\s*=\s*True\b/.test(b.code))) return [];
         return [
           {
