@@ -215,7 +215,8 @@ function prose(block: string[]): string[] {
   return out;
 }
 
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+// The info string is read by slicing: `(.*)$` after the run backtracks through it on a line that holds a line separator (quadratic).
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
 
 /** Whether `line` closes a fence opened with `fence` (same character, at least as long, nothing after). */
 function closes(line: string, fence: string): boolean {
@@ -244,13 +245,14 @@ export function neutralise(text: string): string {
     const line = input[i] ?? "";
     const open = FENCE_OPEN.exec(line);
     const fence = open?.[1];
-    if (fence === undefined || (fence[0] === "`" && (open?.[2] ?? "").includes("`"))) {
+    const info = open ? line.slice(open[0].length) : "";
+    if (fence === undefined || (fence[0] === "`" && info.includes("`"))) {
       block.push(line);
       continue;
     }
     out.push(...prose(block));
     block = [];
-    out.push(`${fence}${safeInfo(open?.[2] ?? "")}`);
+    out.push(`${fence}${safeInfo(info)}`);
     let j = i + 1;
     while (j < input.length && !closes(input[j] ?? "", fence)) out.push(breakMarkers(input[j++] ?? ""));
     out.push(fence);

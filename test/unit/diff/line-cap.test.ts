@@ -53,14 +53,14 @@ describe("comments are cut before they are scanned", () => {
   it("quotes at most 600 characters, redacted, with no half of a secret at the cut", () => {
     const quote = quoteRequest(`${"a".repeat(585)} GH_TOKEN=${GH} and more`);
     for (const p of pieces(GH)) expect(quote).not.toContain(p);
-    expect(quote).toBe(`> ${"a".repeat(585)} GH_TOKEN=<reda…`);
+    expect(quote).toBe(`> ${"a".repeat(585)} GH_TOKEN=&lt;reda…`);
   });
 
   it("quotes a key header and a 20,000-character line of + quickly", () => {
     const start = performance.now();
     const quote = quoteRequest(`/backend-agent ask what is this?\n${BEGIN}\n${"+".repeat(20_000)}`);
     expect(performance.now() - start).toBeLessThan(1_000);
-    expect(quote.split("\n")).toEqual(["> /backend-agent ask what is this?", `> ${BEGIN}`, "> <redacted:private-key>"]);
+    expect(quote.split("\n")).toEqual(["> /backend-agent ask what is this?", `> ${BEGIN}`, "> &lt;redacted:private-key>"]);
   });
 
   it("cuts a question to 4,000 characters with a visible marker", () => {

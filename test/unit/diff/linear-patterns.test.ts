@@ -82,8 +82,8 @@ const KNOWN_BUILT = [
   "src/rules/code-execution.ts: new RegExp(`(?<![\\\\w.])(?<!def\\\\s+)${name}\\\\s*\\\\(`, \"g\")",
   "src/rules/migrations.ts: new RegExp(`^\\\\s*${name}\\\\s*=`)",
   // readFindingData / readIgnored, run on the adversarial inputs below.
-  "src/review/finding-marker.ts: new RegExp(`<!-- ${PREFIX}:finding-data ([A-Za-z0-9_-]+) -->`)",
-  "src/review/finding-marker.ts: new RegExp(`<!-- ${PREFIX}:ignored ([0-9a-f]{16}) -->`, \"g\")",
+  "src/review/finding-marker.ts: new RegExp(`<!-- ${PREFIX}:finding-data (${SIGNED_TOKEN}) -->`)",
+  "src/review/finding-marker.ts: new RegExp(`<!-- ${PREFIX}:ignored (${SIGNED_TOKEN}) -->`, \"g\")",
 ];
 
 const KEY_HEADER = "-----BEGIN RSA PRIVATE KEY-----\n";

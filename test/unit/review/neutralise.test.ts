@@ -164,7 +164,7 @@ describe("bounded work on hostile input", () => {
 describe("replies quote the commenter's text neutralised", () => {
   it("leaves no working marker or mention in the quote, and keeps the app's own marker", () => {
     const reply = formatReply("backend-agent", `/backend-agent ask ok? ${MARKER} @org/team\n\`\`\`\n${MARKER}`, "Answer.");
-    expect(reply).not.toContain("<!-- backend-agent:");
+    expect(reply.split("\n\nAnswer.")[0]).not.toContain("<!-- backend-agent:");
     expect(reply).toBe(
       "> /backend-agent ask ok? &lt;!-- backend-agent:ignored 0123456789abcdef --&gt; @&#8203;org/team\n> ```\n> <\u200B!-- backend-agent:ignored 0123456789abcdef -->\n> ```\n\nAnswer.\n\n<!-- backend-agent:reply -->",
     );
