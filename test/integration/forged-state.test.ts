@@ -168,7 +168,8 @@ describe("the app's identity", () => {
     fresh.anthropic.fallback = answer();
     await fresh.deliver("opened", 701, fixture.headSha);
     const failed = await fresh.completedCheck(fixture.headSha, 30_000);
-    expect(failed.output.title).toBe("Review could not run");
+    expect(failed.output.title).toBe("Review could not run (review incomplete)");
+    expect(failed.conclusion).toBe("failure");
     expect(failed.output.summary).toContain("Could not read this app's identity from GitHub (`GET /app`: HTTP 403)");
 
     await fresh.deliver("synchronize", 701, fixture.headSha);

@@ -91,5 +91,5 @@ it("answers webhooks and /healthz within a second while it works on an outsider'
   expect(sent).not.toContain("+".repeat(4_001));
 
   const reply = await waitFor(() => rig.github.issueComments(OWNER, REPO, 301).find((c) => c.user.login === BOT_USER.login), "the refusal");
-  expect(reply.body).toMatch(new RegExp(`^> /backend-agent ask what is this\\?\\n> ${BEGIN}\\n> <redacted:private-key>\\n\\nSorry @mallory`));
+  expect(reply.body).toMatch(new RegExp(`^> /backend-agent ask what is this\\?\\n> ${BEGIN}\\n> &lt;redacted:private-key>\\n\\nSorry @mallory`));
 });

@@ -101,7 +101,8 @@ describe("a backend pull request is reviewed end to end", () => {
     });
     await h.deliver("opened", 3, sha);
     const check = await h.completedCheck(sha);
-    expect(check.conclusion).toBe("success");
+    // A changed binary file in `paths` is one the model could not read: the review vouches for less than the change, and fails closed.
+    expect(check.conclusion).toBe("failure");
     const [review] = h.github.reviews(OWNER, REPO, 3);
     expect(review!.comments.map((c) => c.line)).toEqual([allLine]);
     for (const text of [review!.body, check.output.summary ?? ""]) {
@@ -109,7 +110,7 @@ describe("a backend pull request is reviewed end to end", () => {
       expect(text).toContain("`backend/billing/models.py:3` — **Not in this PR** (file is not part of the reviewed diff)");
       expect(text).toContain("`backend/billing/static/logo.bin:1` — **Binary file** (file has no diff to comment on");
     }
-    expect(check.output.summary).toContain("`backend/billing/static/logo.bin` — no text diff (binary file or mode change)");
+    expect(check.output.summary).toContain("### Not reviewed (1 file)\n\n- `backend/billing/static/logo.bin` — not reviewed: binary file: no text diff to review");
     expect(h.github.requests.filter((r) => r.status === 422)).toEqual([]);
   });
 

@@ -45,8 +45,8 @@ describe("the installation's daily ceiling", () => {
     await h.deliver("opened", 302, second);
     const check = await h.completedCheck(second);
     expect(h.anthropic.requests).toHaveLength(1);
-    expect(check.conclusion).not.toBe("success");
-    expect(check.output.title).toBe("No findings (review incomplete)");
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("No findings (review incomplete: 2 files not reviewed)");
     const why = "the daily model spend ceiling ($0.0010) for this installation was reached; it resets at 00:00 UTC";
     expect(check.output.summary).toContain(`2 files were not reviewed: ${why}. They are listed below.`);
     expect(check.output.summary).toContain(`- \`backend/billing/views.py\` — not reviewed: ${why}`);
