@@ -16,7 +16,7 @@ const permission = z.enum(["admin", "maintain", "write", "triage", "read"]);
 export const repoConfigSchema = z
   .object({
     paths: globList.describe("Globs of the files to review").optional(),
-    ignore: z.array(z.string().min(1)).describe("Globs excluded from review even when they match `paths`").optional(),
+    ignore: z.array(z.string().min(1)).describe("Globs the model skips even when they match `paths` (the rules and the secret scan still read them)").optional(),
     model: z.string().min(1).describe("Model alias (sonnet, opus, haiku) or full model id").optional(),
     failOn: z
       .enum([...SEVERITIES, "never"])
@@ -46,7 +46,7 @@ export const repoConfigSchema = z
       .optional(),
     allowAuthorDismiss: z
       .boolean()
-      .describe("Let the PR's author dismiss findings on it (`ignore`, resolving a thread) when they have write permission")
+      .describe("Let the PR's author dismiss findings on it (`ignore`, resolving a thread) and `skip` its incomplete check, when they have write permission")
       .optional(),
     reviewEvent: z
       .enum(["COMMENT", "REQUEST_CHANGES"])
