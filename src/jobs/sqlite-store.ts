@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -135,8 +135,9 @@ CREATE INDEX IF NOT EXISTS check_runs_open ON check_runs (done, started_at);
  * the old process's exit) and then stops with an error that says why.
  */
 export function openStore(dataDir: string, waitMs = 5000): Store {
-  mkdirSync(dataDir, { recursive: true });
-  const store = new SqliteStore(openDriver(join(dataDir, "jobs.sqlite")));
+  const file = join(dataDir, "jobs.sqlite");
+  createPrivate(dataDir, file);
+  const store = new SqliteStore(openDriver(file));
   try {
     store.exec(`PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = ${Math.trunc(waitMs)}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;`);
     // A write takes the lock now rather than at the first webhook.
@@ -146,5 +147,18 @@ export function openStore(dataDir: string, waitMs = 5000): Store {
     if (!/database is locked/i.test(String(error))) throw error;
     throw new Error(`DATA_DIR ${dataDir} is in use by another backend-agent process: the embedded queue belongs to one process. Stop the other one, give this one its own DATA_DIR, or set REDIS_URL to run several.`, { cause: error });
   }
+  // SQLite gives -wal and -shm the database file's mode; older stores are tightened here.
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
   return store;
+}
+
+/**
+ * Creates DATA_DIR (0700) and the database file (0600) before SQLite opens it: queued
+ * jobs hold users' comments, and other accounts on the host have no business reading them.
+ * A DATA_DIR that exists keeps its mode: the operator chose it.
+ */
+function createPrivate(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+  chmodSync(file, 0o600);
 }
