@@ -128,6 +128,9 @@ CREATE INDEX IF NOT EXISTS check_runs_open ON check_runs (done, started_at);
  * committed insert survives a killed process (only power loss may drop the last
  * transactions), and the insert before the webhook ack stays well under a millisecond.
  *
+ * `secure_delete` zeroes what a job's end empties or a prune deletes, so a finished
+ * command's text does not linger in free space of the file.
+ *
  * One process per DATA_DIR, enforced: the store is locked for as long as it is open
  * (`locking_mode = EXCLUSIVE`, which also spares every transaction its lock calls).
  * A second process would take the first one's running jobs for a dead process's and
@@ -139,7 +142,7 @@ export function openStore(dataDir: string, waitMs = 5000): Store {
   createPrivate(dataDir, file);
   const store = new SqliteStore(openDriver(file));
   try {
-    store.exec(`PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = ${Math.trunc(waitMs)}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;`);
+    store.exec(`PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = ${Math.trunc(waitMs)}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;`);
     // A write takes the lock now rather than at the first webhook.
     store.transaction(() => store.exec(SCHEMA))();
   } catch (error) {
