@@ -3,6 +3,7 @@
  * the operators' endpoints, replays of a delivery, and command spam.
  */
 import { request } from "node:http";
+import { createConnection } from "node:net";
 import { randomUUID } from "node:crypto";
 import { sign } from "@octokit/webhooks-methods";
 import { startHarness, OWNER, REPO, SECRET, type Harness } from "../support/app-harness.js";
@@ -61,7 +62,7 @@ describe("webhook port with METRICS_TOKEN", () => {
     expect(h.app.queue.stats()).toEqual({ waiting: 0, running: 0 });
   });
 
-  it("still takes a body just under the cap", async () => {
+  it("takes a large body under the cap", async () => {
     const answer = await postLarge(h.app.url, 2 * MB, { chunked: true });
     expect(answer.status).toBe(200);
   });
@@ -101,5 +102,49 @@ describe("METRICS_PORT", () => {
     expect(await metricsText(h.app.metricsUrl)).toContain("backend_agent_queue_up 1");
     // The operators' port takes no webhooks.
     expect((await fetch(`${h.app.metricsUrl}/api/github/webhooks`, { method: "POST" })).status).toBe(404);
+  });
+});
+
+describe("request timeouts", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ HEADERS_TIMEOUT_SECONDS: "1", REQUEST_TIMEOUT_SECONDS: "2" });
+  });
+  afterAll(() => h.stop());
+
+  /** Opens a raw connection to the app and collects what it answers until it closes. */
+  function connect() {
+    const { port } = new URL(h.app.url);
+    const socket = createConnection({ host: "127.0.0.1", port: Number(port) });
+    let received = "";
+    socket.setEncoding("utf8").on("data", (chunk: string) => (received += chunk));
+    const closed = new Promise<number>((resolve) => socket.once("close", () => resolve(performance.now())));
+    socket.on("error", () => undefined);
+    return { socket, closed, received: () => received };
+  }
+
+  it("answers 408 and closes a request whose body does not arrive within REQUEST_TIMEOUT_SECONDS", async () => {
+    const { socket, closed, received } = connect();
+    const started = performance.now();
+    socket.write(
+      "POST /api/github/webhooks HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n" +
+        "x-github-event: ping\r\nx-github-delivery: slow-1\r\nx-hub-signature-256: sha256=00\r\n\r\n{",
+    );
+    const end = await closed;
+    expect(received()).toMatch(/^HTTP\/1\.1 408/);
+    // 2 s, checked every second; generous for a loaded machine.
+    expect(end - started).toBeLessThan(10_000);
+  });
+
+  it("keeps an idle keep-alive connection open past those timeouts", async () => {
+    const { socket, received } = connect();
+    const get = "GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n";
+    socket.write(get);
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(socket.destroyed).toBe(false);
+    socket.write(get);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received().match(/HTTP\/1\.1 200/g)).toHaveLength(2);
+    socket.destroy();
   });
 });
