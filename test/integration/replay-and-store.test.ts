@@ -9,7 +9,11 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { openStore } from "../../src/jobs/sqlite-store.js";
-import { startHarness, waitFor, OWNER, REPO, type Harness } from "../support/app-harness.js";
+import { startHarness, waitFor, OWNER, REPO, SECRET, type Harness } from "../support/app-harness.js";
+import { processEnv, spawnApp, type AppProcess } from "../support/app-process.js";
+import { BOT_USER } from "../support/fake-github.js";
+import { startRig, type ProcessRig } from "../support/process-rig.js";
+import { issueCommentPayload, sendWebhook } from "../support/signed-webhook.js";
 import { VIEWS_AFTER, VIEWS_BEFORE } from "../support/django-fixtures.js";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
@@ -94,30 +98,51 @@ describe("embedded queue", () => {
   });
 });
 
+// As a process: Probot opens a Redis connection of its own for throttling when REDIS_URL is set, which an in-process app would leave open.
 describe("BullMQ queue", () => {
   const prefix = `test-http-${randomUUID().slice(0, 8)}`;
-  let h: Harness;
+  let rig: ProcessRig;
+  let app: AppProcess;
   let redis: Redis;
   beforeAll(async () => {
     redis = new Redis(REDIS_URL);
-    h = await startHarness({ REDIS_URL, QUEUE_PREFIX: prefix });
+    rig = await startRig();
+    app = await spawnApp(processEnv(rig.github, rig.anthropic, { REDIS_URL, QUEUE_PREFIX: prefix }));
   });
   afterAll(async () => {
-    await h.stop();
+    await app.stop("SIGKILL");
+    await rig.stop();
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
 
   it("refuses a delivery id replayed after its job finished, and remembers it at least 7 days", async () => {
-    await replayIsRefused(h, 601);
-    const markers = await redis.keys(`${prefix}:delivery:*`);
-    expect(markers.length).toBeGreaterThan(0);
-    for (const key of markers) expect(await redis.pttl(key)).toBeGreaterThan(7 * 24 * 3600_000);
+    const sha = rig.openPullRequest(601, viewsPr(601));
+    const deliveryId = `replay-${randomUUID()}`;
+    expect((await rig.deliver(app.url, 601, sha, deliveryId)).status).toBe(200);
+    await rig.completedRuns(sha, 1);
+    const modelCalls = rig.anthropic.requests.length;
+    expect((await rig.deliver(app.url, 601, sha, deliveryId)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(rig.runsOn(sha)).toHaveLength(1);
+    expect(rig.anthropic.requests).toHaveLength(modelCalls);
+    const marker = `${prefix}:delivery:${deliveryId}`;
+    expect(await redis.get(marker)).toMatch(/^ended:\d+$/);
+    expect(await redis.pttl(marker)).toBeGreaterThan(7 * 24 * 3600_000);
   });
 
   it("keeps no command text in Redis once the job ended", async () => {
-    await askWithCanary(h, 602);
+    rig.openPullRequest(602, viewsPr(602));
+    rig.github.setPermission(OWNER, REPO, "maya", "write");
+    rig.anthropic.enqueue({ kind: "json", value: { answer: "It is scoped." } });
+    const body = `/backend-agent ask Is this tenant-scoped? ${CANARY}`;
+    const id = rig.github.addIssueComment(OWNER, REPO, 602, { body, user: { login: "maya", type: "User" } });
+    const deliveryId = `ask-${randomUUID()}`;
+    const payload = issueCommentPayload({ owner: OWNER, repo: REPO, number: 602 }, { body, user: "maya", id });
+    expect((await sendWebhook(`${app.url}/api/github/webhooks`, { event: "issue_comment", payload, secret: SECRET, deliveryId })).status).toBe(200);
+    await waitFor(() => (rig.github.issueComments(OWNER, REPO, 602).some((c) => c.user.login === BOT_USER.login) ? true : undefined), "the answer", 20_000);
+
     const dump = async () => {
       const values: string[] = [];
       for (const key of await redis.keys(`${prefix}:*`)) {
@@ -130,13 +155,14 @@ describe("BullMQ queue", () => {
       }
       return values.join("\n");
     };
-    // The job is removed from BullMQ just after its handler returns.
+    // The job is removed from BullMQ just after its handler returns, which is after the reply.
     const until = Date.now() + 10_000;
     let text = await dump();
-    while (text.includes(CANARY) && Date.now() < until) {
+    while ((text.includes(CANARY) || !(await redis.get(`${prefix}:delivery:${deliveryId}`))?.startsWith("ended")) && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       text = await dump();
     }
+    expect(await redis.get(`${prefix}:delivery:${deliveryId}`)).toMatch(/^ended:/);
     expect(text).not.toContain(CANARY);
   });
 });
