@@ -122,9 +122,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   /** Serves `routes` for GET; `/readyz` and `/metrics` ask for METRICS_TOKEN when it is set. */
   const serveRoute = (req: IncomingMessage, res: ServerResponse, routes: Record<string, Route>): boolean => {
     const path = (req.url ?? "").split("?")[0] ?? "";
-    const route = req.method === "GET" ? routes[path] : undefined;
+    const route = req.method === "GET" && Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (!route) return false;
-    if (env.METRICS_TOKEN && path in ops && !hasBearerToken(req, env.METRICS_TOKEN)) {
+    if (env.METRICS_TOKEN && Object.hasOwn(ops, path) && !hasBearerToken(req, env.METRICS_TOKEN)) {
       res.setHeader("www-authenticate", "Bearer");
       json(res, 401, { error: "unauthorized" });
       return true;
