@@ -34,6 +34,10 @@ export function createWebhooks(deps: AppDeps): Webhooks {
   on(["pull_request_review_comment.created"], onReviewComment(deps));
   on(RERUN_ACTIONS, onCheckRunRerun(deps));
   on(["check_suite.rerequested"], onCheckSuiteRerun(deps));
-  webhooks.onError((error) => deps.log.error({ err: error, event: error.event?.name, job: error.event?.id }, "webhook handler failed"));
+  // The errors carry the delivery (`event`, payload included): log what failed, never the payload.
+  webhooks.onError((error) => {
+    const errors = [...(error.errors as unknown[])].map((e) => (e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : { message: String(e) }));
+    deps.log.error({ errors, event: error.event?.name, job: error.event?.id }, "webhook handler failed");
+  });
   return webhooks;
 }

@@ -11,7 +11,7 @@ export function createMetrics(queueStats: () => QueueStats | Promise<QueueStats>
   const registers = [registry];
   const metrics = {
     registry,
-    webhooksReceived: new Counter({ name: "backend_agent_webhooks_received_total", help: "Webhook deliveries received, by event", labelNames: ["event"], registers }),
+    webhooksReceived: new Counter({ name: "backend_agent_webhooks_received_total", help: "Webhook deliveries received, by event (known events by name, others as `other`, `none` without the header)", labelNames: ["event"], registers }),
     webhooksAcked: new Histogram({
       name: "backend_agent_webhook_ack_seconds", help: "Time to answer a webhook delivery, by HTTP status", labelNames: ["status"], registers,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],

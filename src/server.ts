@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware } from "@octokit/webhooks";
 import { createProbot, type Probot } from "probot";
 import { loadBundledAgent } from "./agents/load-agent.js";
 import type { Env } from "./config/env.js";
@@ -8,6 +7,9 @@ import { createAnthropicClient } from "./engine/anthropic-client.js";
 import { appIdentityGetter, fetchAppIdentity } from "./github/app-identity.js";
 import type { Octokit } from "./github/octokit.js";
 import { createWebhooks } from "./index.js";
+import { hasBearerToken } from "./http/bearer-token.js";
+import { eventLabel, statusLabel } from "./http/metric-labels.js";
+import { createWebhookMiddleware } from "./http/webhook-middleware.js";
 import { createJsonLogger } from "./log.js";
 import { openQueue } from "./jobs/open-queue.js";
 import type { JobQueue } from "./jobs/queue.js";
@@ -23,6 +25,8 @@ import { SpendPolicy, spendLimitsOf } from "./spend/spend-policy.js";
 /** A running app: the webhook server and the workers of this process. */
 export interface RunningApp {
   url: string;
+  /** Where /metrics and /readyz are served: `url` unless METRICS_PORT is set. */
+  metricsUrl: string;
   probot: Probot;
   queue: JobQueue;
   metrics: Metrics;
@@ -93,7 +97,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const spend = new SpendPolicy(backend.spend, spendLimitsOf(env), (scope) => metrics.spendCeilingsHit.inc({ scope }));
   const works = env.PROCESS_ROLE !== "web";
   const serves = env.PROCESS_ROLE !== "worker";
-  const anthropic = createAnthropicClient(env)?.withOptions({ fetch: countingFetch((status) => metrics.modelErrors.inc({ status })) });
+  const anthropic = createAnthropicClient(env)?.withOptions({ fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
   let watchdog: Watchdog | undefined;
   if (works) {
     // Read on the first job, not at start-up: a GitHub outage then fails reviews with a clear summary instead of the start.
@@ -107,13 +111,15 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   }
 
   const webhooks = serves
-    ? createNodeMiddleware(
+    ? createWebhookMiddleware(
         createWebhooks({ queue: countingQueue(queue, metrics), agentName: agent.name, allowedBots: options.allowedBots, secret: requireSecret(env), log: probot.log }),
         { path: env.WEBHOOK_PATH, log: probot.log },
       )
     : undefined;
-  const routes: Record<string, (res: ServerResponse) => Promise<void> | void> = {
-    "/healthz": (res) => json(res, 200, { status: "ok" }),
+  type Route = (res: ServerResponse) => Promise<void> | void;
+  const health: Record<string, Route> = { "/healthz": (res) => json(res, 200, { status: "ok" }) };
+  // Queue depth, counters and the agent's name are for operators: on their own port, behind a token, or both.
+  const ops: Record<string, Route> = {
     "/readyz": async (res) => {
       const reachable = (await queue.ping?.()) ?? true;
       json(res, reachable ? 200 : 503, { status: reachable ? "ready" : "queue unreachable", role: env.PROCESS_ROLE, queue: backend.kind, agent: agent.name, jobs: queue.stats() });
@@ -122,45 +128,79 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
       res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
     },
   };
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const route = req.method === "GET" ? routes[(req.url ?? "").split("?")[0] ?? ""] : undefined;
-    if (route) return void Promise.resolve(route(res)).catch(() => json(res, 500, { error: "internal error" }));
+  /** Serves `routes` for GET; `/readyz` and `/metrics` ask for METRICS_TOKEN when it is set. */
+  const serveRoute = (req: IncomingMessage, res: ServerResponse, routes: Record<string, Route>): boolean => {
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    const route = req.method === "GET" && Object.hasOwn(routes, path) ? routes[path] : undefined;
+    if (!route) return false;
+    if (env.METRICS_TOKEN && Object.hasOwn(ops, path) && !hasBearerToken(req, env.METRICS_TOKEN)) {
+      res.setHeader("www-authenticate", "Bearer");
+      json(res, 401, { error: "unauthorized" });
+      return true;
+    }
+    void Promise.resolve(route(res)).catch(() => json(res, 500, { error: "internal error" }));
+    return true;
+  };
+  const separateOps = env.METRICS_PORT !== undefined;
+  const mainRoutes = separateOps ? health : { ...health, ...ops };
+  const server = listener((req: IncomingMessage, res: ServerResponse) => {
+    if (serveRoute(req, res, mainRoutes)) return;
     if (!webhooks) return json(res, 404, { error: "not found (worker process)" });
     const started = performance.now();
-    const event = req.headers["x-github-event"];
-    metrics.webhooksReceived.inc({ event: typeof event === "string" ? event : "none" });
-    res.once("finish", () => metrics.webhooksAcked.observe({ status: res.statusCode }, (performance.now() - started) / 1000));
+    metrics.webhooksReceived.inc({ event: eventLabel(req.headers["x-github-event"]) });
+    res.once("finish", () => metrics.webhooksAcked.observe({ status: statusLabel(res.statusCode) }, (performance.now() - started) / 1000));
     void webhooks(req, res, () => json(res, 404, { error: "not found" }));
-  });
-  // Keep idle connections open longer than a proxy in front does (60 s on AWS ALB): with
-  // Node's 5 s default the server can close a socket just as a client reuses it, and that
-  // delivery fails with ECONNRESET (seen in CI under load).
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(env.PORT, env.HOST, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST;
+  }, env);
+  const opsServer = separateOps ? listener((req, res) => void (serveRoute(req, res, { ...health, ...ops }) || json(res, 404, { error: "not found" })), env) : undefined;
+  const port = await listen(server, env.PORT, env.HOST);
+  const metricsHost = env.METRICS_HOST ?? env.HOST;
+  const metricsPort = opsServer ? await listen(opsServer, env.METRICS_PORT ?? 0, metricsHost) : port;
+  const urlOf = (hostname: string, p: number) => `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${p}`;
   probot.log.info(
-    { port, host: env.HOST, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model: env.ANTHROPIC_API_KEY ? "configured" : "not configured", queue: backend.kind, role: env.PROCESS_ROLE },
+    { port, host: env.HOST, metricsPort, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model: env.ANTHROPIC_API_KEY ? "configured" : "not configured", queue: backend.kind, role: env.PROCESS_ROLE },
     "backend-agent listening",
   );
   return {
-    url: `http://${host}:${port}`,
+    url: urlOf(env.HOST, port),
+    metricsUrl: urlOf(opsServer ? metricsHost : env.HOST, metricsPort),
     probot,
     queue,
     metrics,
     watchdog,
     async stop(graceMs) {
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of [server, opsServer]) s?.closeIdleConnections();
+      await Promise.all([server, opsServer].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve()))));
       watchdog?.stop();
       await queue.close(graceMs);
       backend.dispose();
     },
   };
+}
+
+/**
+ * An HTTP server with bounded request times. Node 20 applies headersTimeout and
+ * requestTimeout only while a request is being received (from its first byte), so they
+ * do not cut idle keep-alive connections; those stay open 65 s, longer than a proxy in
+ * front keeps them (60 s on AWS ALB): with Node's 5 s default the server can close a
+ * socket just as a client reuses it, and that delivery fails with ECONNRESET. Expired
+ * requests are found by a sweep, every second here rather than Node's 30 s. A connection
+ * that never sends a request is closed after `timeout` of silence.
+ */
+function listener(handle: (req: IncomingMessage, res: ServerResponse) => void, env: Env): Server {
+  const requestTimeout = env.REQUEST_TIMEOUT_SECONDS * 1000;
+  const server = createServer({ requestTimeout, headersTimeout: Math.min(env.HEADERS_TIMEOUT_SECONDS * 1000, requestTimeout), connectionsCheckingInterval: 1000 }, handle);
+  server.keepAliveTimeout = 65_000;
+  server.timeout = 70_000;
+  return server;
+}
+
+/** Listens and resolves with the port. */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  return (server.address() as AddressInfo).port;
 }
 
 /** The queue as handlers see it: every offer is counted by kind and result. */

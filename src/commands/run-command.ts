@@ -24,12 +24,13 @@ import { REPO_CONFIG_PATH } from "../config/repo-config.js";
 import type { AppIdentity } from "../github/app-identity.js";
 import { postComment, hasBotComment } from "../github/comments.js";
 import type { Octokit } from "../github/octokit.js";
-import { getRepoRole, type RepoRole } from "../github/permissions.js";
+import type { RepoRole } from "../github/permissions.js";
 import { addReaction } from "../github/reactions.js";
 import type { CommandJob, JobQueue } from "../jobs/queue.js";
 import type { MarkerSigner } from "../review/marker-signer.js";
 import { codeSpan } from "../review/neutralise.js";
 import { loadCommandContext, type CommandContext } from "./command-context.js";
+import { cachedRepoRole, roleKey, type RoleCache } from "./cached-role.js";
 import { commandTable, renderHelp } from "./help.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { formatReply, replyMarker } from "./replies.js";
@@ -41,8 +42,10 @@ import type { SpendPolicy } from "../spend/spend-policy.js";
 /** State kept across commands: the rate limit and who was already told they may not run commands. */
 export interface CommandGuards {
   limiter: RateLimiter;
-  /** `owner/repo#n:login` already answered with the denial. */
-  denied: Set<string>;
+  /** `owner/repo#n:login` already answered with the denial (bounded: see worker.ts). */
+  denied: { has(key: string): boolean; add(key: string): unknown };
+  /** Users' roles by installation, repository and login, so command spam costs one lookup a window. */
+  roles?: RoleCache | undefined;
 }
 
 /** What a command needs besides the job. */
@@ -79,10 +82,13 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
     postComment(octokit, { ...pull, body: formatReply(name, command.request, text), inReplyTo: source.type === "review-comment" ? source.commentId : undefined });
   let accepted = false;
   try {
+    // An outsider already told no, with a role still cached: nothing to ask GitHub.
+    const roleRef = { installationId: job.installationId, ...repo, username: source.author };
+    if (guards.roles?.get(roleKey(roleRef)) !== undefined && guards.denied.has(deniedKey(job))) return "denied-again";
     // 1.
     const [ctx, role, app] = await Promise.all([
       loadCommandContext(octokit, pull, deps.agent, deps.env.DEFAULT_MODEL),
-      getRepoRole(octokit, { ...repo, username: source.author }),
+      cachedRepoRole(octokit, guards.roles, roleRef),
       deps.appIdentity(),
     ]);
 
@@ -123,19 +129,20 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
  * after a restart — which is why it always goes on the PR conversation (the
  * listing it is found in), even for a command written in a review thread.
  */
+/** The "already told" key: a skip refusal is its own notice, so a user allowed other commands is told about skip once too. */
+const deniedKey = (job: CommandJob) =>
+  `${job.owner}/${job.repo}#${job.pullNumber}:${job.command.name === "skip" ? "skip:" : ""}${job.source.author.toLowerCase()}`;
+
 async function deny(job: CommandJob, deps: CommandDeps, allowed: readonly string[], app: AppIdentity): Promise<CommandOutcome> {
   const login = job.source.author;
-  // A skip refusal is its own notice: a user allowed other commands is told about skip once too.
   const skip = job.command.name === "skip";
-  const key = `${job.owner}/${job.repo}#${job.pullNumber}:${skip ? "skip:" : ""}${login.toLowerCase()}`;
+  const key = deniedKey(job);
   const kind = `denied${skip ? "-skip" : ""}:${login.toLowerCase()}`;
   if (deps.guards.denied.has(key)) return "denied-again";
-  const marker = replyMarker(deps.agent.name, kind);
-  if (await hasBotComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, marker, botLogin: app.botLogin })) {
-    deps.guards.denied.add(key);
-    return "denied-again";
-  }
+  // Taken before the lookup: commands of the same user running at once tell them once.
   deps.guards.denied.add(key);
+  const marker = replyMarker(deps.agent.name, kind);
+  if (await hasBotComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, marker, botLogin: app.botLogin })) return "denied-again";
   const roles = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : allowed.join("");
   const text = `Sorry @${login}, only people with ${roles} permission on this repository can run \`/${deps.agent.name}${skip ? " skip" : ""}\`${skip ? "" : " commands"}; a maintainer can run it for you.`;
   await postComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, body: formatReply(deps.agent.name, job.command.request, text, kind) });

@@ -30,6 +30,16 @@ export const envSchema = z
     WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default("localhost"),
+    /** Serves /metrics and /readyz on this port instead of PORT (which then keeps /healthz and the webhook only). */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Interface of METRICS_PORT; HOST when unset. */
+    METRICS_HOST: optionalText,
+    /** When set, /metrics and /readyz answer only `Authorization: Bearer <token>` (401 otherwise). */
+    METRICS_TOKEN: optionalText,
+    /** Time a client has to send a whole request (webhook body included), in seconds. */
+    REQUEST_TIMEOUT_SECONDS: positiveInt(30),
+    /** Time a client has to send a request's headers, in seconds. */
+    HEADERS_TIMEOUT_SECONDS: positiveInt(10),
     LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
     GHE_HOST: optionalText,

@@ -1,6 +1,7 @@
 import { parseCommand } from "../commands/parse-command.js";
 import { markerPrefix } from "../commands/replies.js";
 import type { CommandSource, JobQueue } from "../jobs/queue.js";
+import { boundCommand, boundDiffHunk } from "./bound-command.js";
 import type { WebhookEvent } from "./webhook-event.js";
 
 /** What the comment handlers need: the queue, the command name, and bots allowed to run commands. */
@@ -43,8 +44,9 @@ export function onIssueComment(options: SlashCommandOptions) {
       event.log.debug({ ...fields, reason: ignored }, "comment ignored");
       return;
     }
-    const command = parseCommand(comment.body, options.agentName);
-    if (!command) return;
+    const parsed = parseCommand(comment.body, options.agentName);
+    if (!parsed) return;
+    const command = boundCommand(parsed);
     const source: CommandSource = { type: "issue-comment", commentId: comment.id, author: comment.user?.login ?? "ghost" };
     const result = await options.queue.enqueue({
       kind: "command", id: event.id, installationId: installation.id, owner: repository.owner.login, repo: repository.name,
@@ -68,11 +70,12 @@ export function onReviewComment(options: SlashCommandOptions) {
       event.log.debug({ ...fields, reason: ignored }, "review comment ignored");
       return;
     }
-    const command = parseCommand(comment.body, options.agentName, { thread: true });
-    if (!command) return;
+    const parsed = parseCommand(comment.body, options.agentName, { thread: true });
+    if (!parsed) return;
+    const command = boundCommand(parsed);
     const source: CommandSource = {
       type: "review-comment", commentId: comment.id, author: comment.user?.login ?? "ghost",
-      path: comment.path, diffHunk: comment.diff_hunk,
+      path: comment.path, diffHunk: boundDiffHunk(comment.diff_hunk),
     };
     const result = await options.queue.enqueue({
       kind: "command", id: event.id, installationId: installation.id, owner: repository.owner.login, repo: repository.name,

@@ -4,8 +4,12 @@ import { RedisCheckRuns } from "./redis-check-runs.js";
 import { RedisLeases, type Lease } from "./redis-lease.js";
 import { jobKey, laneKey, QueueUnavailableError, supersedeKey, type EnqueueResult, type Job, type JobHandler, type JobQueue, type QueueStats } from "./queue.js";
 
-/** Ended jobs (and so their delivery ids) are kept this long to recognise redeliveries. */
-const KEEP_ENDED_S = 14 * 24 * 3600;
+/**
+ * Delivery ids are remembered this long to recognise redeliveries and replays: a key per
+ * id holding the time it was accepted (and whether its job ended), never the job. Jobs
+ * themselves, with their payloads, are removed from Redis as they end.
+ */
+export const KEEP_DELIVERY_MS = 14 * 24 * 3600_000;
 /**
  * How long a webhook waits for Redis to take its job. Below the webhook middleware's
  * 9 s, after which it would answer "202 still processing" — a success to GitHub for a
@@ -50,22 +54,23 @@ export interface BullQueueOptions {
 /**
  * Accepts a batch of jobs in one step, the only round trip a webhook waits for.
  * KEYS[1], KEYS[2]: the inbox (hash id → job JSON) and its scores (sorted set, see CLAIM_SCRIPT);
- * then three a job: the BullMQ job hash (exists → a redelivery: 1), the work marker
+ * then four a job: the BullMQ job hash (exists → a redelivery: 1), the work marker
  * (held by this id → a redelivery still in the inbox or in the same batch: 1; by
- * another → the same work is live: 2; else taken: 0), and the PR's latest-head marker,
- * set when taken and the job supersedes. ARGV[1]: marker TTL in ms; ARGV[2]: the channel
- * that wakes the workers; then three a job: id, "1"/"0" (supersedes), job JSON. A taken
- * job goes into the inbox with score 0 (due for the workers at once) and the workers
- * are told how many came.
+ * another → the same work is live: 2; else taken: 0), the PR's latest-head marker,
+ * set when taken and the job supersedes, and the delivery marker (exists → a redelivery:
+ * 1; set to the time when taken). ARGV[1]: marker TTL in ms; ARGV[2]: the channel
+ * that wakes the workers; ARGV[3]: the delivery marker's TTL in ms; ARGV[4]: now; then
+ * three a job: id, "1"/"0" (supersedes), job JSON. A taken job goes into the inbox with
+ * score 0 (due for the workers at once) and the workers are told how many came.
  */
 const ACCEPT_SCRIPT = `
 local results = {}
 local taken = 0
-for i = 0, (#KEYS - 2) / 3 - 1 do
-  local job, work, latest = KEYS[i * 3 + 3], KEYS[i * 3 + 4], KEYS[i * 3 + 5]
-  local id, supersedes, data = ARGV[i * 3 + 3], ARGV[i * 3 + 4], ARGV[i * 3 + 5]
+for i = 0, (#KEYS - 2) / 4 - 1 do
+  local job, work, latest, delivery = KEYS[i * 4 + 3], KEYS[i * 4 + 4], KEYS[i * 4 + 5], KEYS[i * 4 + 6]
+  local id, supersedes, data = ARGV[i * 3 + 5], ARGV[i * 3 + 6], ARGV[i * 3 + 7]
   local result = 0
-  if redis.call("EXISTS", job) == 1 then
+  if redis.call("EXISTS", job) == 1 or redis.call("EXISTS", delivery) == 1 then
     result = 1
   elseif not redis.call("SET", work, id, "PX", ARGV[1], "NX") then
     result = redis.call("GET", work) == id and 1 or 2
@@ -73,6 +78,7 @@ for i = 0, (#KEYS - 2) / 3 - 1 do
     if supersedes == "1" then
       redis.call("SET", latest, id, "PX", ARGV[1])
     end
+    redis.call("SET", delivery, ARGV[4], "PX", ARGV[3])
     redis.call("HSET", KEYS[1], id, data)
     redis.call("ZADD", KEYS[2], 0, id)
     taken = taken + 1
@@ -164,7 +170,7 @@ export class BullQueue implements JobQueue {
   /** Batches being accepted, which a close waits for. */
   readonly #writing = new Set<Promise<void>>();
   readonly #pending: Array<{ job: Job; resolve(result: EnqueueResult): void; reject(error: unknown): void }> = [];
-  readonly #jobOptions: { attempts: number; backoff: { type: "exponential"; delay: number }; removeOnComplete: { age: number }; removeOnFail: { age: number } };
+  readonly #jobOptions: { attempts: number; backoff: { type: "exponential"; delay: number }; removeOnComplete: boolean; removeOnFail: boolean };
 
   constructor(options: BullQueueOptions) {
     this.#options = options;
@@ -178,7 +184,7 @@ export class BullQueue implements JobQueue {
     this.#leases = new RedisLeases(this.#redis, options.lockMs);
     this.checkRuns = new RedisCheckRuns(this.#redis, options.prefix);
     this.#inbox = { jobs: this.#key("inbox", "jobs"), since: this.#key("inbox", "since"), handoff: this.#key("inbox", "handoff") };
-    this.#jobOptions = { attempts: options.attempts, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: { age: KEEP_ENDED_S }, removeOnFail: { age: KEEP_ENDED_S } };
+    this.#jobOptions = { attempts: options.attempts, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: true };
     this.#sweepAfterMs = options.sweepAfterMs ?? INBOX_SWEEP_AFTER_MS;
   }
 
@@ -209,9 +215,9 @@ export class BullQueue implements JobQueue {
     const ids = batch.map(({ job }) => bullId(job.id));
     let marks: number[];
     try {
-      const keys = batch.flatMap(({ job }, i) => [this.#queue.toKey(ids[i]!), this.#key("work", jobKey(job)), this.#key("latest", supersedeKey(job) ?? "none")]);
+      const keys = batch.flatMap(({ job }, i) => [this.#queue.toKey(ids[i]!), this.#key("work", jobKey(job)), this.#key("latest", supersedeKey(job) ?? "none"), this.#deliveryKey(ids[i]!)]);
       const args = batch.flatMap(({ job }, i) => [ids[i]!, supersedeKey(job) ? "1" : "0", JSON.stringify(job)]);
-      marks = await this.#redis.acceptJobs(keys.length + 2, this.#inbox.jobs, this.#inbox.since, ...keys, MARKER_TTL_MS, this.#inbox.handoff, ...args);
+      marks = await this.#redis.acceptJobs(keys.length + 2, this.#inbox.jobs, this.#inbox.since, ...keys, MARKER_TTL_MS, this.#inbox.handoff, KEEP_DELIVERY_MS, Date.now(), ...args);
     } catch (error) {
       for (const { reject } of batch) reject(error);
       return;
@@ -219,9 +225,15 @@ export class BullQueue implements JobQueue {
     batch.forEach(({ resolve }, i) => resolve(marks[i] === 0 ? { queued: true } : { queued: false, reason: marks[i] === 1 ? "duplicate-delivery" : "already-queued" }));
   }
 
+  /** The delivery marker of a job id: its accept time, then `ended:<time>` once it ran. */
+  #deliveryKey(id: string): string {
+    return this.#key("delivery", id);
+  }
+
   /**
    * Adds inbox entries to BullMQ and takes them out of the inbox. Adding one twice is
-   * harmless: BullMQ keeps the first job of an id (ended ones for {@link KEEP_ENDED_S}).
+   * harmless: BullMQ keeps the first job of an id while it lives, and one that already
+   * ran is skipped by its delivery marker (ended jobs are removed from BullMQ).
    */
   async #add(entries: Array<{ id: string; job: Job }>, ids: string[]): Promise<void> {
     if (entries.length > 0) await this.#queue.addBulk(entries.map(({ id, job }) => ({ name: job.kind, data: job, opts: { ...this.#jobOptions, jobId: id } })));
@@ -293,6 +305,8 @@ export class BullQueue implements JobQueue {
   async #process(bullJob: BullJob<Job>, token: string | undefined, handler: JobHandler): Promise<void> {
     const job = bullJob.data;
     const id = bullJob.id ?? bullId(job.id);
+    // Added again by a sweep after it ran (a worker stopped between its add and taking it out of the inbox).
+    if ((await this.#redis.get(this.#deliveryKey(id)))?.startsWith("ended")) return;
     const sup = supersedeKey(job);
     if (sup && ![null, id].includes(await this.#redis.get(this.#key("latest", sup)))) {
       this.#options.onSuperseded?.(job);
@@ -320,6 +334,7 @@ export class BullQueue implements JobQueue {
     this.#running.add(running);
     try {
       await running;
+      await this.#redis.set(this.#deliveryKey(id), `ended:${Date.now()}`, "PX", KEEP_DELIVERY_MS);
     } finally {
       this.#running.delete(running);
       await Promise.all(leases.map((l) => l.release()));

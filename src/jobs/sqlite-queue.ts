@@ -3,8 +3,13 @@ import type { Store } from "./sqlite-store.js";
 
 /** A job that took the process down this many times is not run again. */
 const MAX_ATTEMPTS = 3;
-/** Ended jobs are kept this long so that a manual redelivery is still recognised. */
-const KEEP_ENDED_MS = 14 * 24 * 3600_000;
+/**
+ * Ended jobs are kept this long so that a manual redelivery (or a replay of a captured
+ * one) is still recognised: only their id and times, the payload is emptied as they end.
+ */
+export const KEEP_ENDED_MS = 14 * 24 * 3600_000;
+/** Ended jobs one prune deletes at most, so that it never holds the store long; a full batch prunes again at the next enqueue. */
+const PRUNE_BATCH = 5_000;
 /** How often a running process forgets the ended jobs past that window. */
 const PRUNE_EVERY_MS = 3600_000;
 
@@ -46,6 +51,8 @@ export class SqliteQueue implements JobQueue {
     this.#events = events;
     const now = Date.now();
     this.#prune(now);
+    // Stores written before payloads were emptied at the end of a job.
+    db.prepare("UPDATE jobs SET payload = '' WHERE state NOT IN ('waiting', 'running') AND payload <> ''").run();
     // Nothing runs before this process starts: a `running` row was left by a dead one.
     const recovered = Number(db.prepare("UPDATE jobs SET state = 'waiting', updated_at = ? WHERE state = 'running'").run(now).changes);
     if (recovered > 0) events.onRecovered?.(recovered);
@@ -110,8 +117,10 @@ export class SqliteQueue implements JobQueue {
 
   /** Forgets ended jobs older than the redelivery window; at start and then hourly, so a long-lived process stays small. */
   #prune(now: number): void {
-    this.#prunedAt = now;
-    this.#db.prepare("DELETE FROM jobs WHERE state NOT IN ('waiting', 'running') AND updated_at < ?").run(now - KEEP_ENDED_MS);
+    const deleted = this.#db
+      .prepare("DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE state NOT IN ('waiting', 'running') AND updated_at < ? LIMIT ?)")
+      .run(now - KEEP_ENDED_MS, PRUNE_BATCH).changes;
+    if (Number(deleted) < PRUNE_BATCH) this.#prunedAt = now;
   }
 
   /** In the flush's transaction: delivery dedupe (primary key), work dedupe (partial unique index), supersede. */
@@ -127,7 +136,7 @@ export class SqliteQueue implements JobQueue {
     if (key) {
       const older = this.#db.prepare("SELECT seq, id, payload, attempts FROM jobs WHERE supersede = ? AND state = 'waiting'").all(key) as Row[];
       for (const row of older) {
-        this.#db.prepare("UPDATE jobs SET state = 'superseded', updated_at = ? WHERE seq = ?").run(now, row.seq);
+        this.#db.prepare("UPDATE jobs SET state = 'superseded', payload = '', updated_at = ? WHERE seq = ?").run(now, row.seq);
         this.#events.onSuperseded?.(JSON.parse(row.payload) as Job, job);
         superseded++;
       }
@@ -152,7 +161,7 @@ export class SqliteQueue implements JobQueue {
         if (!row) return undefined;
         const job = JSON.parse(row.payload) as Job;
         if (row.attempts >= MAX_ATTEMPTS) {
-          this.#db.prepare("UPDATE jobs SET state = 'failed', updated_at = ? WHERE seq = ?").run(Date.now(), row.seq);
+          this.#db.prepare("UPDATE jobs SET state = 'failed', payload = '', updated_at = ? WHERE seq = ?").run(Date.now(), row.seq);
           this.#events.onGaveUp?.(job);
           continue;
         }
@@ -178,7 +187,8 @@ export class SqliteQueue implements JobQueue {
         this.#running.delete(job.id);
         // After a timed-out close the store may be shut: the row stays `running` for the next start.
         if (!this.#db.open) return;
-        this.#db.prepare("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?").run(state, Date.now(), job.id);
+        // The id stays for redelivery dedupe; the job's text (a comment, a hunk) goes.
+        this.#db.prepare("UPDATE jobs SET state = ?, payload = '', updated_at = ? WHERE id = ?").run(state, Date.now(), job.id);
         this.#pump();
       })();
       this.#running.set(job.id, run);

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -128,6 +128,9 @@ CREATE INDEX IF NOT EXISTS check_runs_open ON check_runs (done, started_at);
  * committed insert survives a killed process (only power loss may drop the last
  * transactions), and the insert before the webhook ack stays well under a millisecond.
  *
+ * `secure_delete` zeroes what a job's end empties or a prune deletes, so a finished
+ * command's text does not linger in free space of the file.
+ *
  * One process per DATA_DIR, enforced: the store is locked for as long as it is open
  * (`locking_mode = EXCLUSIVE`, which also spares every transaction its lock calls).
  * A second process would take the first one's running jobs for a dead process's and
@@ -135,10 +138,11 @@ CREATE INDEX IF NOT EXISTS check_runs_open ON check_runs (done, started_at);
  * the old process's exit) and then stops with an error that says why.
  */
 export function openStore(dataDir: string, waitMs = 5000): Store {
-  mkdirSync(dataDir, { recursive: true });
-  const store = new SqliteStore(openDriver(join(dataDir, "jobs.sqlite")));
+  const file = join(dataDir, "jobs.sqlite");
+  createPrivate(dataDir, file);
+  const store = new SqliteStore(openDriver(file));
   try {
-    store.exec(`PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = ${Math.trunc(waitMs)}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;`);
+    store.exec(`PRAGMA locking_mode = EXCLUSIVE; PRAGMA busy_timeout = ${Math.trunc(waitMs)}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;`);
     // A write takes the lock now rather than at the first webhook.
     store.transaction(() => store.exec(SCHEMA))();
   } catch (error) {
@@ -146,5 +150,18 @@ export function openStore(dataDir: string, waitMs = 5000): Store {
     if (!/database is locked/i.test(String(error))) throw error;
     throw new Error(`DATA_DIR ${dataDir} is in use by another backend-agent process: the embedded queue belongs to one process. Stop the other one, give this one its own DATA_DIR, or set REDIS_URL to run several.`, { cause: error });
   }
+  // SQLite gives -wal and -shm the database file's mode; older stores are tightened here.
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
   return store;
+}
+
+/**
+ * Creates DATA_DIR (0700) and the database file (0600) before SQLite opens it: queued
+ * jobs hold users' comments, and other accounts on the host have no business reading them.
+ * A DATA_DIR that exists keeps its mode: the operator chose it.
+ */
+function createPrivate(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+  chmodSync(file, 0o600);
 }

@@ -1,11 +1,14 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Probot } from "probot";
 import type { AgentDefinition } from "../agents/load-agent.js";
+import { createRoleCache } from "../commands/cached-role.js";
 import { RateLimiter } from "../commands/rate-limit.js";
 import { runCommand, type CommandDeps, type CommandGuards } from "../commands/run-command.js";
 import type { Octokit } from "../github/octokit.js";
 import { runReview, type ReviewDeps } from "../review/run-review.js";
+import { statusLabel } from "../http/metric-labels.js";
 import type { Metrics } from "../metrics.js";
+import { TtlCache } from "../ops/ttl-cache.js";
 import type { HeadRegistry } from "../spend/newer-head.js";
 import type { SpendPolicy } from "../spend/spend-policy.js";
 import type { CheckRunRegistry } from "./check-run-registry.js";
@@ -13,6 +16,13 @@ import type { Job, JobQueue } from "./queue.js";
 
 /** Slash commands allowed per PR in a window: enough for a conversation, not for a loop. */
 export const DEFAULT_COMMAND_LIMIT = { max: 5, windowMs: 10 * 60_000 } as const;
+
+/**
+ * PR+user pairs remembered as told "not allowed": at most this many, each a day. A pair
+ * forgotten is found again from the notice on GitHub (one listing), never told twice.
+ */
+const DENIED_ENTRIES = 10_000;
+const DENIED_TTL_MS = 24 * 3600_000;
 
 /** What the worker needs: the app, the model client, the bundled agent, the queue for reviews that commands ask for. */
 export interface WorkerDeps {
@@ -46,14 +56,19 @@ const statusOf = (error: unknown): number => {
  */
 export function createWorker(deps: WorkerDeps) {
   const limit = deps.commandLimit ?? DEFAULT_COMMAND_LIMIT;
-  const guards: CommandGuards = { limiter: new RateLimiter(limit.max, limit.windowMs), denied: new Set() };
+  const denied = new TtlCache<string, true>(DENIED_ENTRIES, DENIED_TTL_MS);
+  const guards: CommandGuards = {
+    limiter: new RateLimiter(limit.max, limit.windowMs),
+    denied: { has: (key) => denied.has(key), add: (key) => denied.set(key, true) },
+    roles: createRoleCache(),
+  };
   return async (job: Job): Promise<void> => {
     const started = Date.now();
     const log = deps.probot.log.child({ repo: `${job.owner}/${job.repo}`, pr: job.pullNumber, sha: job.kind === "review" ? job.headSha : undefined, job: job.id });
     try {
       const octokit = (await deps.probot.auth(job.installationId)) as Octokit;
       octokit.hook.error("request", (error) => {
-        deps.metrics?.githubErrors.inc({ status: statusOf(error) });
+        deps.metrics?.githubErrors.inc({ status: statusLabel(statusOf(error)) });
         throw error;
       });
       if (job.kind === "review") {
