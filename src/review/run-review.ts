@@ -188,7 +188,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     const unlisted = Math.max(0, pr.changedFiles - files.length);
     // Files GitHub did not list may be in `paths`: only a complete listing can say "nothing to review".
     if (selection.selected.length === 0 && selection.skippedFiles.length === 0 && unlisted === 0) {
-      throw new Finish("success", "No backend changes", `This pull request changes nothing in \`${settings.paths.join("`, `")}\`, so there is nothing to review.`);
+      throw new Finish("success", "No backend changes", `This pull request changes nothing in ${settings.paths.map(codeSpan).join(", ")}, so there is nothing to review.`);
     }
 
     // 6.
