@@ -61,10 +61,13 @@ DEFAULT_MODEL, MODEL_TIMEOUT_MS, MODEL_MAX_RETRIES, MODEL_MAX_OUTPUT_TOKENS,
 CHUNK_INPUT_TOKENS, REVIEW_CONCURRENCY, and the budgets MAX_REVIEW_INPUT_TOKENS,
 MAX_REVIEW_CHUNKS, MAX_REVIEW_SECONDS, MAX_REVIEW_COST_USD.
 
-Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage or
-runtime error (not a git repository, unknown ref, invalid settings or agent file) and
-when the review did not cover every file in paths (model error, budget, a file
-without a text diff) under the setting \`onIncomplete: failure\` (the default).
+Exit status: 0 when the check would pass, 1 when it would fail: a finding reaches
+--fail-on, or the review did not cover every file in paths (the model failed, a
+budget ran out, a file without a text diff) under the setting \`onIncomplete:
+failure\` (the default; with \`neutral\` that exits 0, with a warning). When the
+model fails, the report says why and on how many files only the rules ran.
+2 on a usage or runtime error (not a git repository, unknown ref, invalid settings
+or agent file), with a one-line message and no report.
 `;
 
 /** `backend-agent agents validate --help`. */

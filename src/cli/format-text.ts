@@ -68,7 +68,8 @@ export function formatText(review: LocalReview, color: boolean): string {
   const c = pc.createColors(color);
   const { report, analysis, range, settings } = review;
   const out = [c.bold(`backend-agent review of ${range.head} against ${range.baseRef} (merge-base ${range.base.slice(0, 7)})`), ""];
-  if (report.reviewed.length === 0) out.push(`Nothing to review: no changed file matches ${settings.paths.join(", ")}.`, "");
+  // Only when no changed file is in `paths`: files the model failed on were still there to review.
+  if (review.inPaths === 0) out.push(`Nothing to review: no changed file matches ${settings.paths.join(", ")}.`, "");
   const byPath = new Map(review.diffs.map((d) => [d.path, d]));
   const paths = [...new Set(report.findings.map((f) => f.finding.path))].sort();
   for (const path of paths) {
@@ -90,10 +91,14 @@ export function formatText(review: LocalReview, color: boolean): string {
         : `rules only · agent ${report.agentSource}`,
     ),
   );
+  if (review.modelFailure) out.push(c.yellow(`! ${review.modelFailure}`));
   const failing = analysis.decision.conclusion === "failure";
   const incomplete = isIncomplete(report);
-  const outcome = failing ? "FAIL" : review.conclusion === "failure" ? "FAIL (review incomplete, onIncomplete: failure)" : incomplete ? "pass (review incomplete, onIncomplete: neutral)" : "pass";
-  const verdict = `${countLine(report.findings)} in ${report.reviewed.length} file${report.reviewed.length === 1 ? "" : "s"} · fail on ${settings.failOn}: ${outcome}`;
+  const outcome = failing ? `FAIL${incomplete ? " (and the review is incomplete)" : ""}` : review.conclusion === "failure" ? "FAIL (review incomplete, onIncomplete: failure)" : incomplete ? "pass (review incomplete, onIncomplete: neutral)" : "pass";
+  // The rules read every file in `paths`; the model only those it reviewed: both counted, never the model's alone.
+  const n = review.rulesReviewed.length;
+  const byModel = review.modelRan ? `, ${report.reviewed.length} of them by the model` : "";
+  const verdict = `${countLine(report.findings)} in ${n} file${n === 1 ? "" : "s"}${byModel} · fail on ${settings.failOn}: ${outcome}`;
   out.push(review.conclusion === "failure" ? c.bold(c.red(verdict)) : incomplete ? c.yellow(verdict) : c.green(verdict));
   return `${out.join("\n")}\n`;
 }

@@ -16,12 +16,13 @@ export function toolVersion(): string {
 }
 
 /**
- * The process exit code: 1 when a finding reaches `failOn`, 2 when the review did
- * not cover every file and `onIncomplete: failure` (the default) says that fails, else 0.
+ * The process exit code, the check run's conclusion: 1 when it would fail — a finding
+ * reaches `failOn`, or the review did not cover every file (the model failed, a
+ * budget ran out) and `onIncomplete: failure` (the default) fails closed — else 0.
+ * Exit 2 stays for "the CLI could not run" (main.ts), which prints no report.
  */
-export function exitCodeOf(review: LocalReview): 0 | 1 | 2 {
-  if (review.analysis.decision.conclusion === "failure") return 1;
-  return review.conclusion === "failure" ? 2 : 0;
+export function exitCodeOf(review: LocalReview): 0 | 1 {
+  return review.conclusion === "failure" ? 1 : 0;
 }
 
 /** The machine-readable report: the findings with their placement and the decision. */
@@ -45,11 +46,12 @@ function toJson(review: LocalReview) {
       reason: reason ?? null,
     })),
     reviewed: report.reviewed,
+    rulesReviewed: review.rulesReviewed,
     skipped: report.skipped,
     unreviewed: report.unreviewed,
     problems: report.problems,
     notes: report.notes,
-    model: review.modelRan ? { id: report.model, calls: report.modelCalls, chunks: report.chunks, usage: report.usage } : null,
+    model: review.modelRan ? { id: report.model, calls: report.modelCalls, chunks: report.chunks, usage: report.usage, failure: review.modelFailure ?? null } : null,
     agent: report.agentSource,
   };
 }

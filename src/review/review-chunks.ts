@@ -68,6 +68,8 @@ export interface ModelStageResult {
   problems: string[];
   /** Files (or parts of files) the model did not review, with the reason. */
   unreviewed: Array<{ path: string; reason: string }>;
+  /** Why each failed request failed, one line each (no budget stops): what a caller tells when the model failed. */
+  failures: string[];
 }
 
 /** Inputs of the model stage. */
@@ -129,7 +131,7 @@ function onIncrement(finding: Finding, files: Map<string, FileDiff>): boolean {
  */
 export async function reviewWithModel(input: ModelStageInput): Promise<ModelStageResult> {
   const chunks = chunkFiles(input.files, input.chunkTokens);
-  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [] };
+  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [], failures: [] };
   const queue = new PQueue({ concurrency: input.concurrency });
   const allPaths = input.files.filter((f) => f.hunks.length > 0).map((f) => f.path);
   const byPath = new Map(input.files.map((f) => [f.path, f]));
@@ -194,6 +196,7 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
               result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the branch moved to a newer commit" })));
               return;
             }
+            result.failures.push(messageOf(error));
             result.problems.push(`Part ${i + 1} of ${chunks.length} (${paths.map(codeSpan).join(", ")}) was not reviewed by the model: ${messageOf(error)}`);
             result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the model request failed" })));
           }

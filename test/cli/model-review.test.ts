@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { FakeAnthropic } from "../support/fake-anthropic.js";
 import { lineOf, modelFinding } from "../support/django-fixtures.js";
 import { makeRepo, runCli, type TempRepo } from "./cli-harness.js";
@@ -86,10 +88,10 @@ describe("backend-agent review with the model (fake Anthropic over ANTHROPIC_BAS
     expect(run.stdout).not.toContain(SECRET);
   });
 
-  it("keeps the rules' findings, lists the file the model did not review and fails closed (exit 2) when the model call fails", async () => {
+  it("keeps the rules' findings, lists the file the model did not review and fails closed (exit 1, like the check) when the model call fails", async () => {
     fake.fallback = { kind: "error", status: 529, type: "overloaded_error" };
     const run = await runCli(repo.dir, ["review", "--head", "feature", "--fail-on", "never"], model());
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/warning: Part 1 of 1 .* was not reviewed by the model: The model call failed: the API is overloaded \(529\)/);
     expect(run.stdout).toContain("Stripe live secret key");
     expect(run.stdout).toContain(`! not reviewed: ${VIEWS} (the model request failed)`);
@@ -115,5 +117,84 @@ describe("backend-agent review with the model (fake Anthropic over ANTHROPIC_BAS
     expect(fake.requests).toHaveLength(0);
     expect(run.code).toBe(1);
     expect(run.stderr.split("\n").filter((l) => l.includes("Rules only"))).toHaveLength(1);
+  });
+});
+
+describe("backend-agent review when the model fails: it says so, and what the rules alone covered", () => {
+  // Three matching files with known rule findings: eval() (high), pickle (high), a live key (critical).
+  const A = "backend/api/a.py";
+  const B = "backend/api/b.py";
+  const C = "backend/api/c.py";
+  let three: TempRepo;
+  beforeAll(() => {
+    three = makeRepo(
+      { [A]: "x = 1\n", [B]: "y = 1\n", [C]: "z = 1\n" },
+      { [A]: "x = eval(input())\n", [B]: "import pickle\ny = pickle.loads(data)\n", [C]: `z = 2\nSTRIPE_KEY = "${SECRET}"\n` },
+    );
+  });
+  afterAll(() => three.cleanup());
+
+  /** A port nothing listens on: the address of a server just closed. */
+  const closedPort = async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  };
+
+  it("an unreachable API: never 'nothing to review', the reason in one line, the rules' findings counted in 3 files, exit 1", async () => {
+    const run = await runCli(three.dir, ["review", "--head", "feature"], model({ ANTHROPIC_BASE_URL: `http://127.0.0.1:${await closedPort()}` }));
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain("Nothing to review");
+    const told = "The model failed (The Anthropic API could not be reached): only the deterministic rules ran, on 3 files.";
+    expect(run.stdout).toContain(`! ${told}`);
+    expect(run.stderr.split("\n")).toContain(`backend-agent: ${told}`);
+    expect(run.stdout).toContain("1 critical, 2 high in 3 files, 0 of them by the model · fail on high: FAIL (and the review is incomplete)");
+    expect(run.stdout + run.stderr).not.toContain(SECRET);
+  });
+
+  it("a 500 with --fail-on never still exits 1 (onIncomplete: failure); json carries the failure and what the rules read", async () => {
+    fake.fallback = { kind: "error", status: 500, type: "api_error" };
+    const [text, json] = await Promise.all([
+      runCli(three.dir, ["review", "--head", "feature", "--fail-on", "never"], model()),
+      runCli(three.dir, ["review", "--head", "feature", "--fail-on", "never", "--format", "json"], model()),
+    ]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain("! The model failed (The model call failed: the API answered 500): only the deterministic rules ran, on 3 files.");
+    expect(text.stdout).toContain("1 critical, 2 high in 3 files, 0 of them by the model · fail on never: FAIL (review incomplete, onIncomplete: failure)");
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      decision: { conclusion: "failure", exitCode: 1 },
+      reviewed: [],
+      rulesReviewed: [A, B, C],
+      model: { failure: expect.stringContaining("the API answered 500") },
+      notes: [expect.stringContaining("The model failed")],
+    });
+  });
+
+  it("a model that fails on some chunks only: how many files the rules alone checked, and how many the model reviewed", async () => {
+    fake.enqueue({ kind: "json", value: { summary: "", findings: [] } });
+    fake.fallback = { kind: "error", status: 500, type: "api_error" };
+    // One file per chunk, one request at a time: the first answers, the other two fail.
+    const run = await runCli(three.dir, ["review", "--head", "feature"], model({ CHUNK_INPUT_TOKENS: "1", REVIEW_CONCURRENCY: "1" }));
+    expect(fake.requests).toHaveLength(3);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("! The model failed on 2 files (The model call failed: the API answered 500): the deterministic rules alone checked them; the model reviewed 1 file.");
+    expect(run.stdout).toContain("1 critical, 2 high in 3 files, 1 of them by the model");
+  });
+
+  it("lets an incomplete review exit 0 under `onIncomplete: neutral`, still saying the model failed", async () => {
+    const lenient = makeRepo({ [A]: "x = 1\n", ".github/backend-agent.yml": "onIncomplete: neutral\n" }, { [A]: "x = 2\n" });
+    try {
+      fake.fallback = { kind: "error", status: 500, type: "api_error" };
+      const run = await runCli(lenient.dir, ["review"], model());
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("! The model failed (The model call failed: the API answered 500): only the deterministic rules ran, on 1 file.");
+      expect(run.stdout).toContain("no findings in 1 file, 0 of them by the model · fail on high: pass (review incomplete, onIncomplete: neutral)");
+    } finally {
+      lenient.cleanup();
+    }
   });
 });
