@@ -8,7 +8,8 @@ export type Command =
   | { kind: "help"; text: string }
   | { kind: "version" }
   | { kind: "review"; options: ReviewArgs }
-  | { kind: "agents-validate"; file: string | undefined };
+  | { kind: "agents-validate"; file: string | undefined }
+  | { kind: "config-validate"; file: string | undefined };
 
 /** Options of `backend-agent review`. */
 export interface ReviewArgs {
@@ -29,6 +30,7 @@ export const MAIN_HELP = `Usage: backend-agent <command> [options]
 Commands:
   review                   Review the changes of the current git repository
   agents validate [file]   Check an agent definition; print its model and prompt size
+  config validate [file]   Check the settings file (default .github/backend-agent.yml)
 
 Options:
   -h, --help               Show help (also: backend-agent <command> --help)
@@ -81,10 +83,22 @@ there is one, else the agent shipped with backend-agent.
 Exit status: 0 when the file is valid, 2 when it is not.
 `;
 
+/** `backend-agent config validate --help`. */
+export const CONFIG_VALIDATE_HELP = `Usage: backend-agent config validate [file]
+
+Checks a settings file with the App's own schema, as it would read it from the
+default branch: one line per problem, \`file: key: message\` (\`file:line:col\` for
+a YAML error). Without [file]: the repository's .github/backend-agent.yml in the
+working tree, so it can be checked before it is committed.
+
+Exit status: 0 when the file is valid, 1 when it is not, 2 when it cannot be read
+or the command line is wrong.
+`;
+
 /** node's parse errors name the problem in their first sentence; the rest is advice about `--`. */
 function usageError(error: unknown, help: string): UserFacingError {
   const message = error instanceof Error ? (error.message.split(/\.\s/)[0] ?? error.message) : String(error);
-  const command = help === REVIEW_HELP ? " review" : help === VALIDATE_HELP ? " agents validate" : "";
+  const command = help === REVIEW_HELP ? " review" : help === VALIDATE_HELP ? " agents validate" : help === CONFIG_VALIDATE_HELP ? " config validate" : "";
   return new UserFacingError(`${message.replace(/\.$/, "")} (see backend-agent${command} --help)`);
 }
 
@@ -138,6 +152,13 @@ function parseValidate(args: string[]): Command {
   return { kind: "agents-validate", file: positionals[0] };
 }
 
+function parseConfigValidate(args: string[]): Command {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+  if (values.help) return { kind: "help", text: CONFIG_VALIDATE_HELP };
+  if (positionals.length > 1) throw new UserFacingError("config validate takes one file at most (see backend-agent config validate --help)");
+  return { kind: "config-validate", file: positionals[0] };
+}
+
 /** Reads the command line (without `node` and the script); a mistake is a {@link UserFacingError}. */
 export function parseCommand(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
@@ -161,6 +182,11 @@ export function parseCommand(argv: readonly string[]): Command {
         if (rest[0] === "validate") return parseValidate(rest.slice(1));
         if (rest[0] === undefined || rest[0] === "-h" || rest[0] === "--help") return { kind: "help", text: VALIDATE_HELP };
         throw new UserFacingError(`unknown command "agents ${rest[0]}" (did you mean "agents validate"?)`);
+      case "config":
+        help = CONFIG_VALIDATE_HELP;
+        if (rest[0] === "validate") return parseConfigValidate(rest.slice(1));
+        if (rest[0] === undefined || rest[0] === "-h" || rest[0] === "--help") return { kind: "help", text: CONFIG_VALIDATE_HELP };
+        throw new UserFacingError(`unknown command "config ${rest[0]}" (did you mean "config validate"?)`);
       default:
         throw new UserFacingError(`unknown command "${command}" (see backend-agent --help)`);
     }

@@ -2,14 +2,16 @@
 /**
  * `backend-agent`: the App's review, run locally on a git diff (see args.ts for the
  * commands). Reports go to stdout or `--output`; progress and errors to stderr, so
- * `--format json > report.json` stays clean. Exit status: 0 pass, 1 a finding at
- * `--fail-on`, 2 a usage or runtime error, always with one line saying what.
+ * `--format json > report.json` stays clean. Exit status: 0 pass, 1 the check would
+ * fail (a finding at `--fail-on`, an incomplete review under `onIncomplete: failure`,
+ * an invalid settings file), 2 a usage or runtime error, always with one line saying what.
  */
 import { writeFile } from "node:fs/promises";
 import pc from "picocolors";
 import { messageOf, UserFacingError } from "../errors.js";
 import { countLine } from "../review/summary.js";
 import { validateAgent } from "./agents-validate.js";
+import { validateRepoConfigFile } from "./config-validate.js";
 import { parseCommand, type ReviewArgs } from "./args.js";
 import { exitCodeOf, formatReview, toolVersion } from "./format.js";
 import { loadCliEnv } from "./load-inputs.js";
@@ -55,6 +57,11 @@ async function main(argv: readonly string[]): Promise<number> {
     case "agents-validate":
       process.stdout.write(await validateAgent(command.file, process.cwd(), loadCliEnv()));
       return 0;
+    case "config-validate": {
+      const result = await validateRepoConfigFile(command.file, process.cwd());
+      process.stdout.write(result.text);
+      return result.code;
+    }
     case "review":
       return review(command.options);
   }
