@@ -19,6 +19,8 @@ export interface ReviewArgs {
   format: Format;
   output?: string | undefined;
   rulesOnly: boolean;
+  /** Plan only: files, chunks, estimated tokens and cost; no model call. */
+  dryRun: boolean;
   failOn?: Severity | "never" | undefined;
   /** Forced on or off; undefined: colours when stdout is a terminal. */
   color?: boolean | undefined;
@@ -54,6 +56,8 @@ Options:
   -f, --format <format>    ${FORMATS.join(" | ")} (default: text)
   -o, --output <file>      Write the report to <file> instead of stdout
   --rules-only             Run the deterministic rules only; never call the model
+  --dry-run                List the files (and those skipped, why), the chunks and the
+                           estimated input tokens and cost; no model call, no key needed
   --fail-on <severity>     ${SEVERITIES.join(" | ")} | never (default: failOn of the settings, high)
   --color, --no-color      Force colours in the text report on or off
   -h, --help               Show this help
@@ -114,6 +118,7 @@ function parseReview(args: string[]): Command {
       format: { type: "string", short: "f", default: "text" },
       output: { type: "string", short: "o" },
       "rules-only": { type: "boolean", default: false },
+      "dry-run": { type: "boolean", default: false },
       "fail-on": { type: "string" },
       color: { type: "boolean" },
       "no-color": { type: "boolean" },
@@ -123,6 +128,7 @@ function parseReview(args: string[]): Command {
   if (values.help) return { kind: "help", text: REVIEW_HELP };
   const format = values.format as Format;
   if (!FORMATS.includes(format)) throw new UserFacingError(`--format must be one of ${FORMATS.join(", ")}, not "${values.format}"`);
+  if (values["dry-run"] && format !== "text" && format !== "json") throw new UserFacingError(`--dry-run prints text or json, not ${format}`);
   const failOn = values["fail-on"];
   if (failOn !== undefined && failOn !== "never" && !(SEVERITIES as readonly string[]).includes(failOn)) {
     throw new UserFacingError(`--fail-on must be one of ${SEVERITIES.join(", ")}, never; not "${failOn}"`);
@@ -139,6 +145,7 @@ function parseReview(args: string[]): Command {
       format,
       output: values.output,
       rulesOnly: values["rules-only"],
+      dryRun: values["dry-run"],
       failOn: failOn as ReviewArgs["failOn"],
       color: values["no-color"] ? false : values.color ? true : undefined,
     },

@@ -13,31 +13,34 @@ import { countLine } from "../review/summary.js";
 import { validateAgent } from "./agents-validate.js";
 import { validateRepoConfigFile } from "./config-validate.js";
 import { parseCommand, type ReviewArgs } from "./args.js";
+import { formatPlanText, planLocalReview } from "./dry-run.js";
 import { exitCodeOf, formatReview, toolVersion } from "./format.js";
 import { loadCliEnv } from "./load-inputs.js";
 import { runLocalReview } from "./local-review.js";
 
 const say = (line: string) => process.stderr.write(`backend-agent: ${line}\n`);
 
-async function review(args: ReviewArgs): Promise<number> {
-  const result = await runLocalReview({
-    cwd: process.cwd(),
-    base: args.base,
-    head: args.head,
-    agentFile: args.agent,
-    rulesOnly: args.rulesOnly,
-    failOn: args.failOn,
-    env: loadCliEnv(),
-    say,
+const writeReport = (file: string, text: string) =>
+  writeFile(file, text).catch((error: NodeJS.ErrnoException) => {
+    throw new UserFacingError(`cannot write ${file}: ${error.code ?? messageOf(error)}`);
   });
+
+async function review(args: ReviewArgs): Promise<number> {
+  const options = { cwd: process.cwd(), base: args.base, head: args.head, agentFile: args.agent, rulesOnly: args.rulesOnly, failOn: args.failOn, env: loadCliEnv(), say };
+  if (args.dryRun) {
+    const plan = await planLocalReview(options);
+    const text = args.format === "json" ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanText(plan);
+    if (args.output) await writeReport(args.output, text);
+    else process.stdout.write(text);
+    return 0;
+  }
+  const result = await runLocalReview(options);
   for (const problem of result.report.problems) say(`warning: ${problem}`);
   const color = args.format === "text" && !args.output && (args.color ?? (pc.isColorSupported && process.stdout.isTTY === true));
   const text = formatReview(result, args.format, color);
   const code = exitCodeOf(result);
   if (args.output) {
-    await writeFile(args.output, text).catch((error: NodeJS.ErrnoException) => {
-      throw new UserFacingError(`cannot write ${args.output}: ${error.code ?? messageOf(error)}`);
-    });
+    await writeReport(args.output, text);
     say(`${countLine(result.report.findings)} (${result.conclusion}); report written to ${args.output}`);
   } else {
     process.stdout.write(text);
