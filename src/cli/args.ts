@@ -57,7 +57,8 @@ Options:
   -o, --output <file>      Write the report to <file> instead of stdout
   --rules-only             Run the deterministic rules only; never call the model
   --dry-run                List the files (and those skipped, why), the chunks and the
-                           estimated input tokens and cost; no model call, no key needed
+                           estimated input tokens and cost; no model call, no key
+                           needed; exit 0 (2 on an error)
   --fail-on <severity>     ${SEVERITIES.join(" | ")} | never (default: failOn of the settings, high)
   --color, --no-color      Force colours in the text report on or off
   -h, --help               Show this help
