@@ -4,7 +4,8 @@
  * inputs, so a second `npm start` listens in about a second instead of a full compile.
  *
  * "The current inputs" is a hash of the contents (not the mtimes) of src/, the
- * tsconfig files, package-lock.json and the TypeScript version: a `git pull`, a
+ * tsconfig files, package.json (its "type" decides the module format),
+ * package-lock.json and the TypeScript version: a `git pull`, a
  * checkout, an edit or an `npm ci` that installs other types all change it, while a
  * copy that resets mtimes does not force a build. The stamp is written only after tsc
  * succeeded, with the hash taken before it ran: a file edited during the build
@@ -35,7 +36,7 @@ function filesUnder(dir) {
 function inputHash() {
   const hash = createHash("sha256");
   hash.update(`typescript ${require("typescript/package.json").version}\n`);
-  const inputs = [...filesUnder(join(root, "src")), ...["tsconfig.json", "tsconfig.build.json", "package-lock.json"].map((name) => join(root, name))];
+  const inputs = [...filesUnder(join(root, "src")), ...["tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"].map((name) => join(root, name))];
   for (const path of inputs) {
     // The path counts too: a renamed or deleted file changes the hash.
     hash.update(`${relative(root, path)}\0`);

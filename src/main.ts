@@ -1,7 +1,8 @@
 /**
  * Process entry (`npm start`). With an App ID it serves webhooks and runs reviews;
- * without one it starts Probot's setup flow, which registers the GitHub App from
- * app.yml and writes its credentials to .env.
+ * without one it starts setup mode (src/setup/setup-mode.ts): Probot's flow that
+ * registers the GitHub App from app.yml and writes its credentials to .env, with the
+ * health routes answering meanwhile.
  */
 import { existsSync } from "node:fs";
 import { loadEnv, type Env } from "./config/env.js";
