@@ -1,26 +1,24 @@
 /**
  * Process entry (`npm start`). With an App ID it serves webhooks and runs reviews;
- * without one it starts Probot's setup flow, which registers the GitHub App from
- * app.yml and writes its credentials to .env.
+ * without one it starts setup mode (src/setup/setup-mode.ts): Probot's flow that
+ * registers the GitHub App from app.yml and writes its credentials to .env, with the
+ * health routes answering meanwhile.
  */
 import { existsSync } from "node:fs";
-import { run } from "probot";
 import { loadEnv, type Env } from "./config/env.js";
+import { privateKeyProblem } from "./config/private-key.js";
 import { startApp, type RunningApp } from "./server.js";
-
-function missingSetup(env: Env): string[] {
-  const missing = [];
-  if (!env.APP_ID) missing.push("APP_ID");
-  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) missing.push("PRIVATE_KEY or PRIVATE_KEY_PATH");
-  if (!env.WEBHOOK_SECRET) missing.push("WEBHOOK_SECRET");
-  if (!env.ANTHROPIC_API_KEY) missing.push("ANTHROPIC_API_KEY");
-  return missing;
-}
+import { ensureTrailingNewline } from "./setup/dot-env.js";
+import { setupModeMessage, startSetupMode } from "./setup/setup-mode.js";
 
 async function main(): Promise<void> {
   let env: Env;
   // .env (written by the setup flow) fills in what the real environment leaves unset.
-  if (existsSync(".env")) process.loadEnvFile(".env");
+  if (existsSync(".env")) {
+    // An older setup flow left it without a final newline: a line appended with `echo >>` would join the last value.
+    if (ensureTrailingNewline(".env")) console.log("backend-agent: added the missing final newline to .env");
+    process.loadEnvFile(".env");
+  }
   try {
     env = loadEnv();
   } catch (error) {
@@ -28,15 +26,20 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (!env.APP_ID) {
-    console.log(
-      [
-        "backend-agent: no GitHub App configured yet.",
-        `Set ${missingSetup(env).join(", ")} (see README.md and .env.example),`,
-        `or register a new App now: open http://localhost:${env.PORT} and follow the steps; Probot writes APP_ID, PRIVATE_KEY and WEBHOOK_SECRET to .env.`,
-      ].join("\n"),
-    );
-    await run(() => undefined);
+    console.log(setupModeMessage(env, process.env.NODE_ENV === "production"));
+    try {
+      await startSetupMode(env);
+    } catch (error) {
+      console.error(`backend-agent: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
     return;
+  }
+  // Probot would drop a key it cannot read and then say "privateKey option is required".
+  const keyProblem = privateKeyProblem(env);
+  if (keyProblem) {
+    console.error(`Invalid environment: ${keyProblem}`);
+    process.exit(1);
   }
   if (!env.ANTHROPIC_API_KEY) {
     console.warn("backend-agent: ANTHROPIC_API_KEY is not set: reviews will run the deterministic rules only and say so on each PR.");
