@@ -18,7 +18,9 @@ import { createWorker } from "./jobs/worker.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { countingFetch } from "./ops/counting-fetch.js";
 import { createMarkerSigner } from "./review/marker-signer.js";
-import { octokitWithWriteInterval } from "./ops/probot-octokit.js";
+import { throttledOctokit } from "./ops/probot-octokit.js";
+import { RedisErrorLog } from "./ops/redis-error-log.js";
+import { throttleConnection } from "./ops/throttle-connection.js";
 import { announcingQueue } from "./spend/newer-head.js";
 import { SpendPolicy, spendLimitsOf } from "./spend/spend-policy.js";
 
@@ -63,13 +65,18 @@ export interface AppOptions {
  * workers and the watchdog (unless PROCESS_ROLE=web), and /healthz, /readyz, /metrics.
  */
 export async function startApp(env: Env, options: AppOptions = {}): Promise<RunningApp> {
+  const log = createJsonLogger(env);
+  // Every Redis connection logs through one rate-limited log (Probot's logger is not built yet: it is bound below).
+  let redisErrors: RedisErrorLog | undefined;
+  const throttle = env.REDIS_URL ? throttleConnection(env.REDIS_URL, (redisErrors = new RedisErrorLog({ error: (f, m) => probot.log.error(f, m), warn: (f, m) => probot.log.warn(f, m), info: (f, m) => probot.log.info(f, m) }, { url: env.REDIS_URL }))) : undefined;
+  const Octokit = throttledOctokit({ writeIntervalMs: env.GITHUB_WRITE_INTERVAL_MS, connection: throttle });
   const probot = createProbot({
-    // Probot reads its own settings (APP_ID, PRIVATE_KEY, GHE_HOST, REDIS_URL for shared throttling, ...) from this env.
-    env: { ...process.env, ...Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))) },
+    // Probot reads its own settings (APP_ID, PRIVATE_KEY, GHE_HOST, ...) from this env; not REDIS_URL: the shared throttling connection is ours (above).
+    env: { ...process.env, ...Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))), REDIS_URL: "" },
     overrides: {
-      log: createJsonLogger(env),
+      log,
       logLevel: env.LOG_LEVEL === "silent" ? "fatal" : env.LOG_LEVEL,
-      ...(env.GITHUB_WRITE_INTERVAL_MS !== undefined ? { Octokit: octokitWithWriteInterval(env.GITHUB_WRITE_INTERVAL_MS) } : {}),
+      ...(Octokit ? { Octokit } : {}),
     },
   });
   const agent = await loadBundledAgent(env.AGENT_FILE);
@@ -87,11 +94,13 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     },
     failed: (job, error) => {
       // Without a job it is the queue's own trouble (Redis, the store): the jobs stay queued, none failed.
+      // An unreachable Redis is said once per outage by redisErrors, not at every retry.
+      if (!job && redisErrors?.report(error)) return;
       if (!job) return void probot.log.error({ err: error }, "queue error; queued jobs are kept and tried again");
       metrics.jobsFailed.inc({ kind: job.kind });
       probot.log.error({ err: error, job: job.id }, "job failed");
     },
-  });
+  }, redisErrors);
   // Every review taken announces its head, so that a running review of an older one stops.
   const queue = announcingQueue(backend.queue, backend.heads, probot.log);
   const spend = new SpendPolicy(backend.spend, spendLimitsOf(env), (scope) => metrics.spendCeilingsHit.inc({ scope }));
@@ -173,6 +182,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
       watchdog?.stop();
       await queue.close(graceMs);
       backend.dispose();
+      throttle?.disconnect(false).catch(() => undefined);
     },
   };
 }
