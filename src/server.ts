@@ -161,9 +161,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     void webhooks(req, res, () => json(res, 404, { error: "not found" }));
   }, env);
   const opsServer = separateOps ? listener((req, res) => void (serveRoute(req, res, { ...health, ...ops }) || json(res, 404, { error: "not found" })), env) : undefined;
-  const port = await listen(server, env.PORT, env.HOST);
+  const port = await listen(server, env.PORT, env.HOST, "PORT");
   const metricsHost = env.METRICS_HOST ?? env.HOST;
-  const metricsPort = opsServer ? await listen(opsServer, env.METRICS_PORT ?? 0, metricsHost) : port;
+  const metricsPort = opsServer ? await listen(opsServer, env.METRICS_PORT ?? 0, metricsHost, "METRICS_PORT") : port;
   const urlOf = (hostname: string, p: number) => `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${p}`;
   probot.log.info(
     { port, host: env.HOST, metricsPort, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model: env.ANTHROPIC_API_KEY ? "configured" : "not configured", queue: backend.kind, role: env.PROCESS_ROLE },
@@ -204,10 +204,13 @@ function listener(handle: (req: IncomingMessage, res: ServerResponse) => void, e
   return server;
 }
 
-/** Listens and resolves with the port. */
-async function listen(server: Server, port: number, host: string): Promise<number> {
+/** Listens and resolves with the port; a failure names `variable`, the setting to change. */
+async function listen(server: Server, port: number, host: string, variable: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const why = error.code === "EADDRINUSE" ? "is in use by another process" : error.code === "EACCES" ? "needs privileges this process lacks" : `cannot be listened on (${error.code ?? error.message})`;
+      reject(new Error(`${variable}: ${port} on ${host} ${why}; set ${variable} (and HOST) to a free port`, { cause: error }));
+    });
     server.listen(port, host, resolve);
   });
   return (server.address() as AddressInfo).port;
