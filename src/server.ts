@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createProbot, type Probot } from "probot";
 import { loadBundledAgent } from "./agents/load-agent.js";
 import type { Env } from "./config/env.js";
+import { checkPrivateKey } from "./config/private-key.js";
 import { createAnthropicClient } from "./engine/anthropic-client.js";
 import { appIdentityGetter, fetchAppIdentity } from "./github/app-identity.js";
 import type { Octokit } from "./github/octokit.js";
@@ -65,6 +66,7 @@ export interface AppOptions {
  * workers and the watchdog (unless PROCESS_ROLE=web), and /healthz, /readyz, /metrics.
  */
 export async function startApp(env: Env, options: AppOptions = {}): Promise<RunningApp> {
+  checkPrivateKey(env);
   const log = createJsonLogger(env);
   // Every Redis connection logs through one rate-limited log (Probot's logger is not built yet: it is bound below).
   let redisErrors: RedisErrorLog | undefined;
