@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { onCheckRunRerun, onCheckSuiteRerun, RERUN_ACTIONS } from "./events/check-rerun.js";
 import { onPullRequest, REVIEW_ACTIONS } from "./events/pull-request.js";
 import { onIssueComment, onReviewComment } from "./events/slash-command.js";
-import type { JobQueue } from "./jobs/queue.js";
+import { QueueUnavailableError, type JobQueue } from "./jobs/queue.js";
 
 /** What the handlers share: the queue, and the bundled agent's name (the command and the check). */
 export interface AppDeps {
@@ -36,7 +36,13 @@ export function createWebhooks(deps: AppDeps): Webhooks {
   on(["check_suite.rerequested"], onCheckSuiteRerun(deps));
   // The errors carry the delivery (`event`, payload included): log what failed, never the payload.
   webhooks.onError((error) => {
-    const errors = [...(error.errors as unknown[])].map((e) => (e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : { message: String(e) }));
+    const failures = [...(error.errors as unknown[])];
+    // A queue that is away (Redis down) is an outage already logged on its own, not a bug: one warn line, no stack.
+    if (failures.length > 0 && failures.every((e) => e instanceof QueueUnavailableError)) {
+      const reason = (failures[0] as Error).message;
+      return void deps.log.warn({ event: error.event?.name, job: error.event?.id, reason }, "webhook not queued (answered 503; GitHub shows it failed, redeliver it once the queue is back)");
+    }
+    const errors = failures.map((e) => (e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : { message: String(e) }));
     deps.log.error({ errors, event: error.event?.name, job: error.event?.id }, "webhook handler failed");
   });
   return webhooks;

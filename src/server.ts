@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createProbot, type Probot } from "probot";
 import { loadBundledAgent } from "./agents/load-agent.js";
 import type { Env } from "./config/env.js";
+import { checkPrivateKey } from "./config/private-key.js";
 import { createAnthropicClient } from "./engine/anthropic-client.js";
 import { appIdentityGetter, fetchAppIdentity } from "./github/app-identity.js";
 import type { Octokit } from "./github/octokit.js";
@@ -18,7 +19,9 @@ import { createWorker } from "./jobs/worker.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { countingFetch } from "./ops/counting-fetch.js";
 import { createMarkerSigner } from "./review/marker-signer.js";
-import { octokitWithWriteInterval } from "./ops/probot-octokit.js";
+import { throttledOctokit } from "./ops/probot-octokit.js";
+import { RedisErrorLog } from "./ops/redis-error-log.js";
+import { throttleConnection } from "./ops/throttle-connection.js";
 import { announcingQueue } from "./spend/newer-head.js";
 import { SpendPolicy, spendLimitsOf } from "./spend/spend-policy.js";
 
@@ -63,13 +66,19 @@ export interface AppOptions {
  * workers and the watchdog (unless PROCESS_ROLE=web), and /healthz, /readyz, /metrics.
  */
 export async function startApp(env: Env, options: AppOptions = {}): Promise<RunningApp> {
+  checkPrivateKey(env);
+  const log = createJsonLogger(env);
+  // Every Redis connection logs through one rate-limited log (Probot's logger is not built yet: it is bound below).
+  let redisErrors: RedisErrorLog | undefined;
+  const throttle = env.REDIS_URL ? throttleConnection(env.REDIS_URL, (redisErrors = new RedisErrorLog({ error: (f, m) => probot.log.error(f, m), warn: (f, m) => probot.log.warn(f, m), info: (f, m) => probot.log.info(f, m) }, { url: env.REDIS_URL }))) : undefined;
+  const Octokit = throttledOctokit({ writeIntervalMs: env.GITHUB_WRITE_INTERVAL_MS, connection: throttle });
   const probot = createProbot({
-    // Probot reads its own settings (APP_ID, PRIVATE_KEY, GHE_HOST, REDIS_URL for shared throttling, ...) from this env.
-    env: { ...process.env, ...Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))) },
+    // Probot reads its own settings (APP_ID, PRIVATE_KEY, GHE_HOST, ...) from this env; not REDIS_URL: the shared throttling connection is ours (above).
+    env: { ...process.env, ...Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))), REDIS_URL: "" },
     overrides: {
-      log: createJsonLogger(env),
+      log,
       logLevel: env.LOG_LEVEL === "silent" ? "fatal" : env.LOG_LEVEL,
-      ...(env.GITHUB_WRITE_INTERVAL_MS !== undefined ? { Octokit: octokitWithWriteInterval(env.GITHUB_WRITE_INTERVAL_MS) } : {}),
+      ...(Octokit ? { Octokit } : {}),
     },
   });
   const agent = await loadBundledAgent(env.AGENT_FILE);
@@ -87,11 +96,13 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     },
     failed: (job, error) => {
       // Without a job it is the queue's own trouble (Redis, the store): the jobs stay queued, none failed.
+      // An unreachable Redis is said once per outage by redisErrors, not at every retry.
+      if (!job && redisErrors?.report(error)) return;
       if (!job) return void probot.log.error({ err: error }, "queue error; queued jobs are kept and tried again");
       metrics.jobsFailed.inc({ kind: job.kind });
       probot.log.error({ err: error, job: job.id }, "job failed");
     },
-  });
+  }, redisErrors);
   // Every review taken announces its head, so that a running review of an older one stops.
   const queue = announcingQueue(backend.queue, backend.heads, probot.log);
   const spend = new SpendPolicy(backend.spend, spendLimitsOf(env), (scope) => metrics.spendCeilingsHit.inc({ scope }));
@@ -152,9 +163,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     void webhooks(req, res, () => json(res, 404, { error: "not found" }));
   }, env);
   const opsServer = separateOps ? listener((req, res) => void (serveRoute(req, res, { ...health, ...ops }) || json(res, 404, { error: "not found" })), env) : undefined;
-  const port = await listen(server, env.PORT, env.HOST);
+  const port = await listen(server, env.PORT, env.HOST, "PORT");
   const metricsHost = env.METRICS_HOST ?? env.HOST;
-  const metricsPort = opsServer ? await listen(opsServer, env.METRICS_PORT ?? 0, metricsHost) : port;
+  const metricsPort = opsServer ? await listen(opsServer, env.METRICS_PORT ?? 0, metricsHost, "METRICS_PORT") : port;
   const urlOf = (hostname: string, p: number) => `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${p}`;
   probot.log.info(
     { port, host: env.HOST, metricsPort, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model: env.ANTHROPIC_API_KEY ? "configured" : "not configured", queue: backend.kind, role: env.PROCESS_ROLE },
@@ -173,6 +184,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
       watchdog?.stop();
       await queue.close(graceMs);
       backend.dispose();
+      throttle?.disconnect(false).catch(() => undefined);
     },
   };
 }
@@ -194,10 +206,13 @@ function listener(handle: (req: IncomingMessage, res: ServerResponse) => void, e
   return server;
 }
 
-/** Listens and resolves with the port. */
-async function listen(server: Server, port: number, host: string): Promise<number> {
+/** Listens and resolves with the port; a failure names `variable`, the setting to change. */
+async function listen(server: Server, port: number, host: string, variable: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const why = error.code === "EADDRINUSE" ? "is in use by another process" : error.code === "EACCES" ? "needs privileges this process lacks" : `cannot be listened on (${error.code ?? error.message})`;
+      reject(new Error(`${variable}: ${port} on ${host} ${why}; set ${variable} (and HOST) to a free port`, { cause: error }));
+    });
     server.listen(port, host, resolve);
   });
   return (server.address() as AddressInfo).port;

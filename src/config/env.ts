@@ -47,7 +47,7 @@ export const envSchema = z
     ANTHROPIC_API_KEY: optionalText,
     ANTHROPIC_BASE_URL: z.url().optional(),
     DATA_DIR: z.string().default("./data"),
-    REDIS_URL: z.url().optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
     /** Model used when neither the agent nor the repo names one. */
     DEFAULT_MODEL: z.string().default("sonnet"),
     /** Reviews running at once in this process. */

@@ -6,6 +6,7 @@
 import { createPrivateKey } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { Env } from "./env.js";
 
 const HELP = "expected the contents of the .pem file from the GitHub App's settings (-----BEGIN RSA PRIVATE KEY----- …), with real newlines or \\n, or base64 of it";
 
@@ -41,4 +42,10 @@ export function privateKeyProblem(env: { PRIVATE_KEY?: string | undefined; PRIVA
     return isPrivateKey(readFileSync(path, "utf8")) ? undefined : `PRIVATE_KEY_PATH: ${path} is not a PEM private key (${HELP})`;
   }
   return undefined;
+}
+
+/** {@link privateKeyProblem} as a start-up check: throws an Error naming the variable (never its value). */
+export function checkPrivateKey(env: Pick<Env, "PRIVATE_KEY" | "PRIVATE_KEY_PATH">, cwd = process.cwd()): void {
+  const problem = privateKeyProblem(env, cwd);
+  if (problem) throw new Error(problem);
 }

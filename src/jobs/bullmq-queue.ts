@@ -49,6 +49,8 @@ export interface BullQueueOptions {
   onRecovered?(job: Job): void;
   /** A job failed; without one, the queue itself erred (Redis; the jobs stay queued or in the inbox). */
   onError?(job: Job | undefined, error: unknown): void;
+  /** Takes the errors of each Redis connection the queue opens (by default they are dropped: `onError` sees their effect). */
+  watchConnection?(client: Redis, name: string): void;
 }
 
 /**
@@ -176,6 +178,7 @@ export class BullQueue implements JobQueue {
     this.#options = options;
     // BullMQ requires maxRetriesPerRequest: null on worker connections (blocking commands).
     const redis = new Redis(options.url, { maxRetriesPerRequest: null });
+    options.watchConnection?.(redis, "queue");
     redis.defineCommand("acceptJobs", { lua: ACCEPT_SCRIPT });
     redis.defineCommand("claimDueJobs", { lua: CLAIM_SCRIPT, numberOfKeys: 2 });
     redis.defineCommand("takeOutJobs", { lua: TAKE_OUT_SCRIPT, numberOfKeys: 2 });
@@ -186,6 +189,13 @@ export class BullQueue implements JobQueue {
     this.#inbox = { jobs: this.#key("inbox", "jobs"), since: this.#key("inbox", "since"), handoff: this.#key("inbox", "handoff") };
     this.#jobOptions = { attempts: options.attempts, backoff: { type: "exponential", delay: 5_000 }, removeOnComplete: true, removeOnFail: true };
     this.#sweepAfterMs = options.sweepAfterMs ?? INBOX_SWEEP_AFTER_MS;
+  }
+
+  /** `client`, its errors given to `watchConnection` (or dropped). */
+  #watched(client: Redis, name: string): Redis {
+    if (this.#options.watchConnection) this.#options.watchConnection(client, name);
+    else client.on("error", () => undefined);
+    return client;
   }
 
   #key(kind: string, name: string) {
@@ -284,7 +294,7 @@ export class BullQueue implements JobQueue {
 
   start(handler: JobHandler): void {
     this.#worker = new Worker<Job>("jobs", (bullJob, token) => this.#process(bullJob, token, handler), {
-      connection: (this.#workerRedis = this.#redis.duplicate({ maxRetriesPerRequest: null })),
+      connection: (this.#workerRedis = this.#watched(this.#redis.duplicate({ maxRetriesPerRequest: null }), "queue worker")),
       prefix: this.#options.prefix,
       concurrency: this.#options.concurrency,
       lockDuration: this.#options.lockMs,
@@ -294,9 +304,8 @@ export class BullQueue implements JobQueue {
     this.#worker.on("failed", (bullJob, error) => this.#options.onError?.(bullJob?.data, error));
     this.#worker.on("error", (error) => this.#options.onError?.(undefined, error));
     // Workers move the inbox into BullMQ: at once when a process accepts jobs, and on a timer.
-    this.#subscriber = this.#redis.duplicate();
-    // Its outages show on the main connection's commands; meanwhile the timer sweeps.
-    this.#subscriber.on("error", () => undefined);
+    // Its outages show on the main connection's commands too; meanwhile the timer sweeps.
+    this.#subscriber = this.#watched(this.#redis.duplicate(), "queue subscriber");
     this.#subscriber.on("message", () => this.#sweepSoon());
     void this.#subscriber.subscribe(this.#inbox.handoff).then(() => this.#sweepSoon(), () => undefined);
     this.#sweeper = setInterval(() => this.#sweepSoon(), this.#sweepAfterMs / 2).unref();

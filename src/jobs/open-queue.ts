@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import type { Env } from "../config/env.js";
+import type { RedisErrorLog } from "../ops/redis-error-log.js";
 import { MemoryHeads, RedisHeads, type HeadRegistry } from "../spend/newer-head.js";
 import { RedisSpendLedger } from "../spend/redis-spend-ledger.js";
 import type { SpendLedger } from "../spend/spend-ledger.js";
@@ -33,17 +34,20 @@ export interface QueueBackend {
 /**
  * The embedded durable queue (SQLite under DATA_DIR), or BullMQ when REDIS_URL is
  * set. The embedded queue lives in one process, so it needs PROCESS_ROLE=all.
+ * `redisErrors` logs the errors of every Redis connection opened here.
  */
-export function openQueue(env: Env, events: QueueEvents): QueueBackend {
+export function openQueue(env: Env, events: QueueEvents, redisErrors?: RedisErrorLog): QueueBackend {
   if (env.REDIS_URL) {
     const queue = new BullQueue({
       url: env.REDIS_URL, prefix: env.QUEUE_PREFIX, concurrency: env.REVIEW_CONCURRENCY, perInstallation: env.INSTALLATION_CONCURRENCY,
       lockMs: env.QUEUE_LOCK_MS, attempts: env.JOB_ATTEMPTS,
       onSuperseded: (job) => events.superseded(job), onRecovered: () => events.recovered(1), onError: (job, error) => events.failed(job, error),
+      ...(redisErrors ? { watchConnection: (client: Redis, name: string) => redisErrors.watch(client, name) } : {}),
     });
     // Spend and heads share one connection that fails a command rather than holding it while Redis is away.
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
-    redis.on("error", () => undefined);
+    if (redisErrors) redisErrors.watch(redis, "spend and heads");
+    else redis.on("error", () => undefined);
     const spend = new RedisSpendLedger(redis, env.QUEUE_PREFIX);
     return { kind: "redis", queue, checkRuns: queue.checkRuns, spend, heads: new RedisHeads(redis, env.QUEUE_PREFIX), dispose: () => redis.disconnect() };
   }

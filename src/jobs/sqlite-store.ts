@@ -161,7 +161,13 @@ export function openStore(dataDir: string, waitMs = 5000): Store {
  * A DATA_DIR that exists keeps its mode: the operator chose it.
  */
 function createPrivate(dataDir: string, file: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  closeSync(openSync(file, "a", 0o600));
-  chmodSync(file, 0o600);
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, "a", 0o600));
+    chmodSync(file, 0o600);
+  } catch (error) {
+    // Said as our variable, not as a bare ENOTDIR/EACCES on a path the operator never typed.
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(`DATA_DIR: cannot create the job store in ${dataDir} (${reason}): set DATA_DIR to a directory this process can write`, { cause: error });
+  }
 }

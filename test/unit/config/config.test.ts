@@ -22,6 +22,11 @@ describe("environment", () => {
     expect(() => loadEnv({ APP_ID: "1", WEBHOOK_SECRET: "s" })).toThrow(/PRIVATE_KEY: is required with APP_ID/);
     expect(loadEnv({ APP_ID: "1", WEBHOOK_SECRET: "s", PRIVATE_KEY_PATH: "key.pem" }).APP_ID).toBe("1");
   });
+
+  it("takes only a redis:// or rediss:// REDIS_URL, which ioredis would otherwise retry for ever", () => {
+    expect(() => loadEnv({ REDIS_URL: "http://cache:6379" })).toThrow("Invalid environment: REDIS_URL: must be a redis:// or rediss:// URL");
+    expect(loadEnv({ REDIS_URL: "rediss://:secret@cache:6380/1" }).REDIS_URL).toBe("rediss://:secret@cache:6380/1");
+  });
 });
 
 describe("repository settings", () => {

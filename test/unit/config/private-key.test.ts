@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { privateKeyProblem } from "../../../src/config/private-key.js";
+import { checkPrivateKey, privateKeyProblem } from "../../../src/config/private-key.js";
 
 const pem = (type: "pkcs1" | "pkcs8") =>
   generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type, format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
@@ -38,4 +38,32 @@ describe("privateKeyProblem", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe("checkPrivateKey (the server start-up check)", () => {
+  const privateKey = pem("pkcs1");
+it("takes a key as Probot reads it: PEM text, newlines escaped, base64, or a file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "backend-agent-key-"));
+  try {
+    writeFileSync(join(dir, "app.pem"), privateKey);
+    expect(() => checkPrivateKey({ PRIVATE_KEY: privateKey, PRIVATE_KEY_PATH: undefined })).not.toThrow();
+    expect(() => checkPrivateKey({ PRIVATE_KEY: privateKey.replaceAll("\n", "\\n"), PRIVATE_KEY_PATH: undefined })).not.toThrow();
+    expect(() => checkPrivateKey({ PRIVATE_KEY: Buffer.from(privateKey).toString("base64"), PRIVATE_KEY_PATH: undefined })).not.toThrow();
+    expect(() => checkPrivateKey({ PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: "app.pem" }, dir)).not.toThrow();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it("names the variable when the key is not one, and never echoes it", () => {
+  expect(() => checkPrivateKey({ PRIVATE_KEY: "notapem", PRIVATE_KEY_PATH: undefined })).toThrow(/^PRIVATE_KEY: is not a PEM private key/);
+  const truncated = privateKey.slice(0, 400) + privateKey.slice(-40);
+  expect(() => checkPrivateKey({ PRIVATE_KEY: truncated, PRIVATE_KEY_PATH: undefined })).toThrow(/^PRIVATE_KEY: is not a PEM private key[^\n]*$/);
+  expect(() => checkPrivateKey({ PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: "/nonexistent/app.pem" })).toThrow("PRIVATE_KEY_PATH: no file at /nonexistent/app.pem");
+  try {
+    checkPrivateKey({ PRIVATE_KEY: truncated, PRIVATE_KEY_PATH: undefined });
+  } catch (error) {
+    expect(String(error)).not.toContain(truncated.slice(40, 80));
+  }
+});
 });
