@@ -11,6 +11,7 @@ import { messageOf, UserFacingError } from "../errors.js";
 import { countLine } from "../review/summary.js";
 import { validateAgent } from "./agents-validate.js";
 import { parseCommand, type ReviewArgs } from "./args.js";
+import { runDoctor } from "./doctor.js";
 import { exitCodeOf, formatReview, toolVersion } from "./format.js";
 import { loadCliEnv } from "./load-inputs.js";
 import { runLocalReview } from "./local-review.js";
@@ -57,6 +58,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case "review":
       return review(command.options);
+    case "doctor":
+      return runDoctor(
+        { cwd: process.cwd(), env: process.env, config: command.config, color: pc.isColorSupported && process.stdout.isTTY === true },
+        (line) => process.stdout.write(`${line}\n`),
+      );
   }
 }
 
