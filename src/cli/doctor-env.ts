@@ -28,10 +28,10 @@ export function swallowedName(value: string): string | undefined {
   return generic ?? known;
 }
 
-function swallowed(name: string, glued: string, where: string): CheckResult {
+function swallowed(name: string, glued: string, where: string, label = ".env"): CheckResult {
   return check(
     "fail",
-    ".env",
+    label,
     `${where}${name}'s value runs into "${glued}=": two lines were joined (an \`echo >>\` onto a file without a final newline), so ${glued} is not set; put ${glued}=… on a line of its own and check ${name}`,
   );
 }
@@ -78,11 +78,14 @@ export function checkEnvironment(cwd: string, processEnv: Record<string, string 
   for (const [name, value] of Object.entries(processEnv)) {
     source[name] = value;
     const glued = KNOWN.includes(name) && value ? swallowedName(value) : undefined;
-    if (glued) results.push(swallowed(name, glued, "the environment: "));
+    if (glued) results.push(swallowed(name, glued, "", "env"));
   }
   const agentFileSet = Boolean(source["AGENT_FILE"]?.trim());
   try {
-    return { env: loadEnv(source), results: [...results, check("ok", "env", "every variable is valid")], agentFileSet };
+    const env = loadEnv(source);
+    // A swallowed variable passes the schema; a "valid" line beside its ✗ would only confuse.
+    if (!results.some((result) => result.status === "fail")) results.push(check("ok", "env", "every variable is valid"));
+    return { env, results, agentFileSet };
   } catch (error) {
     const bad = invalidVariables(source);
     const message = error instanceof Error ? error.message.replace(/^Invalid environment: /, "") : String(error);

@@ -103,6 +103,7 @@ describe("backend-agent doctor", () => {
     expect(line(run, ".env")).toBe(
       `✗ .env: line 7: WEBHOOK_SECRET's value runs into "ANTHROPIC_API_KEY=": two lines were joined (an \`echo >>\` onto a file without a final newline), so ANTHROPIC_API_KEY is not set; put ANTHROPIC_API_KEY=… on a line of its own and check WEBHOOK_SECRET`,
     );
+    expect(line(run, "env")).toBeUndefined();
     expect(line(run, "model key")).toMatch(/^! model key: ANTHROPIC_API_KEY is not set: reviews run the deterministic rules only/);
     expect(lines(run).at(-1)).toBe("doctor: 1 check failed");
     expectNoSecrets(run);
