@@ -36,13 +36,31 @@ function swallowed(name: string, glued: string, where: string, label = ".env"): 
   );
 }
 
-/** `.env` lines whose value swallowed another variable (read raw: `util.parseEnv` drops what follows a closing quote). */
+/**
+ * `.env` lines whose value swallowed another variable, read raw: `util.parseEnv` drops
+ * what follows a closing quote. A line inside a multi-line value (Probot writes the PEM
+ * that way) belongs to the variable above it; there only `NAME_WITH_UNDERSCORE=` counts,
+ * since a PEM line could end in base64 that spells `PORT=`.
+ */
 function dotenvProblems(text: string): CheckResult[] {
   const results: CheckResult[] = [];
+  let owner: string | undefined;
+  /** The quote of a multi-line value still open (a PEM line ending in `=` is not an assignment). */
+  let open: string | undefined;
   text.split(/\r?\n/).forEach((line, index) => {
-    const match = /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=(.*)$/.exec(line);
-    const glued = match?.[2] !== undefined ? swallowedName(match[2]) : undefined;
-    if (match?.[1] && glued) results.push(swallowed(match[1], glued, `line ${index + 1}: `));
+    const assignment = open ? null : /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=(.*)$/.exec(line);
+    let glued: string | undefined;
+    if (assignment) {
+      owner = assignment[1];
+      const value = assignment[2]?.trimStart() ?? "";
+      const quote = /^["'`]/.exec(value)?.[0];
+      if (quote && !value.slice(1).includes(quote)) open = quote;
+      glued = swallowedName(value);
+    } else {
+      if (open && line.includes(open)) open = undefined;
+      glued = GLUED.exec(line)?.[1];
+    }
+    if (owner && glued) results.push(swallowed(owner, glued, `line ${index + 1}: `));
   });
   return results;
 }

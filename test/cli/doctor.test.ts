@@ -109,6 +109,17 @@ describe("backend-agent doctor", () => {
     expectNoSecrets(run);
   });
 
+  it("finds a variable glued to the closing quote of a multi-line PEM, and reads the PEM's own lines as the key", async () => {
+    const setup = dotenv({ PRIVATE_KEY_PATH: undefined, ANTHROPIC_API_KEY: undefined }) + `PRIVATE_KEY="${privateKey.trimEnd()}"`;
+    writeFileSync(join(dir, ".env"), `${setup}ANTHROPIC_API_KEY=${API_KEY}\n`);
+    const run = await doctor();
+    expect(run.code).toBe(1);
+    const last = setup.split("\n").length;
+    expect(lines(run).filter((l) => l.startsWith("✗"))).toEqual([expect.stringMatching(new RegExp(`^✗ \\.env: line ${last}: PRIVATE_KEY's value runs into "ANTHROPIC_API_KEY="`))]);
+    expect(line(run, "private key")).toBe("✓ private key: PRIVATE_KEY is an RSA private key (2048 bits)");
+    expectNoSecrets(run);
+  });
+
   it("warns when .env has no final newline, before anything is appended", async () => {
     writeFileSync(join(dir, ".env"), dotenv().trimEnd());
     const run = await doctor();
