@@ -9,7 +9,8 @@ export type Command =
   | { kind: "version" }
   | { kind: "review"; options: ReviewArgs }
   | { kind: "agents-validate"; file: string | undefined }
-  | { kind: "config-validate"; file: string | undefined };
+  | { kind: "config-validate"; file: string | undefined }
+  | { kind: "doctor"; config: string | undefined };
 
 /** Options of `backend-agent review`. */
 export interface ReviewArgs {
@@ -33,6 +34,7 @@ Commands:
   review                   Review the changes of the current git repository
   agents validate [file]   Check an agent definition; print its model and prompt size
   config validate [file]   Check the settings file (default .github/backend-agent.yml)
+  doctor                   Check the server's setup: env, key, GitHub App, model key, Redis, DATA_DIR
 
 Options:
   -h, --help               Show help (also: backend-agent <command> --help)
@@ -100,10 +102,37 @@ Exit status: 0 when the file is valid, 1 when it is not, 2 when it cannot be rea
 or the command line is wrong.
 `;
 
+/** `backend-agent doctor --help`. */
+export const DOCTOR_HELP = `Usage: backend-agent doctor [--config <file>]
+
+Checks what the server needs, one line per check (✓ passed, ✗ failed, ! works
+but see the note, - not checked), each failure with what to do:
+  .env and env     read as \`npm start\` reads them (.env in the current directory
+                   fills in what the environment leaves unset), validated; a value
+                   that swallowed another variable (an \`echo >> .env\` onto a file
+                   without a final newline) is found
+  private key      PRIVATE_KEY or PRIVATE_KEY_PATH is an RSA PEM private key
+  GitHub App       GET /app with the App's JWT (GHE_HOST/GHE_PROTOCOL honoured)
+  model key        GET /v1/models with ANTHROPIC_API_KEY (free; no key: rules only)
+  Redis            PING, when REDIS_URL is set
+  DATA_DIR         writable, mode 0700, store 0600
+  agent            AGENT_FILE (or the shipped agent) and a repository override
+  repo config      .github/backend-agent.yml of the git repository here, or --config
+
+Network checks give up after 5 s and name the host they tried. No secret is printed.
+Run it from the directory the server starts in (npm run doctor in the checkout).
+
+Options:
+  --config <file>          Repository settings file to check
+  -h, --help               Show this help
+
+Exit status: 0 when no check failed, 1 when one did, 2 on a usage error.
+`;
+
 /** node's parse errors name the problem in their first sentence; the rest is advice about `--`. */
 function usageError(error: unknown, help: string): UserFacingError {
   const message = error instanceof Error ? (error.message.split(/\.\s/)[0] ?? error.message) : String(error);
-  const command = help === REVIEW_HELP ? " review" : help === VALIDATE_HELP ? " agents validate" : help === CONFIG_VALIDATE_HELP ? " config validate" : "";
+  const command = help === REVIEW_HELP ? " review" : help === VALIDATE_HELP ? " agents validate" : help === CONFIG_VALIDATE_HELP ? " config validate" : help === DOCTOR_HELP ? " doctor" : "";
   return new UserFacingError(`${message.replace(/\.$/, "")} (see backend-agent${command} --help)`);
 }
 
@@ -167,6 +196,13 @@ function parseConfigValidate(args: string[]): Command {
   return { kind: "config-validate", file: positionals[0] };
 }
 
+function parseDoctor(args: string[]): Command {
+  const { values } = parseArgs({ args, strict: true, allowPositionals: false, options: { config: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  if (values.help) return { kind: "help", text: DOCTOR_HELP };
+  if (values.config === "") throw new UserFacingError("--config needs a value");
+  return { kind: "doctor", config: values.config };
+}
+
 /** Reads the command line (without `node` and the script); a mistake is a {@link UserFacingError}. */
 export function parseCommand(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
@@ -185,6 +221,9 @@ export function parseCommand(argv: readonly string[]): Command {
       case "review":
         help = REVIEW_HELP;
         return parseReview(rest);
+      case "doctor":
+        help = DOCTOR_HELP;
+        return parseDoctor(rest);
       case "agents":
         help = VALIDATE_HELP;
         if (rest[0] === "validate") return parseValidate(rest.slice(1));

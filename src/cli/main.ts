@@ -14,6 +14,7 @@ import { validateAgent } from "./agents-validate.js";
 import { validateRepoConfigFile } from "./config-validate.js";
 import { parseCommand, type ReviewArgs } from "./args.js";
 import { formatPlanText, planLocalReview } from "./dry-run.js";
+import { runDoctor } from "./doctor.js";
 import { exitCodeOf, formatReview, toolVersion } from "./format.js";
 import { loadCliEnv } from "./load-inputs.js";
 import { runLocalReview } from "./local-review.js";
@@ -67,6 +68,11 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case "review":
       return review(command.options);
+    case "doctor":
+      return runDoctor(
+        { cwd: process.cwd(), env: process.env, config: command.config, color: pc.isColorSupported && process.stdout.isTTY === true },
+        (line) => process.stdout.write(`${line}\n`),
+      );
   }
 }
 

@@ -184,6 +184,19 @@ describe("FakeAnthropic with the real @anthropic-ai/sdk client", () => {
     await expect(client().messages.create(ask)).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
   });
 
+  it("lists models (GET /v1/models) page by page, behind the same authentication", async () => {
+    const first = await client().models.list({ limit: 2 });
+    expect(first.data.map((model) => model.id)).toEqual(["claude-opus-5-5", "claude-sonnet-5-5"]);
+    expect(first.has_more).toBe(true);
+    const all: string[] = [];
+    for await (const model of client().models.list({ limit: 2 })) all.push(model.id);
+    expect(all).toEqual(["claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"]);
+    expect(fake.modelsRequests).toHaveLength(3);
+    expect(fake.requests).toHaveLength(0);
+    fake.apiKey = "the-real-key";
+    await expect(client().models.list()).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
+  });
+
   it("sentText() exposes every text sent, for leaked-secret checks", async () => {
     await client().messages.create({
       ...ask,

@@ -138,6 +138,24 @@ describe("Probot's app authentication", () => {
     expect(github.requestsTo("POST", /access_tokens$/).at(-1)?.headers.authorization).toMatch(/^bearer ey/);
     expect(github.requestsTo("GET", /\/pulls\/7$/)[0]?.headers.authorization).toMatch(/^token ghs_fake/);
   });
+
+  it("with `app` set, takes only a JWT signed by that App's key for its ID, as GitHub does", async () => {
+    const pair = () => generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+    const own = pair();
+    const strict = await FakeGitHub.start({ app: { id: 1, publicKey: own.publicKey } });
+    try {
+      const appAs = (appId: number, privateKey: string) => new Probot({ appId, privateKey, baseUrl: `${strict.url}/api/v3`, logLevel: "fatal" }).auth();
+      const me = await (await appAs(1, own.privateKey)).rest.apps.getAuthenticated();
+      expect(me.data?.slug).toBe("backend-agent");
+      for (const [appId, key] of [[2, own.privateKey], [1, pair().privateKey]] as const) {
+        const refused = await failure((await appAs(appId, key)).rest.apps.getAuthenticated());
+        expect(refused.status).toBe(401);
+        expect(refused.data.message).toBe("A JSON web token could not be decoded");
+      }
+    } finally {
+      await strict.stop();
+    }
+  });
 });
 
 describe("pull request files", () => {

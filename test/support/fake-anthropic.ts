@@ -117,6 +117,22 @@ function segmentsOf(body: MessageRequestBody): Segment[] {
   return segments;
 }
 
+/** The models `GET /v1/models` lists, newest first as the API orders them. */
+const MODELS = [
+  { id: "claude-opus-5-5", display_name: "Claude Opus 5.5", created_at: "2026-05-01T00:00:00Z" },
+  { id: "claude-sonnet-5-5", display_name: "Claude Sonnet 5.5", created_at: "2026-05-01T00:00:00Z" },
+  { id: "claude-haiku-5-5", display_name: "Claude Haiku 5.5", created_at: "2026-04-01T00:00:00Z" },
+].sort((a, b) => b.created_at.localeCompare(a.created_at));
+
+/** One page of the model list, in the API's shape (`limit`, default 20, and `after_id` honoured). */
+function modelsPage(query: URLSearchParams): Record<string, unknown> {
+  const limit = Math.min(Math.max(Number(query.get("limit") ?? 20) || 20, 1), 1000);
+  const after = query.get("after_id");
+  const start = after ? MODELS.findIndex((m) => m.id === after) + 1 : 0;
+  const data = MODELS.slice(start, start + limit).map((m) => ({ type: "model", ...m }));
+  return { data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: start + limit < MODELS.length };
+}
+
 const tokens = (chars: number): number => Math.ceil(chars / 4);
 
 function credentialOf(req: IncomingMessage): string | undefined {
@@ -135,6 +151,8 @@ export class FakeAnthropic {
   requests: RecordedMessageRequest[] = [];
   /** Every `/v1/messages/count_tokens` request. */
   countTokensRequests: RecordedMessageRequest[] = [];
+  /** Every `GET /v1/models` request (free: what `backend-agent doctor` uses to test a key). */
+  modelsRequests: RecordedMessageRequest[] = [];
   /** When set, any other credential (`x-api-key` or bearer token) gets 401 authentication_error. */
   apiKey: string | undefined;
   /**
@@ -205,6 +223,7 @@ export class FakeAnthropic {
     this.#queue.length = 0;
     this.requests = [];
     this.countTokensRequests = [];
+    this.modelsRequests = [];
     this.#cache.clear();
     this.fallback = DEFAULT_FALLBACK;
   }
@@ -246,6 +265,7 @@ export class FakeAnthropic {
 
     if (route === "POST /v1/messages") this.requests.push(record);
     else if (route === "POST /v1/messages/count_tokens") this.countTokensRequests.push(record);
+    else if (route === "GET /v1/models") this.modelsRequests.push(record);
     else return this.sendError(res, 404, "not_found_error", `Not found: ${route}`);
 
     // Checked in the real API's order: authentication, version header, body.
@@ -256,6 +276,7 @@ export class FakeAnthropic {
     if (!req.headers["anthropic-version"]) {
       return this.sendError(res, 400, "invalid_request_error", "anthropic-version: header is required");
     }
+    if (route === "GET /v1/models") return this.sendJson(res, 200, modelsPage(new URL(path, "http://fake").searchParams));
     if (!parsed) return this.sendError(res, 400, "invalid_request_error", "The request body is not valid JSON.");
     const invalid = this.validate(body, route === "POST /v1/messages");
     if (invalid) return this.sendError(res, 400, "invalid_request_error", invalid);

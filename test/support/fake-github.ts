@@ -17,6 +17,7 @@
  * Authentication works like GitHub App auth: `POST /app/installations/{id}/access_tokens`
  * with a JWT (any well-formed one) issues a token; every other call needs an issued token.
  */
+import { verify } from "node:crypto";
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { diffHunkFor } from "./fake-github/diff-lines.js";
@@ -80,6 +81,27 @@ interface Delay {
   ms: number;
 }
 
+/**
+ * What GitHub would say about an app JWT, or undefined when it is good. A JWT for another
+ * App ID fails GitHub's signature check against that app's keys, hence the same message.
+ */
+function jwtProblem(jwt: string, app: { id: number; publicKey: string }): string | undefined {
+  const [header = "", payload = "", signature = ""] = jwt.split(".");
+  const undecodable = "A JSON web token could not be decoded";
+  let claims: { iss?: unknown; exp?: unknown };
+  try {
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as typeof claims;
+  } catch {
+    return undecodable;
+  }
+  if (String(claims.iss) !== String(app.id)) return undecodable;
+  if (!verify("sha256", Buffer.from(`${header}.${payload}`), app.publicKey, Buffer.from(signature, "base64url"))) return undecodable;
+  if (typeof claims.exp !== "number" || claims.exp * 1000 < Date.now()) {
+    return "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires";
+  }
+  return undefined;
+}
+
 function methodMatches(pattern: string, method: string): boolean {
   return pattern === "*" || pattern.toUpperCase() === method;
 }
@@ -111,7 +133,7 @@ export class FakeGitHub {
   private constructor(
     private readonly server: Server,
     port: number,
-    private readonly options: Required<FakeGitHubOptions>,
+    private readonly options: Required<Omit<FakeGitHubOptions, "app">> & Pick<FakeGitHubOptions, "app">,
   ) {
     this.host = `127.0.0.1:${port}`;
     this.url = `http://${this.host}`;
@@ -127,7 +149,7 @@ export class FakeGitHub {
       server.listen(0, "127.0.0.1", () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const fake = new FakeGitHub(server, port, { requireAuth: options.requireAuth ?? true });
+    const fake = new FakeGitHub(server, port, { requireAuth: options.requireAuth ?? true, app: options.app });
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       fake.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
@@ -510,11 +532,10 @@ export class FakeGitHub {
     const header = record.headers.authorization;
     const value = Array.isArray(header) ? (header[0] ?? "") : (header ?? "");
     if (route.auth === "app") {
-      if (/^bearer\s+[\w-]+\.[\w-]+\.[\w-]+$/i.test(value)) return undefined;
-      return {
-        status: 401,
-        json: { message: "A JSON web token could not be decoded", documentation_url: GENERIC_DOCS, status: "401" },
-      };
+      const jwt = /^bearer\s+([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(value)?.[1];
+      const problem = jwt === undefined ? "A JSON web token could not be decoded" : this.options.app && jwtProblem(jwt, this.options.app);
+      if (!problem) return undefined;
+      return { status: 401, json: { message: problem, documentation_url: GENERIC_DOCS, status: "401" } };
     }
     if (!this.options.requireAuth) return undefined;
     const token = /^(?:token|bearer)\s+(\S+)$/i.exec(value)?.[1];

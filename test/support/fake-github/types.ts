@@ -137,4 +137,10 @@ export interface FakeGitHubOptions {
    * Turn off only for tests that drive a bare Octokit with a made-up token.
    */
   requireAuth?: boolean;
+  /**
+   * When set, app routes (`GET /app`, installation tokens…) check the JWT as GitHub
+   * does: RS256 signed by this public key, `iss` this App ID, `exp` in the future;
+   * 401 otherwise. Unset: any well-formed JWT passes (the fake cannot know the key).
+   */
+  app?: { id: number; publicKey: string };
 }
