@@ -25,6 +25,9 @@ const start = async (env: Record<string, string> = {}) => {
   return app;
 };
 
+// Each test starts app processes (tsx compiles on start): a loaded machine needs more than the default 90 s.
+const PROCESS_TEST_MS = 180_000;
+
 // Skipped, not hung, without Redis (the global setup said so in one line).
 describeWithRedis("BullMQ workers as processes", () => {
   beforeAll(async () => {
@@ -43,7 +46,7 @@ describeWithRedis("BullMQ workers as processes", () => {
   });
 
   it("runs each of 20 jobs exactly once across two worker processes", async () => {
-    const [a, b] = [await start(), await start()];
+    const [a, b] = await Promise.all([start(), start()]);
     const shas = Array.from({ length: 20 }, (_, i) => rig.openPullRequest(400 + i, { base: { "frontend/a.ts": "a\n" }, head: { "frontend/a.ts": `b${i}\n` } }));
     // Both processes take webhooks; each delivery goes to one of them, as behind a load balancer.
     const statuses = await Promise.all(shas.map((sha, i) => rig.deliver((i % 2 ? a : b).url, 400 + i, sha)));
@@ -58,10 +61,10 @@ describeWithRedis("BullMQ workers as processes", () => {
     const ready = await fetch(`${a.url}/readyz`);
     expect(await ready.json()).toMatchObject({ status: "ready", queue: "redis" });
     await Promise.all(apps.splice(0).map((p) => p.stop("SIGTERM")));
-  });
+  }, PROCESS_TEST_MS);
 
   it("runs the scale-out layout: webhooks on a web process, the reviews on a worker process", async () => {
-    const [web, worker] = [await start({ PROCESS_ROLE: "web" }), await start({ PROCESS_ROLE: "worker" })];
+    const [web, worker] = await Promise.all([start({ PROCESS_ROLE: "web" }), start({ PROCESS_ROLE: "worker" })]);
     const shas = Array.from({ length: 3 }, (_, i) => rig.openPullRequest(430 + i, { base: { "frontend/a.ts": "a\n" }, head: { "frontend/a.ts": `c${i}\n` } }));
     const statuses = await Promise.all(shas.map((sha, i) => rig.deliver(web.url, 430 + i, sha)));
     expect(statuses.map((d) => d.status)).toEqual([200, 200, 200]);
@@ -70,7 +73,7 @@ describeWithRedis("BullMQ workers as processes", () => {
     expect([started(web), started(worker)]).toEqual([0, 3]);
     // Handed over, not found by the sweep for jobs a stopped process left.
     expect(worker.logs.some((l) => /queued again/.test(l.msg ?? ""))).toBe(false);
-  });
+  }, PROCESS_TEST_MS);
 
   it("completes a job on the other worker when its worker is killed mid-review", async () => {
     const sha = rig.openPullRequest(450, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER + "# 450\n" } });
@@ -85,7 +88,7 @@ describeWithRedis("BullMQ workers as processes", () => {
     const runs = await rig.completedRuns(sha, 2);
     expect(runs.map((r) => r.conclusion).sort()).toEqual(["success", "timed_out"]);
     expect(survivor.logs.some((l) => l.msg === "review started")).toBe(true);
-  });
+  }, PROCESS_TEST_MS);
 
   it("loses nothing on SIGTERM: the worker exits after its grace period and another completes the review", async () => {
     const sha = rig.openPullRequest(455, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER + "# 455\n" } });
@@ -106,7 +109,7 @@ describeWithRedis("BullMQ workers as processes", () => {
     expect(stage?.["estimatedInputTokens"]).toBeGreaterThan(1_000);
     expect(stage?.["estimateRatio"]).toBeGreaterThan(0.9);
     expect(stage?.["estimateRatio"]).toBeLessThan(1.3);
-  });
+  }, PROCESS_TEST_MS);
 
   it("keeps one busy installation from starving another (INSTALLATION_CONCURRENCY)", async () => {
     rig.anthropic.reset();
@@ -125,7 +128,7 @@ describeWithRedis("BullMQ workers as processes", () => {
     const busyCalls = rig.anthropic.requests.filter((r) => JSON.stringify(r.body).includes("backend/busy"));
     expect(busyCalls).toHaveLength(1);
     expect(busyShas.map((sha) => rig.runsOn(sha).length).reduce((a, b) => a + b)).toBe(1);
-  });
+  }, PROCESS_TEST_MS);
 
   it("fails the delivery with 503 while Redis is unreachable, so GitHub shows it failed and it can be redelivered", async () => {
     // Nothing listens on port 1: ioredis keeps reconnecting and holds the commands.
@@ -144,5 +147,5 @@ describeWithRedis("BullMQ workers as processes", () => {
     const text = await metrics.text();
     expect(text).toMatch(/^backend_agent_queue_up 0$/m);
     expect(text).toMatch(/^backend_agent_webhooks_received_total\{event="pull_request"\} 1$/m);
-  });
+  }, PROCESS_TEST_MS);
 });

@@ -30,6 +30,9 @@ const deployment = () => {
 const push = (url: string, number: number, headSha: string) =>
   sendWebhook(`${url}/api/github/webhooks`, { event: "pull_request", payload: pullRequestPayload("synchronize" as "opened", { owner: OWNER, repo: REPO, number, headSha }), secret: SECRET });
 
+// Each test starts app processes (tsx compiles on start): a loaded machine needs more than the default 90 s.
+const PROCESS_TEST_MS = 180_000;
+
 // Skipped, not hung, without Redis (the global setup said so in one line).
 describeWithRedis("spend and newer heads across processes", () => {
   beforeAll(async () => {
@@ -50,7 +53,7 @@ describeWithRedis("spend and newer heads across processes", () => {
 
   it("stops a worker's model call within seconds when the web process takes a newer head, and posts nothing for the old one", async () => {
     const start = deployment();
-    const [web, worker] = [await start({ PROCESS_ROLE: "web" }), await start({ PROCESS_ROLE: "worker", MODEL_TIMEOUT_MS: "60000", HEAD_CHECK_INTERVAL_MS: "300" })];
+    const [web, worker] = await Promise.all([start({ PROCESS_ROLE: "web" }), start({ PROCESS_ROLE: "worker", MODEL_TIMEOUT_MS: "60000", HEAD_CHECK_INTERVAL_MS: "300" })]);
     const base = { "backend/billing/views.py": VIEWS_BEFORE };
     const old = rig.openPullRequest(501, { base, head: { "backend/billing/views.py": `${VIEWS_AFTER}# 501 old\n` } });
     rig.anthropic.reset();
@@ -70,12 +73,12 @@ describeWithRedis("spend and newer heads across processes", () => {
 
     expect(await rig.completedRuns(latest, 1)).toMatchObject([{ output: { title: "1 high" } }]);
     expect(rig.github.reviews(OWNER, REPO, 501).map((r) => r.commit_id)).toEqual([latest]);
-  });
+  }, PROCESS_TEST_MS);
 
   it("counts the installation's ceiling across worker processes", async () => {
     const start = deployment();
     const env = { SPEND_INSTALLATION_DAILY_USD: "0.001", REVIEW_CONCURRENCY: "1" };
-    const [a, b] = [await start(env), await start(env)];
+    const [a, b] = await Promise.all([start(env), start(env)]);
     rig.anthropic.reset();
     const shas = [511, 512, 513].map((n) => rig.openPullRequest(n, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": `${VIEWS_AFTER}# ${n}\n` } }));
     expect((await rig.deliver(a.url, 511, shas[0]!)).status).toBe(200);
@@ -87,5 +90,5 @@ describeWithRedis("spend and newer heads across processes", () => {
       expect(run!.output.summary).toContain("not reviewed: the daily model spend ceiling ($0.0010) for this installation was reached; it resets at 00:00 UTC");
     }
     expect(rig.anthropic.requests).toHaveLength(1);
-  });
+  }, PROCESS_TEST_MS);
 });
