@@ -82,7 +82,7 @@ describe("one review per head at a time", () => {
     const rerun = await h.send("check_run", checkRunPayload("rerequested", { owner: OWNER, repo: REPO, id: running!.id, headSha: sha, prNumber: 304 }));
     expect(rerun.status).toBe(200);
     const { id } = await h.comment(304, "/backend-agent review", { user: "maya" });
-    const reply = await waitFor(() => h.botComments(304)[0], "the reply to the command", 10_000);
+    const reply = await waitFor(() => h.botComments(304)[0], "the reply to the command");
     // The reply came while the first review was still waiting for the model.
     expect(checksOf(304).map((r) => r.status)).toEqual(["in_progress"]);
     await h.idle();

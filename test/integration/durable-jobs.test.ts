@@ -32,6 +32,9 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+// A test starts the app twice (tsx compiles on each start): a loaded machine needs more than the default 90 s.
+const RESTART_TEST_MS = 180_000;
+
 it("finishes a review after the process is killed mid-review, and completes the orphaned check run as timed_out", async () => {
   const sha = rig.openPullRequest(201, viewsPr("# 201\n"));
   rig.anthropic.fallback = { kind: "hang" };
@@ -55,7 +58,7 @@ it("finishes a review after the process is killed mid-review, and completes the 
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(rig.runsOn(sha)).toHaveLength(2);
   expect(rig.anthropic.requests).toHaveLength(1);
-});
+}, RESTART_TEST_MS);
 
 it("refuses a second process on the same DATA_DIR, which would run the first one's reviews again, and says why", async () => {
   const first = await start();
@@ -63,7 +66,7 @@ it("refuses a second process on the same DATA_DIR, which would run the first one
   const sha = rig.openPullRequest(203, viewsPr("# 203\n"));
   expect((await rig.deliver(first.url, 203, sha)).status).toBe(200);
   expect((await rig.completedRuns(sha, 1)).map((r) => r.conclusion)).toEqual(["success"]);
-});
+}, RESTART_TEST_MS);
 
 it("loses nothing on SIGTERM: the running review and the waiting one complete after the restart", async () => {
   const hung = rig.openPullRequest(202, viewsPr("# 202\n"));
@@ -80,4 +83,4 @@ it("loses nothing on SIGTERM: the running review and the waiting one complete af
   await start();
   expect((await rig.completedRuns(hung, 2)).map((r) => r.conclusion)).toEqual(["timed_out", "success"]);
   expect(await rig.completedRuns(waiting, 1)).toMatchObject([{ conclusion: "success", output: { title: "No backend changes" } }]);
-});
+}, RESTART_TEST_MS);

@@ -37,7 +37,7 @@ async function open(n: number, author: string) {
   heads.set(n, fixture.headSha);
   h.anthropic.enqueue(answer());
   await h.deliver("opened", n, fixture.headSha);
-  const check = await h.completedCheck(fixture.headSha, 30_000);
+  const check = await h.completedCheck(fixture.headSha);
   expect(check).toMatchObject({ conclusion: "failure", output: { title: "1 high" } });
   const [root, ...more] = roots(n);
   expect(more).toEqual([]);
@@ -53,7 +53,7 @@ async function reviewAgain(n: number) {
   const sha = heads.get(n)!;
   h.anthropic.enqueue(answer());
   await h.deliver("synchronize", n, sha);
-  return h.completedCheck(sha, 30_000);
+  return h.completedCheck(sha);
 }
 
 /** `user` replies in the thread of `root`, delivered as GitHub would (a slash command runs). */
@@ -127,13 +127,13 @@ describe("forged and unauthorised state", () => {
     const foreign = run(604, { id: 999, slug: "backend-agent-clone" });
     h.anthropic.enqueue(answer());
     await h.deliver("synchronize", 604, foreign.second);
-    expect((await h.completedCheck(foreign.second, 30_000)).output.summary).toContain("Reviewed the whole pull request.");
+    expect((await h.completedCheck(foreign.second)).output.summary).toContain("Reviewed the whole pull request.");
 
     // The same run made by this app is history: the push is reviewed from that commit.
     const own = run(605);
     h.anthropic.enqueue(answer());
     await h.deliver("synchronize", 605, own.second);
-    expect((await h.completedCheck(own.second, 30_000)).output.summary).toContain(`Reviewed the changes since \`${own.first.slice(0, 7)}\`.`);
+    expect((await h.completedCheck(own.second)).output.summary).toContain(`Reviewed the changes since \`${own.first.slice(0, 7)}\`.`);
   }, 90_000);
 
   // Last: it changes the repository's settings file.
@@ -167,15 +167,15 @@ describe("the app's identity", () => {
     fresh.github.failNext("GET", /^\/app$/, 403, undefined, 3);
     fresh.anthropic.fallback = answer();
     await fresh.deliver("opened", 701, fixture.headSha);
-    const failed = await fresh.completedCheck(fixture.headSha, 30_000);
+    const failed = await fresh.completedCheck(fixture.headSha);
     expect(failed.output.title).toBe("Review could not run (review incomplete)");
     expect(failed.conclusion).toBe("failure");
     expect(failed.output.summary).toContain("Could not read this app's identity from GitHub (`GET /app`: HTTP 403)");
 
     await fresh.deliver("synchronize", 701, fixture.headSha);
-    expect(await fresh.completedCheck(fixture.headSha, 30_000)).toMatchObject({ conclusion: "failure", output: { title: "1 high" } });
+    expect(await fresh.completedCheck(fixture.headSha)).toMatchObject({ conclusion: "failure", output: { title: "1 high" } });
     await fresh.deliver("synchronize", 701, fixture.headSha);
-    await fresh.completedCheck(fixture.headSha, 30_000);
+    await fresh.completedCheck(fixture.headSha);
     expect(fresh.github.requestsTo("GET", /^\/app$/).map((r) => r.status)).toEqual([403, 403, 403, 200]);
   }, 90_000);
 });

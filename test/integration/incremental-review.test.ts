@@ -38,7 +38,7 @@ async function review(n: number, history: GitHistory, index: number, action: "op
   const sha = pushHead(h, n, history, index);
   const before = h.anthropic.requests.length;
   await h.deliver(action, n, sha);
-  const check = await h.completedCheck(sha, 30_000);
+  const check = await h.completedCheck(sha);
   return { sha, check, modelRequests: h.anthropic.requests.slice(before) };
 }
 

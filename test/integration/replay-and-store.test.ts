@@ -12,11 +12,11 @@ import { openStore } from "../../src/jobs/sqlite-store.js";
 import { startHarness, waitFor, OWNER, REPO, SECRET, type Harness } from "../support/app-harness.js";
 import { processEnv, spawnApp, type AppProcess } from "../support/app-process.js";
 import { BOT_USER } from "../support/fake-github.js";
+import { describeWithRedis, REDIS_URL } from "../support/services.js";
 import { startRig, type ProcessRig } from "../support/process-rig.js";
 import { issueCommentPayload, sendWebhook } from "../support/signed-webhook.js";
 import { VIEWS_AFTER, VIEWS_BEFORE } from "../support/django-fixtures.js";
 
-const REDIS_URL = "redis://127.0.0.1:6379";
 const viewsPr = (n: number) => ({ base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": `${VIEWS_AFTER}# ${n}\n` } });
 const CANARY = "ZEBRA-CANARY-7731";
 
@@ -99,7 +99,7 @@ describe("embedded queue", () => {
 });
 
 // As a process: Probot opens a Redis connection of its own for throttling when REDIS_URL is set, which an in-process app would leave open.
-describe("BullMQ queue", () => {
+describeWithRedis("BullMQ queue", () => {
   const prefix = `test-http-${randomUUID().slice(0, 8)}`;
   let rig: ProcessRig;
   let app: AppProcess;
@@ -141,7 +141,7 @@ describe("BullMQ queue", () => {
     const deliveryId = `ask-${randomUUID()}`;
     const payload = issueCommentPayload({ owner: OWNER, repo: REPO, number: 602 }, { body, user: "maya", id });
     expect((await sendWebhook(`${app.url}/api/github/webhooks`, { event: "issue_comment", payload, secret: SECRET, deliveryId })).status).toBe(200);
-    await waitFor(() => (rig.github.issueComments(OWNER, REPO, 602).some((c) => c.user.login === BOT_USER.login) ? true : undefined), "the answer", 20_000);
+    await waitFor(() => (rig.github.issueComments(OWNER, REPO, 602).some((c) => c.user.login === BOT_USER.login) ? true : undefined), "the answer");
 
     const dump = async () => {
       const values: string[] = [];

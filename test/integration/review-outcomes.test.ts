@@ -4,7 +4,8 @@ import { pullRequestPayload, sendWebhook } from "../support/signed-webhook.js";
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ MODEL_TIMEOUT_MS: "300", MODEL_MAX_RETRIES: "1" });
+  // Not shorter: a normal answer slower than the timeout on a loaded machine would be retried, and counted twice.
+  h = await startHarness({ MODEL_TIMEOUT_MS: "2000", MODEL_MAX_RETRIES: "1" });
 });
 afterAll(() => h.stop());
 beforeEach(() => {

@@ -129,7 +129,7 @@ describe("a review whose PR moves to a newer head", () => {
     h.anthropic.enqueue({ kind: "json", value: { summary: "", findings: [modelFinding({ line: lineOf(VIEWS_AFTER, "objects.all()"), severity: "high" })] } });
     const pushed = Date.now();
     await h.deliver("synchronize", 321, latest);
-    const stale = await waitFor(() => h.github.checkRuns(OWNER, REPO).find((r) => r.head_sha === old && r.status === "completed"), "the old head's check", 30_000);
+    const stale = await waitFor(() => h.github.checkRuns(OWNER, REPO).find((r) => r.head_sha === old && r.status === "completed"), "the old head's check");
     // The hanging call would hold the review for 60 s (MODEL_TIMEOUT_MS); the issue asks for seconds.
     expect(Date.now() - pushed).toBeLessThan(15_000);
     expect(stale).toMatchObject({ conclusion: "neutral", output: { title: `Superseded by ${latest.slice(0, 7)}` } });

@@ -11,7 +11,7 @@ it("completes a check run stuck in_progress past the limit as timed_out, and cou
   h.anthropic.fallback = { kind: "hang" };
   const sha = h.openPullRequest(301, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER } });
   await h.deliver("opened", 301, sha);
-  const run = await waitFor(() => h.github.checkRuns(OWNER, REPO).find((r) => r.head_sha === sha && r.status === "completed"), "the watchdog", 10_000);
+  const run = await waitFor(() => h.github.checkRuns(OWNER, REPO).find((r) => r.head_sha === sha && r.status === "completed"), "the watchdog");
   expect(run).toMatchObject({ conclusion: "timed_out", output: { title: "Review timed out" } });
   expect(run.output.summary).toContain("still running after");
 
@@ -28,6 +28,6 @@ it("completes a check run stuck in_progress past the limit as timed_out, and cou
   const ready = await fetch(`${h.app.url}/readyz`);
   expect(ready.status).toBe(200);
   expect(await ready.json()).toMatchObject({ status: "ready", queue: "embedded", jobs: { running: 1, waiting: 0 } });
-  await h.idle(10_000);
+  await h.idle();
   expect(await (await fetch(`${h.app.url}/metrics`)).text()).toMatch(/backend_agent_model_errors_total\{status="0"\} 1/);
 });

@@ -49,8 +49,14 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/**
+ * How long a test waits for something it expects (a check run, an idle queue): only a failing
+ * test waits this long, so it is generous for a loaded machine and below jest's 90 s test timeout.
+ */
+export const WAIT_LIMIT_MS = 60_000;
+
 /** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 45_000): Promise<T> {
+export async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = WAIT_LIMIT_MS): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -79,7 +85,8 @@ export async function startHarness(env: Record<string, string | undefined> = {},
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
       ANTHROPIC_API_KEY: API_KEY,
       ANTHROPIC_BASE_URL: anthropic.url,
-      MODEL_TIMEOUT_MS: "2000",
+      // Far above the fake's answer time even on a loaded machine: a timeout here would retry, and a test count two requests.
+      MODEL_TIMEOUT_MS: "10000",
       MODEL_MAX_RETRIES: "1",
       DATA_DIR: dataDir,
       ...env,

@@ -3,12 +3,13 @@
  * process shows: SIGKILL, SIGTERM, restarts and several workers. The fakes run in
  * the test process; the child's environment points at them.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { API_KEY, SECRET, waitFor } from "./app-harness.js";
 import type { FakeAnthropic } from "./fake-anthropic.js";
 import type { FakeGitHub } from "./fake-github.js";
+import { spawnTracked, stopGroup } from "./child-groups.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
@@ -26,7 +27,7 @@ export interface AppProcess {
   logs: LogLine[];
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
-  /** Sends `signal` and waits for the process to end. */
+  /** Sends `signal` to the process group and waits for it to end (SIGKILL after a grace period). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -50,10 +51,19 @@ export interface SpawnOptions {
   discardLogs?: boolean;
 }
 
-/** Starts `src/main.ts` with `env` (plus PATH) and waits until it listens. */
+/**
+ * How long an app may take to log "backend-agent listening": tsx compiles the sources on
+ * start, which takes seconds alone and much longer on a loaded machine. Only a failure waits this long.
+ */
+export const LISTEN_LIMIT_MS = 75_000;
+
+/**
+ * Starts `src/main.ts` with `env` (plus PATH) in its own process group and waits until it
+ * logs that it listens. The group dies with the test file (child-groups.ts) even if no test stops it.
+ */
 export async function spawnApp(env: Record<string, string>, options: SpawnOptions = {}): Promise<AppProcess> {
   const args = options.built ? ["dist/main.js"] : ["--import", "tsx", "src/main.ts"];
-  const child = spawn(process.execPath, args, {
+  const child = spawnTracked(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -76,10 +86,17 @@ export async function spawnApp(env: Record<string, string>, options: SpawnOption
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let gone = false;
   void exited.then(() => (gone = true));
-  const listening = await waitFor(() => {
-    if (gone) throw new Error(`app process exited before listening:\n${stderr}\n${logs.map((l) => JSON.stringify(l)).join("\n")}`);
-    return logs.find((l) => l.msg === "backend-agent listening");
-  }, "the app process to listen", 20_000);
+  let listening: LogLine;
+  try {
+    listening = await waitFor(() => {
+      if (gone) throw new Error(`app process exited before listening:\n${stderr}\n${logs.map((l) => JSON.stringify(l)).join("\n")}`);
+      return logs.find((l) => l.msg === "backend-agent listening");
+    }, "the app process to listen", LISTEN_LIMIT_MS);
+  } catch (error) {
+    // Not handed to the test: nobody else would stop it.
+    await stopGroup(child, "SIGKILL");
+    throw error;
+  }
   if (options.discardLogs) child.stdout?.removeAllListeners("data").resume();
   return {
     url: `http://127.0.0.1:${String(listening.port)}`,
@@ -87,7 +104,7 @@ export async function spawnApp(env: Record<string, string>, options: SpawnOption
     logs,
     exited,
     async stop(signal = "SIGTERM") {
-      if (!gone) child.kill(signal);
+      if (!gone) await stopGroup(child, signal);
       return exited;
     },
   };

@@ -35,7 +35,7 @@ export async function startRig(): Promise<ProcessRig> {
     deliver: (url, number, headSha, deliveryId) =>
       sendWebhook(`${url}/api/github/webhooks`, { event: "pull_request", payload: pullRequestPayload("opened", { owner: OWNER, repo: REPO, number, headSha }), secret: SECRET, deliveryId }),
     runsOn,
-    completedRuns: (sha, count, timeoutMs = 20_000) =>
+    completedRuns: (sha, count, timeoutMs) =>
       waitFor(() => {
         const runs = runsOn(sha);
         return runs.length >= count && runs.every((r) => r.status === "completed") ? runs : undefined;

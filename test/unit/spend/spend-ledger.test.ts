@@ -7,8 +7,8 @@ import { openStore, type Store } from "../../../src/jobs/sqlite-store.js";
 import { RedisSpendLedger } from "../../../src/spend/redis-spend-ledger.js";
 import type { Ceiling, SpendLedger } from "../../../src/spend/spend-ledger.js";
 import { SqliteSpendLedger } from "../../../src/spend/sqlite-spend-ledger.js";
+import { describeWithRedis, REDIS_URL, redisUp } from "../../support/services.js";
 
-const REDIS_URL = "redis://127.0.0.1:6379";
 const prefix = `backend-agent-test-spend-${randomUUID()}`;
 const DAY = Date.parse("2026-12-02T12:00:00Z");
 
@@ -53,10 +53,9 @@ const redis = (): Backend => {
   };
 };
 
-describe.each([
-  ["embedded store", sqlite],
-  ["Redis", redis],
-])("spend ledger on %s", (_name, make) => {
+// Without Redis (the global setup said so in one line) only the embedded store runs.
+const ledgers: Array<[string, () => Backend]> = [["embedded store", sqlite], ["Redis", redis]];
+describe.each(redisUp ? ledgers : ledgers.slice(0, 1))("spend ledger on %s", (_name, make) => {
   let backend: Backend;
   beforeEach(() => {
     backend = make();
@@ -110,7 +109,7 @@ describe.each([
   });
 });
 
-it("sets an expiry on the Redis counts, so a day's keys clean themselves up", async () => {
+describeWithRedis("Redis ledger", () => it("sets an expiry on the Redis counts, so a day's keys clean themselves up", async () => {
   const ledger = new RedisSpendLedger(REDIS_URL, prefix, () => DAY);
   const client = new Redis(REDIS_URL);
   try {
@@ -124,4 +123,4 @@ it("sets an expiry on the Redis counts, so a day's keys clean themselves up", as
     if (keys.length) await client.del(...keys);
     client.disconnect();
   }
-});
+}));
