@@ -13,8 +13,26 @@ export interface DoctorEnv {
 }
 
 const KNOWN = Object.keys(envSchema.shape);
-/** A variable name glued to the end of a value: `NAME_WITH_UNDERSCORE=` or one of ours. */
-const GLUED = /([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)=/;
+/** A variable name as `echo NAME=… >>` writes it: upper case with an underscore. */
+const GLUED_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+const NAME_CHAR = /[A-Z0-9_]/;
+
+/**
+ * The first `NAME_WITH_UNDERSCORE=` glued into a value. Read back from each `=` over the
+ * name characters before it: a regex searching for the name from every position of a
+ * long upper-case run retries the whole run at each (quadratic).
+ */
+function gluedName(value: string): string | undefined {
+  for (let eq = value.indexOf("="); eq !== -1; eq = value.indexOf("=", eq + 1)) {
+    let start = eq;
+    while (start > 0 && NAME_CHAR.test(value[start - 1] ?? "")) start--;
+    const run = value.slice(start, eq);
+    const letter = run.search(/[A-Z]/);
+    const name = letter >= 0 ? run.slice(letter) : "";
+    if (GLUED_NAME.test(name)) return name;
+  }
+  return undefined;
+}
 
 /**
  * The variable a value swallowed, if any: `WEBHOOK_SECRET="devsecretANTHROPIC_API_KEY=sk-…"`
@@ -22,7 +40,7 @@ const GLUED = /([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)=/;
  * never holds an underscore, so a key's `ABC=` padding is not taken for a name.
  */
 export function swallowedName(value: string): string | undefined {
-  const generic = GLUED.exec(value)?.[1];
+  const generic = gluedName(value);
   const known = KNOWN.find((name) => value.includes(`${name}=`));
   if (generic && known && generic.endsWith(known)) return known;
   return generic ?? known;
@@ -58,7 +76,7 @@ function dotenvProblems(text: string): CheckResult[] {
       glued = swallowedName(value);
     } else {
       if (open && line.includes(open)) open = undefined;
-      glued = GLUED.exec(line)?.[1];
+      glued = gluedName(line);
     }
     if (owner && glued) results.push(swallowed(owner, glued, `line ${index + 1}: `));
   });
