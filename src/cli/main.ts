@@ -18,6 +18,7 @@ import { runDoctor } from "./doctor.js";
 import { exitCodeOf, formatReview, toolVersion } from "./format.js";
 import { loadCliEnv } from "./load-inputs.js";
 import { runLocalReview } from "./local-review.js";
+import { evalCommand } from "../eval/eval-command.js";
 
 const say = (line: string) => process.stderr.write(`backend-agent: ${line}\n`);
 
@@ -68,6 +69,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case "review":
       return review(command.options);
+    case "eval":
+      return evalCommand(command.options, loadCliEnv(), say);
     case "doctor":
       return runDoctor(
         { cwd: process.cwd(), env: process.env, config: command.config, color: pc.isColorSupported && process.stdout.isTTY === true },

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from billing.models import Invoice
+
+from .gateway import GatewayTimeout, gateway
+
+
+# Safe to retry: the gateway deduplicates on the idempotency key.
+@shared_task(autoretry_for=(GatewayTimeout,), retry_backoff=True, max_retries=5)
+def charge_invoice(invoice_id):
+    invoice = Invoice.objects.get(pk=invoice_id)
+    if invoice.status == "paid":
+        return
+    gateway.charge(customer=invoice.customer_id, amount=invoice.total, idempotency_key=f"invoice-{invoice.id}")
+    invoice.status = "paid"
+    invoice.save(update_fields=["status"])

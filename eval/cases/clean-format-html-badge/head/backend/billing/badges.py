@@ -1,0 +1,7 @@
+from django.utils.html import format_html
+
+from .models import Customer
+
+
+def customer_badge(customer: Customer) -> str:
+    return format_html('<span class="badge">{} &lt;{}&gt;</span>', customer.name, customer.email)

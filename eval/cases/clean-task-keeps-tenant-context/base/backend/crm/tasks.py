@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from .models import Contact
+
+
+@shared_task
+def mark_contacted(schema_name, contact_ids):
+    with schema_context(schema_name):
+        Contact.objects.filter(id__in=contact_ids).update(last_contacted=timezone.now())

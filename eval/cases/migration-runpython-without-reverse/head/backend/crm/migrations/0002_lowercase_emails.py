@@ -1,0 +1,13 @@
+from django.db import migrations
+from django.db.models.functions import Lower
+
+
+def lowercase(apps, schema_editor):
+    Contact = apps.get_model("crm", "Contact")
+    Contact.objects.update(email=Lower("email"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("crm", "0001_initial")]
+
+    operations = [migrations.RunPython(lowercase)]

@@ -1,0 +1,7 @@
+from django.db import models
+
+
+class Contact(models.Model):
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    last_contacted = models.DateTimeField(null=True)
