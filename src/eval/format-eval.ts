@@ -43,10 +43,10 @@ function sweep(runs: readonly ConfigRun[]): string {
   return `Threshold sweep (findings kept at confidence >= cut-off)\n${table([head, ...rows])}`;
 }
 
-function cost(estimate: CostEstimate): string {
+function cost(estimate: CostEstimate, cases: number): string {
   const ceiling = estimate.lines.some((l) => l.ceilingUsd !== undefined);
   const rows = estimate.lines.map((l) => [l.model, formatCost(l.costUsd), ...(ceiling ? [formatCost(l.ceilingUsd ?? 0)] : [])]);
-  return `Cost of the starter set per model (${estimate.basis})\n${table([["model", ceiling ? "input" : "cost", ...(ceiling ? ["ceiling"] : [])], ...rows])}`;
+  return `Cost of these ${cases} cases per model (${estimate.basis})\n${table([["model", ceiling ? "input" : "cost", ...(ceiling ? ["ceiling"] : [])], ...rows])}`;
 }
 
 /** The whole report as text. */
@@ -65,5 +65,5 @@ export function formatEval(result: EvalResult, estimate: CostEstimate): string {
     perCase(r),
     ...(r.judge.length ? [`Judge (${r.config.name}): ${r.judge.filter((d) => d.same).length} of ${r.judge.length} disputed pairs accepted as matches`] : []),
   ]);
-  return [head, summary, ...sections, sweep(result.runs), cost(estimate)].filter(Boolean).join("\n\n") + "\n";
+  return [head, summary, ...sections, sweep(result.runs), cost(estimate, result.cases)].filter(Boolean).join("\n\n") + "\n";
 }
