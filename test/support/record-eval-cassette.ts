@@ -23,7 +23,7 @@ try {
   process.stdout.write(run.stdout);
   process.stderr.write(run.stderr);
   process.stdout.write(`${fake.requests.length} requests recorded into ${CASSETTE}\n`);
-  process.exitCode = run.code;
+  process.exitCode = run.code ?? 1;
 } finally {
   await fake.stop();
 }
