@@ -32,6 +32,8 @@ const GIT_ENV = {
   GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null",
 };
 const git = (dir: string, ...args: string[]) => run("git", args, { cwd: dir, env: GIT_ENV });
+/** Python's byte-code caches are no part of a case (a case's author may have run its files). */
+const copyTree = (from: string, to: string) => cp(from, to, { recursive: true, filter: (src) => !/[\\/]__pycache__([\\/]|$)/.test(src) });
 
 /** What the review of one case gave. */
 export interface CaseReview {
@@ -59,13 +61,13 @@ function settingsFile(config: EvalConfig): string {
 export async function materialise(evalCase: EvalCase, config: EvalConfig): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `backend-agent-eval-${evalCase.name}-`));
   await git(dir, "init", "-q", "-b", "main");
-  await cp(join(evalCase.dir, "base"), dir, { recursive: true });
+  await copyTree(join(evalCase.dir, "base"), dir);
   await mkdir(join(dir, ".github"), { recursive: true });
   await writeFile(join(dir, REPO_CONFIG_PATH), settingsFile(config));
   await git(dir, "add", "-A");
   await git(dir, "commit", "-q", "-m", "base");
   await git(dir, "checkout", "-q", "-b", "change");
-  if (evalCase.change.kind === "head") await cp(evalCase.change.dir, dir, { recursive: true });
+  if (evalCase.change.kind === "head") await copyTree(evalCase.change.dir, dir);
   else await git(dir, "apply", "--whitespace=nowarn", evalCase.change.file);
   await git(dir, "add", "-A");
   await git(dir, "commit", "-q", "--allow-empty", "-m", evalCase.title);

@@ -11,7 +11,7 @@ import { scriptedReviewer, REPLAY_CASES } from "./eval-reviewer.js";
 import { FakeAnthropic } from "./fake-anthropic.js";
 
 const ROOT = process.cwd();
-export const CASSETTE = join(ROOT, "test/fixtures/eval-cassette");
+const CASSETTE = join(ROOT, "test/fixtures/eval-cassette");
 
 const fake = await FakeAnthropic.start();
 try {

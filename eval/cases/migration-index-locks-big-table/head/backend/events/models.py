@@ -8,5 +8,6 @@ class Event(models.Model):
     kind = models.CharField(max_length=40)
     payload = models.JSONField(default=dict)
     created = models.DateTimeField(auto_now_add=True)
-class Meta:
-    indexes = [models.Index(fields=["tenant_id", "created"], name="event_tenant_created")]
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant_id", "created"], name="event_tenant_created")]

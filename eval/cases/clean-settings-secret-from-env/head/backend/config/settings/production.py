@@ -15,6 +15,7 @@ DATABASES = {
         "HOST": os.environ.get("DB_HOST", "localhost"),
     }
 }
+
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 CACHES = {
     "default": {
