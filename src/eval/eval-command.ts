@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EvalArgs } from "../cli/args.js";
+import type { EvalArgs } from "./eval-args.js";
 import type { Env } from "../config/env.js";
 import { UserFacingError, messageOf } from "../errors.js";
 import { DEFAULT_CONFIG, RULES_ONLY, loadEvalConfig } from "./eval-config.js";
