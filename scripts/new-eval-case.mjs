@@ -70,6 +70,7 @@ ${hints.length ? `# Changed lines of head/:\n${hints.join("\n")}\n` : ""}# One e
 problems:
   - path: backend/app/views.py
     lines: [10, 12]
+    # oldLines: [14, 16]   # only for removed code: its lines in base/
     category: security
     severity: high
     description: "One line: what is wrong and what it leads to"

@@ -6,8 +6,10 @@
  *   head/           the files the change adds or rewrites, laid over base/
  *   change.patch    or: a `git apply` patch on base/ (deletions, renames)
  *   expected.yml    title (the commit subject the model sees), source (a public bug
- *                   report the case mirrors, optional) and problems: path, lines,
- *                   category, severity, description; `problems: []` for a clean case
+ *                   report the case mirrors, optional) and problems: path, lines
+ *                   (of the head file), oldLines (of the base file, for removed code;
+ *                   optional), category, severity, description; `problems: []` for a
+ *                   clean case
  */
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
@@ -31,6 +33,8 @@ const expectedSchema = z
         .object({
           path: z.string().min(1),
           lines,
+          /** For a problem that is removed code: where it was in the base file (a finding on the diff's LEFT side is matched there). */
+          oldLines: lines.optional(),
           category: z.enum(CATEGORIES),
           severity: z.enum(SEVERITIES),
           description: z.string().min(1),

@@ -21,10 +21,15 @@ export interface Pair {
 /** Identifies a finding across runs and cut-offs (what a judge's decision is stored under). */
 export const findingKey = (f: Finding) => `${f.path}:${f.startLine ?? f.line}-${f.line}:${f.category}:${f.title}`;
 
-/** Same path and lines within the widened range, whatever the category. */
+/**
+ * Same path and lines within the widened range, whatever the category. A finding on
+ * removed lines (LEFT) is numbered in the base file: it is held against `oldLines`
+ * when the case gives them.
+ */
 export function near(finding: Finding, problem: ExpectedProblem): boolean {
   if (finding.path !== problem.path) return false;
-  const [from, to] = [problem.lines[0] - LINE_SLACK, problem.lines[1] + LINE_SLACK];
+  const lines = finding.side === "LEFT" ? (problem.oldLines ?? problem.lines) : problem.lines;
+  const [from, to] = [lines[0] - LINE_SLACK, lines[1] + LINE_SLACK];
   return (finding.startLine ?? finding.line) <= to && finding.line >= from;
 }
 

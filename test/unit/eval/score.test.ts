@@ -19,6 +19,13 @@ describe("matcher", () => {
     expect(matchFindings([finding({ line: 16 })], [problem()]).matches).toHaveLength(0);
   });
 
+  it("holds a finding on removed lines (LEFT) against the base file's oldLines when the case gives them", () => {
+    const removed = problem({ lines: [4, 4], oldLines: [20, 22] });
+    expect(matchFindings([finding({ side: "LEFT", line: 21 })], [removed]).matches).toHaveLength(1);
+    expect(matchFindings([finding({ side: "RIGHT", line: 21 })], [removed]).matches).toHaveLength(0);
+    expect(matchFindings([finding({ side: "LEFT", line: 5 })], [problem({ lines: [4, 4] })]).matches).toHaveLength(1);
+  });
+
   it("matches a multi-line finding whose range overlaps the window", () => {
     expect(matchFindings([finding({ startLine: 2, line: 7 })], [problem()]).matches).toHaveLength(1);
   });
