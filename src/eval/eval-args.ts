@@ -32,7 +32,7 @@ Options:
   --cases <dir>            Cases directory (default: ./eval/cases, else the shipped set)
   --case <name>            Only this case (repeatable)
   --config <file>          A configuration to measure: name, model, minConfidence,
-                           rules (true | false | rule map), modelReview (true | false).
+                           rules (true | false | rule map), modelReview, tools.
                            Repeat to compare them side by side on the same cases
   --rules-only             The deterministic rules alone: no model, no key needed
   --judge                  A model call decides near misses whose category differs;

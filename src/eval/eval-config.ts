@@ -15,11 +15,10 @@ const schema = z
     name: z.string().min(1).max(40).optional().describe("Label in the table (default: the file name)"),
     model: repoConfigSchema.shape.model,
     minConfidence: repoConfigSchema.shape.minConfidence,
-    rules: z
-      .union([z.boolean(), repoConfigSchema.shape.rules.unwrap()])
-      .optional()
-      .describe("false: the deterministic rules' findings are left out; a map: rule id or family → off or a severity"),
+    // A map is checked against the settings file's own schema below, so its errors name the rule.
+    rules: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional().describe("false: the deterministic rules' findings are left out; a map: rule id or family → off or a severity"),
     modelReview: z.boolean().optional().describe("false: the model is not asked (the rules alone)"),
+    tools: z.boolean().optional().describe("Repository reads by the model on or off: the settings file's `tools`, where this build has it"),
   })
   .strict();
 
@@ -33,7 +32,12 @@ export interface EvalConfig {
   /** Rule id or family → off or a severity, written into the case's settings file. */
   ruleSettings: Record<string, string>;
   modelReview: boolean;
+  /** The settings file's `tools`; undefined: the reviewer's default. */
+  tools?: boolean | undefined;
 }
+
+/** Whether this build's settings file has a `tools` key (the reviewer's repository reads). */
+const HAS_TOOLS = "tools" in repoConfigSchema.shape;
 
 /** What `--rules-only` (and a run without `--config`) measures. */
 export const RULES_ONLY: EvalConfig = { name: "rules-only", minConfidence: DEFAULT_SETTINGS.minConfidence, rules: true, ruleSettings: {}, modelReview: false };
@@ -50,18 +54,23 @@ export async function loadEvalConfig(file: string): Promise<EvalConfig> {
     throw new UserFacingError(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message.split("\n")[0]}`);
   }
   const parsed = schema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.code === "unrecognized_keys" ? issue.keys.join(", ") : issue?.path.join(".");
-    throw new UserFacingError(`${file}: ${key || "(file)"}: ${issue?.code === "unrecognized_keys" ? "unknown key (name, model, minConfidence, rules, modelReview)" : issue?.message}`);
+  const rules = parsed.success && typeof parsed.data.rules === "object" ? repoConfigSchema.pick({ rules: true }).safeParse({ rules: parsed.data.rules }) : undefined;
+  const issue = parsed.success ? rules?.error?.issues[0] : parsed.error.issues[0];
+  if (issue) {
+    const key = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join(".");
+    const message = issue.code === "unrecognized_keys" ? "unknown key (name, model, minConfidence, rules, modelReview, tools)" : issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    throw new UserFacingError(`${file}: ${key || "(file)"}: ${message}`);
   }
+  if (!parsed.success) throw new UserFacingError(`${file}: invalid`);
   const c = parsed.data;
+  if (c.tools !== undefined && !HAS_TOOLS) throw new UserFacingError(`${file}: tools: this build's reviewer has no tools setting`);
   return {
     name: c.name ?? basename(file, extname(file)),
     model: c.model,
     minConfidence: c.minConfidence ?? DEFAULT_SETTINGS.minConfidence,
     rules: c.rules !== false,
-    ruleSettings: typeof c.rules === "object" ? c.rules : {},
+    ruleSettings: typeof c.rules === "object" ? (c.rules as Record<string, string>) : {},
     modelReview: c.modelReview !== false,
+    tools: c.tools,
   };
 }

@@ -52,9 +52,14 @@ export interface CaseReview {
   wallMs: number;
 }
 
-/** The case's settings file: the configuration's model and rules; every finding kept (minConfidence 0 applies after). */
+/** The case's settings file: the configuration's model, cut-off, rules and tools (the cut-off applies again in the scorer). */
 function settingsFile(config: EvalConfig): string {
-  return stringify({ ...(config.model ? { model: config.model } : {}), minConfidence: config.minConfidence, ...(Object.keys(config.ruleSettings).length ? { rules: config.ruleSettings } : {}) });
+  return stringify({
+    ...(config.model ? { model: config.model } : {}),
+    minConfidence: config.minConfidence,
+    ...(Object.keys(config.ruleSettings).length ? { rules: config.ruleSettings } : {}),
+    ...(config.tools === undefined ? {} : { tools: config.tools }),
+  });
 }
 
 /** Builds the case's repository in a temp directory: `main` = base (+ settings), `change` = the change. */
