@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { DEFAULT_SETTINGS, repoConfigSchema } from "../config/repo-config.js";
+import { DEFAULT_SETTINGS, parseRepoConfig, repoConfigSchema } from "../config/repo-config.js";
 import { UserFacingError } from "../errors.js";
 
 const schema = z
@@ -54,14 +54,13 @@ export async function loadEvalConfig(file: string): Promise<EvalConfig> {
     throw new UserFacingError(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message.split("\n")[0]}`);
   }
   const parsed = schema.safeParse(raw ?? {});
-  const rules = parsed.success && typeof parsed.data.rules === "object" ? repoConfigSchema.pick({ rules: true }).safeParse({ rules: parsed.data.rules }) : undefined;
-  const issue = parsed.success ? rules?.error?.issues[0] : parsed.error.issues[0];
-  if (issue) {
-    const key = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join(".");
-    const message = issue.code === "unrecognized_keys" ? "unknown key (name, model, minConfidence, rules, modelReview, tools)" : issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-    throw new UserFacingError(`${file}: ${key || "(file)"}: ${message}`);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.code === "unrecognized_keys" ? issue.keys.join(", ") : issue?.path.join(".");
+    throw new UserFacingError(`${file}: ${key || "(file)"}: ${issue?.code === "unrecognized_keys" ? "unknown key (name, model, minConfidence, rules, modelReview, tools)" : issue?.message}`);
   }
-  if (!parsed.success) throw new UserFacingError(`${file}: invalid`);
+  const checked = typeof parsed.data.rules === "object" ? parseRepoConfig({ rules: parsed.data.rules }) : undefined;
+  if (checked && "problems" in checked) throw new UserFacingError(`${file}: ${checked.problems[0]?.key}: ${checked.problems[0]?.message}`);
   const c = parsed.data;
   if (c.tools !== undefined && !HAS_TOOLS) throw new UserFacingError(`${file}: tools: this build's reviewer has no tools setting`);
   return {
