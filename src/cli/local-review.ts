@@ -1,3 +1,4 @@
+import type { CheckConclusion } from "../domain/conclusions.js";
 /**
  * A review of a local diff with the App's pipeline, minus GitHub:
  *
@@ -18,14 +19,13 @@ import { redactText } from "../diff/redact.js";
 import type { FileDiff } from "../diff/types.js";
 import { createAnthropicClient } from "../engine/anthropic-client.js";
 import { resolveModel } from "../engine/models.js";
-import type { CheckConclusion } from "../github/check-run.js";
 import { analyseFindings, conclude, type FindingsAnalysis } from "../review/analyse-findings.js";
 import { isIncomplete } from "../review/incomplete-review.js";
 import { newReport, prepareDiffs, recordModelStage, type PreparedDiffs } from "../review/prepare-review.js";
 import { budgetOf, reviewWithModel } from "../review/review-chunks.js";
 import { selectFiles, type FileSelection } from "../review/select-files.js";
 import type { ReviewReport } from "../review/summary.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../domain/findings.js";
 import { changedFiles } from "./git-changes.js";
 import { defaultBranch, mergeBase, repoRoot, resolveCommit, subjectOf } from "./git.js";
 import { loadRepoConfig, loadReviewAgent } from "./load-inputs.js";

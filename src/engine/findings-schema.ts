@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CATEGORIES, SEVERITIES } from "../types.js";
+import { CATEGORIES, SEVERITIES } from "../domain/findings.js";
 
 /** One finding as the model must return it (before placement and fingerprinting). */
 export const modelFindingSchema = z.object({

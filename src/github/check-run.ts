@@ -1,12 +1,11 @@
 import { plainText } from "../review/neutralise.js";
+import type { CheckConclusion } from "../domain/conclusions.js";
 import type { Octokit, RepoRef } from "./octokit.js";
 
 /** GitHub refuses more annotations than this in one request; later PATCHes append. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 /** GitHub's limit on `output.summary` and `output.text`, counted in UTF-8 bytes. */
 export const MAX_OUTPUT_BYTES = 65_535;
-
-export type CheckConclusion = "success" | "failure" | "neutral" | "skipped" | "timed_out" | "cancelled";
 
 /** A check-run annotation (GitHub's shape). */
 export interface Annotation {

@@ -1,9 +1,7 @@
-import { severityRank, type Severity } from "../types.js";
+import type { LabelLevel } from "../domain/conclusions.js";
+import { severityRank } from "../domain/findings.js";
 import { httpStatusOf } from "../errors.js";
 import type { Octokit, PullRef } from "./octokit.js";
-
-/** Severities that have a label; `info` never labels a PR. */
-export type LabelLevel = Exclude<Severity, "info">;
 
 const LABELS: Record<LabelLevel, { color: string; description: string }> = {
   critical: { color: "b60205", description: "backend-agent: exploitable security finding open on this PR" },

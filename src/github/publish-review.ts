@@ -1,6 +1,6 @@
 import { httpStatusOf } from "../errors.js";
 import { fitOutput } from "./check-run.js";
-import type { Side } from "../types.js";
+import type { Side } from "../domain/findings.js";
 import type { Octokit, PullRef } from "./octokit.js";
 
 /** An inline comment already checked to sit on lines GitHub accepts. */

@@ -1,3 +1,4 @@
+import type { CheckConclusion } from "../domain/conclusions.js";
 /**
  * Step 8 of a review and the decision of step 9, without any I/O: raw findings in,
  * what a reviewer is told out. The App (publish-findings.ts) posts the result on
@@ -7,12 +8,11 @@
 import type { ReviewSettings } from "../config/repo-config.js";
 import { redactText } from "../diff/redact.js";
 import type { FileDiff } from "../diff/types.js";
-import type { CheckConclusion } from "../github/check-run.js";
-import type { Finding } from "../types.js";
-import { decide, type Decision } from "./decide.js";
-import { identify } from "./fingerprint.js";
-import { mergeFindings } from "./merge-findings.js";
-import { placeFindings } from "./place-findings.js";
+import type { Finding } from "../domain/findings.js";
+import { decide, type Decision } from "../domain/decide.js";
+import { identify } from "../domain/fingerprint.js";
+import { mergeFindings } from "../domain/merge-findings.js";
+import { placeFindings } from "../domain/place-findings.js";
 import type { PriorFinding } from "./prior-findings.js";
 import type { ReportedFinding } from "./summary.js";
 

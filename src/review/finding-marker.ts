@@ -8,8 +8,8 @@
  * counts as absent (a finding then gets posted once more).
  */
 import { z } from "zod";
-import { CATEGORIES, SEVERITIES, type Finding } from "../types.js";
-import type { FindingIdentity } from "./fingerprint.js";
+import { CATEGORIES, SEVERITIES, type Finding } from "../domain/findings.js";
+import type { FindingIdentity } from "../domain/fingerprint.js";
 import { SIGNED_TOKEN, type PullMarkerSigner } from "./marker-signer.js";
 
 const PREFIX = "backend-agent";

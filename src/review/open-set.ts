@@ -4,9 +4,9 @@
  * The label and the conclusion follow this set, not just the latest increment.
  */
 import type { FileDiff } from "../diff/types.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../domain/findings.js";
 import type { FindingData } from "./finding-marker.js";
-import { codeHash, normaliseLine } from "./fingerprint.js";
+import { codeHash, normaliseLine } from "../domain/fingerprint.js";
 import type { PriorFinding } from "./prior-findings.js";
 import type { ReportedFinding } from "./summary.js";
 

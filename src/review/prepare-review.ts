@@ -8,7 +8,7 @@ import { toFileDiff } from "../diff/parse-patch.js";
 import type { FileDiff } from "../diff/types.js";
 import { emptyUsage } from "../engine/review-engine.js";
 import { runRules, type RulesConfig } from "../rules/index.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../domain/findings.js";
 import type { ModelStageResult } from "./review-chunks.js";
 import type { FileSelection } from "./select-files.js";
 import type { ReviewReport } from "./summary.js";

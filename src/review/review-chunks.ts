@@ -10,7 +10,7 @@ import { estimateCost, formatCost } from "../engine/pricing.js";
 import { buildSystem, buildUserMessage, type ReviewMode } from "../engine/prompt.js";
 import { addUsage, emptyUsage, reviewChunk, type TokenUsage } from "../engine/review-engine.js";
 import { messageOf } from "../errors.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../domain/findings.js";
 import { codeSpan } from "./neutralise.js";
 
 /** Limits of one review's model stage; past one, the rest of the diff is reported as not reviewed. */

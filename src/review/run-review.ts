@@ -1,3 +1,4 @@
+import type { CheckConclusion } from "../domain/conclusions.js";
 /**
  * The review of one pull-request head, start to finish:
  *
@@ -40,7 +41,7 @@ import { redactText } from "../diff/redact.js";
 import { emptyUsage, type TokenUsage } from "../engine/review-engine.js";
 import { resolveModel } from "../engine/models.js";
 import { messageOf, UserFacingError } from "../errors.js";
-import { checkRunName, completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-run.js";
+import { checkRunName, completeCheckRun, startCheckRun } from "../github/check-run.js";
 import type { AppIdentity } from "../github/app-identity.js";
 import type { Octokit } from "../github/octokit.js";
 import { getPullRequest } from "../github/pull-request.js";
@@ -50,7 +51,7 @@ import { readRepoFile } from "../github/repo-files.js";
 import { toFileDiff } from "../diff/parse-patch.js";
 import { redactFileDiff } from "../diff/redact.js";
 import { laneKey, type ReviewJob } from "../jobs/queue.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../domain/findings.js";
 import { cell } from "./format.js";
 import { finishHint } from "./incomplete-review.js";
 import type { MarkerSigner } from "./marker-signer.js";

@@ -1,9 +1,9 @@
 import { formatCost } from "../engine/pricing.js";
 import type { TokenUsage } from "../engine/review-engine.js";
-import { SEVERITIES, type Finding } from "../types.js";
+import { SEVERITIES, type Finding } from "../domain/findings.js";
 import { dismissalLines, type Dismissal } from "./dismissals.js";
 import { openMarker, type FindingData } from "./finding-marker.js";
-import type { FindingIdentity } from "./fingerprint.js";
+import type { FindingIdentity } from "../domain/fingerprint.js";
 import { badge, cell, location } from "./format.js";
 import { renderIncomplete } from "./incomplete-review.js";
 import type { ReviewSettings } from "../config/repo-config.js";

@@ -1,0 +1,12 @@
+/**
+ * What a review concludes, in GitHub's words but owned by the domain: the check
+ * run's conclusion and the security label's level are decisions, and the GitHub
+ * adapters (src/github/check-run.ts, labels.ts) only carry them out.
+ */
+import type { Severity } from "./findings.js";
+
+/** A check run's conclusion (GitHub's values). */
+export type CheckConclusion = "success" | "failure" | "neutral" | "skipped" | "timed_out" | "cancelled";
+
+/** Severities that have a label; `info` never labels a PR. */
+export type LabelLevel = Exclude<Severity, "info">;
