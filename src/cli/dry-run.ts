@@ -8,7 +8,7 @@ import { chunkFiles, estimateTokens } from "../diff/chunk.js";
 import { estimateCost, formatCost } from "../engine/pricing.js";
 import { buildSystem, buildUserMessage } from "../engine/prompt.js";
 import { emptyUsage } from "../engine/review-engine.js";
-import { budgetOf } from "../review/review-chunks.js";
+import { budgetOf } from "../core/model-stage.js";
 import type { LocalReviewOptions } from "./local-review.js";
 import { prepareLocalReview, reviewTitle } from "./local-review.js";
 

@@ -10,3 +10,13 @@ export type CheckConclusion = "success" | "failure" | "neutral" | "skipped" | "t
 
 /** Severities that have a label; `info` never labels a PR. */
 export type LabelLevel = Exclude<Severity, "info">;
+
+/** A check-run annotation (GitHub's shape): where a finding sits in the new file, and how bad it is. */
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: "notice" | "warning" | "failure";
+  title: string;
+  message: string;
+}

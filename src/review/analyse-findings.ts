@@ -13,7 +13,7 @@ import { decide, type Decision } from "../domain/decide.js";
 import { identify } from "../domain/fingerprint.js";
 import { mergeFindings } from "../domain/merge-findings.js";
 import { placeFindings } from "../domain/place-findings.js";
-import type { PriorFinding } from "./prior-findings.js";
+import type { PriorFinding } from "./finding-marker.js";
 import type { ReportedFinding } from "./summary.js";
 
 /** The settings the analysis reads. */

@@ -48,6 +48,8 @@ export interface ReviewReport {
   /** Estimated from the price table in src/engine/pricing.ts. */
   costUsd: number;
   agentSource: string;
+  /** Findings of the model's answers dropped as malformed (the note says why); the rest of their chunks counted. */
+  droppedFindings?: number | undefined;
   /** Parts of the review that did not run (a chunk's model call failed...). */
   problems: string[];
   notes: string[];

@@ -27,7 +27,7 @@ function importsOf(file: string): string[] {
 /** Every src file reachable from `roots`, with the chain that reached it. */
 function reachable(roots: string[]): Map<string, string[]> {
   const seen = new Map<string, string[]>();
-  const queue = roots.map((r) => [r, [relative(SRC, r)]] as const);
+  const queue: Array<[string, string[]]> = roots.map((r) => [r, [relative(SRC, r)]]);
   for (let next = queue.shift(); next; next = queue.shift()) {
     const [file, chain] = next;
     if (seen.has(file) || !existsSync(file)) continue;

@@ -1,4 +1,3 @@
-import type Anthropic from "@anthropic-ai/sdk";
 import PQueue from "p-queue";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
@@ -8,10 +7,11 @@ import { renderNumberedDiff } from "../diff/render.js";
 import type { FileDiff } from "../diff/types.js";
 import { estimateCost, formatCost } from "../engine/pricing.js";
 import { buildSystem, buildUserMessage, type ReviewMode } from "../engine/prompt.js";
-import { addUsage, emptyUsage, reviewChunk, type TokenUsage } from "../engine/review-engine.js";
-import { messageOf } from "../errors.js";
+import { addUsage, emptyUsage, reviewChunk, type ModelClient, type TokenUsage } from "../engine/review-engine.js";
+import { apiErrorFields, messageOf } from "../errors.js";
 import type { Finding } from "../domain/findings.js";
-import { codeSpan } from "./neutralise.js";
+import { codeSpan } from "../review/neutralise.js";
+import type { ReviewEventSink } from "./review-events.js";
 
 /** Limits of one review's model stage; past one, the rest of the diff is reported as not reviewed. */
 export interface ReviewBudget {
@@ -39,6 +39,13 @@ export interface SpendHooks {
   exhausted(): Promise<string | undefined>;
   /** One answered call's cost; resolves once counted. */
   charge(usd: number, tokens: number): Promise<void>;
+}
+
+/** Charges each answered call to the daily ceilings (none: nothing to charge), at `model`'s price. */
+export function chargeTo(spend: SpendHooks | undefined, model: string): (usage: TokenUsage) => Promise<void> {
+  return async (usage) => {
+    await spend?.charge(estimateCost(model, usage), usage.input + usage.output + usage.cacheRead + usage.cacheWrite);
+  };
 }
 
 /** The review budget the environment sets (MAX_REVIEW_*). */
@@ -70,11 +77,14 @@ export interface ModelStageResult {
   unreviewed: Array<{ path: string; reason: string }>;
   /** Why each failed request failed, one line each (no budget stops): what a caller tells when the model failed. */
   failures: string[];
+  /** Findings dropped as malformed, one line each (`part 2: findings.0.confidence: …`); the rest of their chunk counted. */
+  dropped: string[];
 }
 
 /** Inputs of the model stage. */
 export interface ModelStageInput {
-  client: Anthropic;
+  /** The model port: Anthropic's client or anything with its `messages.create`. */
+  client: ModelClient;
   agent: AgentDefinition;
   model: string;
   maxOutputTokens: number;
@@ -96,11 +106,14 @@ export interface ModelStageInput {
   spend?: SpendHooks | undefined;
   /** Aborted when the review is no longer wanted (its PR moved to a newer head): in-flight calls stop, no more go out. */
   signal?: AbortSignal | undefined;
+  /** Told as chunks start and settle and as calls are billed. */
+  onEvent?: ReviewEventSink | undefined;
 }
 
 /** Paths of other files named in a request, so the model knows they exist; capped to keep requests lean. */
 const OTHER_FILES_LISTED = 40;
 
+const allPathsOf = (files: readonly FileDiff[]) => files.filter((f) => f.hunks.length > 0).map((f) => f.path);
 const pathsOf = (chunk: DiffChunk) => [...new Set(chunk.parts.map((p) => p.file.path))];
 
 /** The whole-PR diff of the chunk's files, file by file while it fits in `room` tokens. */
@@ -131,9 +144,14 @@ function onIncrement(finding: Finding, files: Map<string, FileDiff>): boolean {
  */
 export async function reviewWithModel(input: ModelStageInput): Promise<ModelStageResult> {
   const chunks = chunkFiles(input.files, input.chunkTokens);
-  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [], failures: [] };
+  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [], failures: [], dropped: [] };
+  const emit = input.onEvent ?? (() => undefined);
+  let done = 0;
+  emit({ type: "model-stage-started", model: input.model, files: allPathsOf(input.files).length, chunks: chunks.length });
+  const settled = (part: number, outcome: "answered" | "failed" | "not sent", more: { findings?: number; dropped?: string[]; reason?: string; status?: number; requestId?: string } = {}) =>
+    emit({ type: "chunk-done", part, parts: chunks.length, done: ++done, outcome, ...more });
   const queue = new PQueue({ concurrency: input.concurrency });
-  const allPaths = input.files.filter((f) => f.hunks.length > 0).map((f) => f.path);
+  const allPaths = allPathsOf(input.files);
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   const systemTokens = estimateTokens(buildSystem(input.agent).map((b) => b.text).join(""));
   const { budget } = input;
@@ -142,7 +160,6 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
   const signal = input.signal ? AbortSignal.any([deadline.signal, input.signal]) : deadline.signal;
   let sent = 0;
   let reservedInput = 0;
-  const tokensOf = (u: TokenUsage) => u.input + u.output + u.cacheRead + u.cacheWrite;
 
   const overBudget = (chunk: DiffChunk): string | undefined => {
     if (input.signal?.aborted) return "the branch moved to a newer commit";
@@ -153,9 +170,11 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
     return undefined;
   };
   // Every call is counted as it answers, failed and retried ones included: they are billed.
+  const charge = chargeTo(input.spend, input.model);
   const onUsage = async (usage: TokenUsage) => {
     addUsage(result.usage, usage);
-    await input.spend?.charge(estimateCost(input.model, usage), tokensOf(usage));
+    emit({ type: "usage", usage, costUsd: estimateCost(input.model, usage) });
+    await charge(usage);
   };
 
   try {
@@ -169,8 +188,10 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
           const stop = (await input.spend?.exhausted()) ?? overBudget(chunk);
           if (stop) {
             result.unreviewed.push(...paths.map((path) => ({ path, reason: `not reviewed: ${stop}` })));
+            settled(i + 1, "not sent", { reason: stop });
             return;
           }
+          emit({ type: "chunk-started", part: i + 1, parts: chunks.length, paths });
           sent++;
           reservedInput += chunk.estimatedTokens + systemTokens;
           const user = buildUserMessage(chunk.text, {
@@ -190,12 +211,16 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
               const finding: Finding = { ...f, startLine: f.startLine ?? undefined, suggestion: f.suggestion ?? undefined, source: "model" };
               if (!input.context || onIncrement(finding, byPath)) result.findings.push(finding);
             }
+            result.dropped.push(...answer.output.dropped.map((d) => `part ${i + 1}: ${d}`));
+            settled(i + 1, "answered", { findings: answer.output.findings.length, dropped: answer.output.dropped });
           } catch (error) {
             result.calls += 1;
             if (input.signal?.aborted) {
               result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the branch moved to a newer commit" })));
+              settled(i + 1, "not sent", { reason: "the branch moved to a newer commit" });
               return;
             }
+            settled(i + 1, "failed", { reason: messageOf(error), ...apiErrorFields(error) });
             result.failures.push(messageOf(error));
             result.problems.push(`Part ${i + 1} of ${chunks.length} (${paths.map(codeSpan).join(", ")}) was not reviewed by the model: ${messageOf(error)}`);
             result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the model request failed" })));
