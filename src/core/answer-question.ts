@@ -12,7 +12,7 @@ import { redactFileDiff, redactText } from "../diff/redact.js";
 import { renderNumberedDiff } from "../diff/render.js";
 import { askQuestion } from "../engine/ask.js";
 import type { ModelClient } from "../engine/review-engine.js";
-import { UserFacingError } from "../errors.js";
+import { apiErrorFields, UserFacingError } from "../errors.js";
 import { codeSpan, neutralise, neutraliseInline } from "../review/neutralise.js";
 import type { FileSelection } from "../review/select-files.js";
 import { chargeTo, type SpendHooks } from "./model-stage.js";
@@ -44,6 +44,8 @@ export interface QuestionPorts {
 export interface QuestionAnswer {
   text: string;
   modelCalls: number;
+  /** Why the model call failed, with the provider's status and request id when it answered: for the caller's log. */
+  failure?: { reason: string; status?: number; requestId?: string } | undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -95,6 +97,6 @@ export async function answerQuestion(input: QuestionInput, ports: QuestionPorts)
   } catch (error) {
     // The engine turns API failures into sentences safe to post; anything else goes to the caller's log.
     if (!(error instanceof UserFacingError)) throw error;
-    return { text: `I could not answer: ${neutraliseInline(error.message)} Try again in a few minutes.`, modelCalls: 1 };
+    return { text: `I could not answer: ${neutraliseInline(error.message)} Try again in a few minutes.`, modelCalls: 1, failure: { reason: error.message, ...apiErrorFields(error) } };
   }
 }
