@@ -3,6 +3,8 @@
  * run's conclusion and the security label's level are decisions, and the GitHub
  * adapters (src/github/check-run.ts, labels.ts) only carry them out.
  */
+import type { ReviewSettings } from "../config/repo-config.js";
+import type { Decision } from "./decide.js";
 import type { Severity } from "./findings.js";
 
 /** A check run's conclusion (GitHub's values). */
@@ -19,4 +21,14 @@ export interface Annotation {
   annotation_level: "notice" | "warning" | "failure";
   title: string;
   message: string;
+}
+
+/**
+ * The conclusion of a review: a finding at `failOn` fails it; otherwise a review
+ * that did not cover every file in `paths` cannot vouch for the change: it fails
+ * (`onIncomplete: failure`, the default) or is neutral as the repository chose.
+ */
+export function conclude(decision: Decision, incomplete: boolean, onIncomplete: ReviewSettings["onIncomplete"]): CheckConclusion {
+  if (decision.conclusion === "failure") return "failure";
+  return incomplete ? onIncomplete : decision.conclusion;
 }

@@ -1,7 +1,8 @@
 import { DEFAULT_SETTINGS } from "../../../src/config/repo-config.js";
 import { toFileDiff } from "../../../src/diff/parse-patch.js";
 import type { FileDiff } from "../../../src/diff/types.js";
-import { analyseFindings, conclude, newFileRange } from "../../../src/review/analyse-findings.js";
+import { conclude } from "../../../src/domain/conclusions.js";
+import { analyseFindings, newFileRange } from "../../../src/review/analyse-findings.js";
 import type { Finding } from "../../../src/domain/findings.js";
 import { diffFixture } from "../../support/git-fixture.js";
 
