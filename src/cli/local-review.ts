@@ -18,7 +18,7 @@ import { redactText } from "../diff/redact.js";
 import type { FileDiff } from "../diff/types.js";
 import { createAnthropicClient } from "../engine/anthropic-client.js";
 import { chooseModel } from "../core/choose-model.js";
-import { budgetOf } from "../core/model-stage.js";
+import { budgetOf } from "../core/budget.js";
 import { prepareDiffs, type PreparedDiffs } from "../core/prepare-diffs.js";
 import { reviewDiff } from "../core/review-diff.js";
 import type { ReviewEvent } from "../core/review-events.js";

@@ -3,7 +3,7 @@ import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import type { ReviewSettings } from "../config/repo-config.js";
 import { answerQuestion, type QuestionAnswer } from "../core/answer-question.js";
-import type { SpendHooks } from "../core/model-stage.js";
+import type { SpendHooks } from "../core/budget.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import type { PullRequestInfo } from "../github/pull-request.js";
 import { listPullRequestFiles } from "../github/pull-request-files.js";

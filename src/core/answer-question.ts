@@ -15,7 +15,7 @@ import type { ModelClient } from "../engine/review-engine.js";
 import { apiErrorFields, UserFacingError } from "../errors.js";
 import { codeSpan, neutralise, neutraliseInline } from "../review/neutralise.js";
 import type { FileSelection } from "../review/select-files.js";
-import { chargeTo, type SpendHooks } from "./model-stage.js";
+import { chargeTo, type SpendHooks } from "./budget.js";
 import { modelView } from "./prepare-diffs.js";
 
 /** A question about a change. */

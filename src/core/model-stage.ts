@@ -1,6 +1,5 @@
 import PQueue from "p-queue";
 import type { AgentDefinition } from "../agents/load-agent.js";
-import type { Env } from "../config/env.js";
 import { chunkFiles, estimateTokens, type DiffChunk } from "../diff/chunk.js";
 import { commentableLines } from "../diff/commentable-lines.js";
 import { renderNumberedDiff } from "../diff/render.js";
@@ -11,52 +10,8 @@ import { addUsage, emptyUsage, reviewChunk, type ModelClient, type TokenUsage } 
 import { apiErrorFields, messageOf } from "../errors.js";
 import type { Finding } from "../domain/findings.js";
 import { codeSpan } from "../review/neutralise.js";
+import { chargeTo, type ReviewBudget, type SpendHooks } from "./budget.js";
 import type { ReviewEventSink } from "./review-events.js";
-
-/** Limits of one review's model stage; past one, the rest of the diff is reported as not reviewed. */
-export interface ReviewBudget {
-  maxInputTokens: number;
-  maxChunks: number;
-  maxSeconds: number;
-  maxCostUsd: number;
-  /** Set when a daily spend ceiling, not MAX_REVIEW_COST_USD, bounds `maxCostUsd`: why the review stops there. */
-  costCeiling?: string | undefined;
-}
-
-/**
- * Lowers the review's cost budget to what the tightest daily ceiling has left, and
- * remembers that ceiling's reason for the files it leaves unreviewed.
- */
-export function capBudget(budget: ReviewBudget, headroom: ReadonlyArray<{ usd: number; reason: string }>): ReviewBudget {
-  const tightest = headroom.reduce<{ usd: number; reason: string } | undefined>((min, h) => (h.usd < (min?.usd ?? Infinity) ? h : min), undefined);
-  if (!tightest || tightest.usd >= budget.maxCostUsd) return budget;
-  return { ...budget, maxCostUsd: Math.max(0, tightest.usd), costCeiling: tightest.reason };
-}
-
-/** What the model stage asks before each request and tells after each call: the daily spend ceilings (src/spend). */
-export interface SpendHooks {
-  /** Why no further request may go out, or undefined. */
-  exhausted(): Promise<string | undefined>;
-  /** One answered call's cost; resolves once counted. */
-  charge(usd: number, tokens: number): Promise<void>;
-}
-
-/** Charges each answered call to the daily ceilings (none: nothing to charge), at `model`'s price. */
-export function chargeTo(spend: SpendHooks | undefined, model: string): (usage: TokenUsage) => Promise<void> {
-  return async (usage) => {
-    await spend?.charge(estimateCost(model, usage), usage.input + usage.output + usage.cacheRead + usage.cacheWrite);
-  };
-}
-
-/** The review budget the environment sets (MAX_REVIEW_*). */
-export function budgetOf(env: Pick<Env, "MAX_REVIEW_INPUT_TOKENS" | "MAX_REVIEW_CHUNKS" | "MAX_REVIEW_SECONDS" | "MAX_REVIEW_COST_USD">): ReviewBudget {
-  return {
-    maxInputTokens: env.MAX_REVIEW_INPUT_TOKENS,
-    maxChunks: env.MAX_REVIEW_CHUNKS,
-    maxSeconds: env.MAX_REVIEW_SECONDS,
-    maxCostUsd: env.MAX_REVIEW_COST_USD,
-  };
-}
 
 /** What the model stage produced across all chunks. */
 export interface ModelStageResult {
@@ -130,6 +85,30 @@ function contextFor(paths: string[], context: FileDiff[] | undefined, room: numb
   return parts.length ? parts.join("\n\n") : undefined;
 }
 
+/**
+ * The user turn of chunk `i`: its numbered diff, framed, with the other files' names
+ * and, in an incremental review, the PR's diff of its files as context. The dry run
+ * (src/cli/dry-run.ts) sizes its estimate from the same turn.
+ */
+export function chunkUserTurn(
+  chunks: readonly DiffChunk[],
+  i: number,
+  allPaths: readonly string[],
+  input: Pick<ModelStageInput, "mode" | "minConfidence" | "title" | "context" | "chunkTokens">,
+): string {
+  const chunk = chunks[i]!;
+  const paths = pathsOf(chunk);
+  return buildUserMessage(chunk.text, {
+    mode: input.mode,
+    minConfidence: input.minConfidence,
+    part: i + 1,
+    parts: chunks.length,
+    title: input.title,
+    otherFiles: chunks.length > 1 ? allPaths.filter((p) => !paths.includes(p)).slice(0, OTHER_FILES_LISTED) : [],
+    prContext: contextFor(paths, input.context, input.chunkTokens - chunk.estimatedTokens),
+  });
+}
+
 /** In an incremental review, a finding counts only on a line of the increment. */
 function onIncrement(finding: Finding, files: Map<string, FileDiff>): boolean {
   const file = files.get(finding.path);
@@ -194,15 +173,7 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
           emit({ type: "chunk-started", part: i + 1, parts: chunks.length, paths });
           sent++;
           reservedInput += chunk.estimatedTokens + systemTokens;
-          const user = buildUserMessage(chunk.text, {
-            mode: input.mode,
-            minConfidence: input.minConfidence,
-            part: i + 1,
-            parts: chunks.length,
-            title: input.title,
-            otherFiles: chunks.length > 1 ? allPaths.filter((p) => !paths.includes(p)).slice(0, OTHER_FILES_LISTED) : [],
-            prContext: contextFor(paths, input.context, input.chunkTokens - chunk.estimatedTokens),
-          });
+          const user = chunkUserTurn(chunks, i, allPaths, input);
           try {
             const answer = await reviewChunk(input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens }, input.agent, user, signal, onUsage);
             result.calls += answer.calls;

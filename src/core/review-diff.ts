@@ -29,7 +29,8 @@ import { isIncomplete } from "../review/incomplete-review.js";
 import { openSet } from "../review/open-set.js";
 import { selectFiles, type FileSelection } from "../review/select-files.js";
 import type { ReportedFinding, ReviewHistory, ReviewReport } from "../review/summary.js";
-import { reviewWithModel, type ModelStageResult, type ReviewBudget, type SpendHooks } from "./model-stage.js";
+import type { ReviewBudget, SpendHooks } from "./budget.js";
+import { reviewWithModel, type ModelStageResult } from "./model-stage.js";
 import { coverageAfter, modelView, prepareDiffs } from "./prepare-diffs.js";
 import type { ReviewEventSink } from "./review-events.js";
 

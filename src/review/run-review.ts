@@ -34,7 +34,7 @@ import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { DEFAULT_SETTINGS, effectiveSettings, REPO_CONFIG_PATH, type ReviewSettings } from "../config/repo-config.js";
 import { chooseModel } from "../core/choose-model.js";
-import { budgetOf, capBudget } from "../core/model-stage.js";
+import { budgetOf, capBudget } from "../core/budget.js";
 import { planPublication, type CheckOutput } from "../core/plan-publication.js";
 import { reviewDiff } from "../core/review-diff.js";
 import type { ReviewEvent } from "../core/review-events.js";
