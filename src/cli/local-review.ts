@@ -1,4 +1,3 @@
-import type { CheckConclusion } from "../domain/conclusions.js";
 /**
  * A review of a local diff with the App's pipeline, minus GitHub:
  *
@@ -8,8 +7,9 @@ import type { CheckConclusion } from "../domain/conclusions.js";
  *  3. List the changed files as GitHub would and keep those in `paths`.
  *  4. Parse; run the deterministic rules on the real diff of every file in `paths`
  *     (skip globs included); redact what the model sees.
- *  5. Review the redacted diff with the model, unless there is no key or `--rules-only`.
- *  6. Merge, place, fingerprint and decide, exactly as the App does.
+ *  5.-6. Hand it to the review core (src/core/review-diff.ts), the App's own: the
+ *     model (unless there is no key or `--rules-only`), then merge, place,
+ *     fingerprint and decide. Its events are the progress lines on stderr.
  */
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
@@ -22,6 +22,7 @@ import { budgetOf } from "../core/budget.js";
 import { prepareDiffs, type PreparedDiffs } from "../core/prepare-diffs.js";
 import { reviewDiff } from "../core/review-diff.js";
 import type { ReviewEvent } from "../core/review-events.js";
+import type { CheckConclusion } from "../domain/conclusions.js";
 import type { FindingsAnalysis } from "../review/analyse-findings.js";
 import { selectFiles, type FileSelection } from "../review/select-files.js";
 import type { ReviewReport } from "../review/summary.js";
@@ -133,7 +134,7 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
   if (!client && withoutModel) say(withoutModel);
   const result = await reviewDiff(
     {
-      selection, settings, agent, model, mode: "review", title: await reviewTitle(root, options.head, headCommit), notes, withoutModel,
+      selection, prepared, settings, agent, model, mode: "review", title: await reviewTitle(root, options.head, headCommit), notes, withoutModel,
       limits: { maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: env.CHUNK_INPUT_TOKENS, concurrency: env.REVIEW_CONCURRENCY }, budget: budgetOf(env),
     },
     { model: client, onEvent: progress(say) },

@@ -31,13 +31,15 @@ import { selectFiles, type FileSelection } from "../review/select-files.js";
 import type { ReportedFinding, ReviewHistory, ReviewReport } from "../review/summary.js";
 import type { ReviewBudget, SpendHooks } from "./budget.js";
 import { reviewWithModel, type ModelStageResult } from "./model-stage.js";
-import { coverageAfter, modelView, prepareDiffs } from "./prepare-diffs.js";
+import { coverageAfter, modelView, prepareDiffs, type PreparedDiffs } from "./prepare-diffs.js";
 import type { ReviewEventSink } from "./review-events.js";
 
 /** Everything a review reads: plain data, gathered by the caller (GitHub, git). */
 export interface ReviewInput {
   /** The changed files in `paths` (src/review/select-files.ts). */
   selection: Pick<FileSelection, "selected" | "skipped" | "skippedFiles">;
+  /** The selection already parsed, ruled and redacted (src/core/prepare-diffs.ts), when the caller has it: not done twice. */
+  prepared?: PreparedDiffs | undefined;
   /** Only these changed since the last review (`since...head`): the model reviews them, with the PR's diff as context. */
   increment?: { since: string; files: ChangedFile[] } | undefined;
   settings: ReviewSettings;
@@ -109,7 +111,7 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
   const { settings } = input;
   const partial = input.mode === "security";
   // 1.
-  const prepared = prepareDiffs(input.selection, settings.rules);
+  const prepared = input.prepared ?? prepareDiffs(input.selection, settings.rules);
   const increment = input.increment ? modelView(selectFiles(input.increment.files, settings).selected) : undefined;
   const forModel = increment ?? prepared.redacted;
 
