@@ -70,9 +70,9 @@ function parseFrontMatter(text: string, source: string): { data: unknown; warnin
       data: parseLenient(text),
       warning: "front matter is not strict YAML; one-line values were read as plain text, as Claude Code does",
     };
-  } catch {
+  } catch (error) {
     const first = doc.errors[0];
-    throw new UserFacingError(`The agent definition ${source} has invalid front matter: ${first?.message.split("\n")[0]}`);
+    throw new UserFacingError(`The agent definition ${source} has invalid front matter: ${first?.message.split("\n")[0]}`, undefined, { cause: error });
   }
 }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { SEVERITIES, type Severity } from "../types.js";
+import { SEVERITIES, type Severity } from "../domain/findings.js";
 import { UserFacingError } from "../errors.js";
 import { FORMATS, type Format } from "./format.js";
 import { EVAL_HELP, parseEval, type EvalArgs } from "../eval/eval-args.js";

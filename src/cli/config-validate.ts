@@ -69,7 +69,7 @@ export async function validateRepoConfigFile(file: string | undefined, cwd: stri
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const hint = file === undefined && code === "ENOENT" ? " (without the file the defaults apply; name another file to check it)" : "";
-    throw new UserFacingError(`cannot read ${path}: ${code ?? messageOf(error)}${hint}`);
+    throw new UserFacingError(`cannot read ${path}: ${code ?? messageOf(error)}${hint}`, undefined, { cause: error });
   }
   return validateRepoConfigText(text, path);
 }

@@ -6,9 +6,10 @@
  */
 import { chunkFiles, estimateTokens } from "../diff/chunk.js";
 import { estimateCost, formatCost } from "../engine/pricing.js";
-import { buildSystem, buildUserMessage } from "../engine/prompt.js";
+import { buildSystem } from "../engine/prompt.js";
 import { emptyUsage } from "../engine/review-engine.js";
-import { budgetOf } from "../review/review-chunks.js";
+import { budgetOf } from "../core/budget.js";
+import { chunkUserTurn } from "../core/model-stage.js";
 import type { LocalReviewOptions } from "./local-review.js";
 import { prepareLocalReview, reviewTitle } from "./local-review.js";
 
@@ -52,12 +53,8 @@ export async function planLocalReview(options: LocalReviewOptions): Promise<Revi
   const systemTokens = estimateTokens(buildSystem(agent).map((b) => b.text).join(""));
   const title = await reviewTitle(root, options.head, headCommit);
   const planned = chunks.map((chunk, i): PlannedChunk => {
-    const paths = [...new Set(chunk.parts.map((p) => p.file.path))];
     // The same user turn the model stage builds, so the estimate counts its framing too.
-    const user = buildUserMessage(chunk.text, {
-      mode: "review", minConfidence: settings.minConfidence, part: i + 1, parts: chunks.length, title,
-      otherFiles: chunks.length > 1 ? prepared.reviewed.filter((p) => !paths.includes(p)).slice(0, 40) : [],
-    });
+    const user = chunkUserTurn(chunks, i, prepared.reviewed, { mode: "review", minConfidence: settings.minConfidence, title, chunkTokens: env.CHUNK_INPUT_TOKENS });
     return { files: chunk.parts.map((p) => ({ path: p.file.path, hunks: p.hunkIndexes ?? null })), inputTokens: systemTokens + estimateTokens(user) };
   });
   const inputTokens = planned.reduce((sum, c) => sum + c.inputTokens, 0);

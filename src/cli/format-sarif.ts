@@ -9,7 +9,7 @@ import type { Log, ReportingDescriptor, Result } from "sarif";
 import { RULES } from "../rules/index.js";
 import { newFileRange } from "../review/analyse-findings.js";
 import type { ReportedFinding } from "../review/summary.js";
-import { severityRank, type Finding, type Severity } from "../types.js";
+import { severityRank, type Finding, type Severity } from "../domain/findings.js";
 import { codeLines } from "./format-text.js";
 import type { LocalReview } from "./local-review.js";
 

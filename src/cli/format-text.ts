@@ -8,7 +8,7 @@ import { isIncomplete } from "../review/incomplete-review.js";
 import type { FileDiff } from "../diff/types.js";
 import { formatCost } from "../engine/pricing.js";
 import { countLine } from "../review/summary.js";
-import type { Finding, Severity } from "../types.js";
+import type { Finding, Severity } from "../domain/findings.js";
 import type { LocalReview } from "./local-review.js";
 
 /** A line of the code a finding is about, with its number on the finding's side. */

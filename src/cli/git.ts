@@ -39,7 +39,7 @@ export async function git(cwd: string, args: readonly string[], env: Record<stri
     return stdout;
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string; code?: number | string };
-    if (e.code === "ENOENT") throw new UserFacingError("git is not installed or not on PATH.");
+    if (e.code === "ENOENT") throw new UserFacingError("git is not installed or not on PATH.", undefined, { cause: error });
     throw new GitError(args, typeof e.code === "number" ? e.code : undefined, e.stderr ?? "");
   }
 }
@@ -53,6 +53,8 @@ export async function repoRoot(cwd: string): Promise<string> {
       const bare = /bare repository|must be run in a work tree/.test(error.stderr);
       throw new UserFacingError(
         bare ? `${cwd} is a bare repository: run backend-agent inside a checkout.` : `not a git repository: ${cwd} (run backend-agent inside a git checkout).`,
+        undefined,
+        { cause: error },
       );
     }
     throw error;
@@ -65,7 +67,7 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
     // `--end-of-options` keeps a ref that starts with "-" from being read as an option.
     return (await git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])).trim();
   } catch (error) {
-    if (error instanceof GitError) throw new UserFacingError(`unknown ref "${ref}": no branch, tag or commit of that name in this repository.`);
+    if (error instanceof GitError) throw new UserFacingError(`unknown ref "${ref}": no branch, tag or commit of that name in this repository.`, undefined, { cause: error });
     throw error;
   }
 }
@@ -98,7 +100,7 @@ export async function mergeBase(root: string, base: string, head: string): Promi
   try {
     return (await git(root, ["merge-base", base, head])).trim();
   } catch (error) {
-    if (error instanceof GitError) throw new UserFacingError(`"${base}" and "${head}" have no common history: pass a --base that the branch grew from.`);
+    if (error instanceof GitError) throw new UserFacingError(`"${base}" and "${head}" have no common history: pass a --base that the branch grew from.`, undefined, { cause: error });
     throw error;
   }
 }

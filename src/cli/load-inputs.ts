@@ -37,7 +37,7 @@ export function loadCliEnv(source: Record<string, string | undefined> = process.
   try {
     return loadEnv(Object.fromEntries(CLI_ENV.map((name) => [name, source[name]])));
   } catch (error) {
-    throw new UserFacingError(messageOf(error));
+    throw new UserFacingError(messageOf(error), undefined, { cause: error });
   }
 }
 
@@ -57,7 +57,7 @@ export async function loadRepoConfig(root: string, commit: string, note: (line: 
   try {
     raw = YAML.parse(text);
   } catch (error) {
-    throw new UserFacingError(`${where} is not valid YAML: ${firstLine(messageOf(error))}`);
+    throw new UserFacingError(`${where} is not valid YAML: ${firstLine(messageOf(error))}`, undefined, { cause: error });
   }
   if (typeof raw === "object" && raw !== null && "_extends" in raw) {
     note(`${where} uses _extends, which only the App can follow: the local review uses this file's own settings.`);
@@ -77,7 +77,7 @@ export async function loadAgentFile(path: string): Promise<AgentDefinition> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new UserFacingError(`cannot read the agent file ${path}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
+    throw new UserFacingError(`cannot read the agent file ${path}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`, undefined, { cause: error });
   }
   return parseAgent(text, path);
 }

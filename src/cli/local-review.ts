@@ -7,30 +7,29 @@
  *  3. List the changed files as GitHub would and keep those in `paths`.
  *  4. Parse; run the deterministic rules on the real diff of every file in `paths`
  *     (skip globs included); redact what the model sees.
- *  5. Review the redacted diff with the model, unless there is no key or `--rules-only`.
- *  6. Merge, place, fingerprint and decide, exactly as the App does.
+ *  5.-6. Hand it to the review core (src/core/review-diff.ts), the App's own: the
+ *     model (unless there is no key or `--rules-only`), then merge, place,
+ *     fingerprint and decide. Its events are the progress lines on stderr.
  */
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { effectiveSettings, type ReviewSettings } from "../config/repo-config.js";
-import { chunkFiles } from "../diff/chunk.js";
 import { redactText } from "../diff/redact.js";
 import type { FileDiff } from "../diff/types.js";
 import { createAnthropicClient } from "../engine/anthropic-client.js";
-import { resolveModel } from "../engine/models.js";
-import type { CheckConclusion } from "../github/check-run.js";
-import { analyseFindings, conclude, type FindingsAnalysis } from "../review/analyse-findings.js";
-import { isIncomplete } from "../review/incomplete-review.js";
-import { newReport, prepareDiffs, recordModelStage, type PreparedDiffs } from "../review/prepare-review.js";
-import { budgetOf, reviewWithModel } from "../review/review-chunks.js";
+import { chooseModel } from "../core/choose-model.js";
+import { budgetOf } from "../core/budget.js";
+import { prepareDiffs, type PreparedDiffs } from "../core/prepare-diffs.js";
+import { reviewDiff } from "../core/review-diff.js";
+import type { ReviewEvent } from "../core/review-events.js";
+import type { CheckConclusion } from "../domain/conclusions.js";
+import type { FindingsAnalysis } from "../review/analyse-findings.js";
 import { selectFiles, type FileSelection } from "../review/select-files.js";
 import type { ReviewReport } from "../review/summary.js";
-import type { Finding } from "../types.js";
 import { changedFiles } from "./git-changes.js";
 import { defaultBranch, mergeBase, repoRoot, resolveCommit, subjectOf } from "./git.js";
 import { loadRepoConfig, loadReviewAgent } from "./load-inputs.js";
 import { modelFailureLine } from "./model-failure.js";
-import { reportChunkProgress } from "./model-progress.js";
 
 /** What the user asked for. */
 export interface LocalReviewOptions {
@@ -50,7 +49,7 @@ export interface LocalReviewOptions {
 /** A finished local review. */
 export interface LocalReview {
   report: ReviewReport;
-  analysis: FindingsAnalysis;
+  analysis: Pick<FindingsAnalysis, "findings" | "decision">;
   conclusion: CheckConclusion;
   settings: ReviewSettings;
   agent: AgentDefinition;
@@ -99,7 +98,7 @@ export async function prepareLocalReview(options: Omit<LocalReviewOptions, "rule
   // The shipped agent is known to need the lenient reading; a user's own file may want fixing.
   if (agent.warning && agent.source !== "bundled") say(`agent ${agent.source}: ${agent.warning}`);
   const settings = effectiveSettings(agent.settings, config, options.failOn ? { failOn: options.failOn } : {});
-  const model = resolveModel(settings.model ?? (agent.model === "inherit" ? env.DEFAULT_MODEL : agent.model), env.DEFAULT_MODEL);
+  const model = chooseModel(settings, agent, env.DEFAULT_MODEL);
 
   // 3.
   const files = await changedFiles(root, { base, head: options.head === undefined ? undefined : headCommit });
@@ -121,41 +120,38 @@ export async function reviewTitle(root: string, head: string | undefined, headCo
 export async function runLocalReview(options: LocalReviewOptions): Promise<LocalReview> {
   const { env, say } = options;
   const { root, headCommit, range, settings, agent, model, selection, prepared } = await prepareLocalReview(options);
-  const { diffs, redacted, ruleFindings, reviewed, skipped, unreviewed } = prepared;
-  const report = newReport({ reviewed, skipped, unreviewed }, model, agent.source);
+  const { reviewed } = prepared;
+  const notes: string[] = [];
   const note = (line: string) => {
-    report.notes.push(line);
+    notes.push(line);
     say(line);
   };
   if (selection.selected.length === 0 && selection.skippedFiles.length === 0) note(`No backend changes: nothing in this diff matches \`${settings.paths.join("`, `")}\`.`);
-  // What the rules read: every file in `paths` with a diff to read, skipped ones included.
-  const rulesReviewed = diffs.filter((d) => d.hunks.length > 0).map((d) => d.path);
 
-  // 5.
-  let modelFindings: Finding[] = [];
-  let modelFailure: string | undefined;
+  // 5.-6.
   const client = options.rulesOnly || reviewed.length === 0 ? undefined : createAnthropicClient(env);
-  if (reviewed.length > 0 && options.rulesOnly) note("Rules only (--rules-only): the model was not asked.");
-  else if (reviewed.length > 0 && !client) note("ANTHROPIC_API_KEY is not set: only the deterministic rules ran.");
-  else if (client) {
-    const total = chunkFiles(redacted, env.CHUNK_INPUT_TOKENS).length;
-    say(`reviewing ${reviewed.length} file${reviewed.length === 1 ? "" : "s"} with ${model} in ${total} chunk${total === 1 ? "" : "s"}…`);
-    reportChunkProgress(client, total, (done, all) => say(`chunks ${done}/${all} done`));
-    const stage = await reviewWithModel({
-      client, agent, model, mode: "review", title: await reviewTitle(root, options.head, headCommit),
-      maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: env.CHUNK_INPUT_TOKENS,
-      concurrency: env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: redacted,
-      budget: budgetOf(env),
-    });
-    modelFindings = recordModelStage(report, stage);
-    const failed = new Set(stage.unreviewed.filter((u) => u.reason === "not reviewed: the model request failed").map((u) => u.path)).size;
-    modelFailure = modelFailureLine(stage.failures, { failed, modelReviewed: report.reviewed.length, rulesReviewed: rulesReviewed.length });
-    if (modelFailure) note(modelFailure);
-  }
+  const withoutModel = reviewed.length === 0 ? undefined : options.rulesOnly ? "Rules only (--rules-only): the model was not asked." : "ANTHROPIC_API_KEY is not set: only the deterministic rules ran.";
+  if (!client && withoutModel) say(withoutModel);
+  const result = await reviewDiff(
+    {
+      selection, prepared, settings, agent, model, mode: "review", title: await reviewTitle(root, options.head, headCommit), notes, withoutModel,
+      limits: { maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: env.CHUNK_INPUT_TOKENS, concurrency: env.REVIEW_CONCURRENCY }, budget: budgetOf(env),
+    },
+    { model: client, onEvent: progress(say) },
+  );
+  const { stage, rulesReviewed } = result;
+  const failed = new Set(stage?.unreviewed.filter((u) => u.reason === "not reviewed: the model request failed").map((u) => u.path)).size;
+  const modelFailure = stage && modelFailureLine(stage.failures, { failed, modelReviewed: result.report.reviewed.length, rulesReviewed: rulesReviewed.length });
+  if (modelFailure) say(modelFailure);
+  const report = modelFailure ? { ...result.report, notes: [...result.report.notes, modelFailure] } : result.report;
+  const analysis = { findings: result.report.findings, decision: result.decision };
+  return { report, analysis, conclusion: result.conclusion, settings, agent, range, modelRan: client !== undefined, modelFailure, diffs: result.redacted, inPaths: result.diffs.length, rulesReviewed };
+}
 
-  // 6.
-  const analysis = analyseFindings([...ruleFindings, ...modelFindings], diffs, settings);
-  report.findings = analysis.findings;
-  const conclusion = conclude(analysis.decision, isIncomplete(report), settings.onIncomplete);
-  return { report, analysis, conclusion, settings, agent, range, modelRan: client !== undefined, modelFailure, diffs: redacted, inPaths: diffs.length, rulesReviewed };
+/** The user's view of the core's events (stderr): the stage's size, then each settled chunk. */
+function progress(say: (line: string) => void) {
+  return (event: ReviewEvent) => {
+    if (event.type === "model-stage-started") say(`reviewing ${event.files} file${event.files === 1 ? "" : "s"} with ${event.model} in ${event.chunks} chunk${event.chunks === 1 ? "" : "s"}…`);
+    if (event.type === "chunk-done") say(`chunks ${event.done}/${event.parts} done`);
+  };
 }

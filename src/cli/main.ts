@@ -24,7 +24,7 @@ const say = (line: string) => process.stderr.write(`backend-agent: ${line}\n`);
 
 const writeReport = (file: string, text: string) =>
   writeFile(file, text).catch((error: NodeJS.ErrnoException) => {
-    throw new UserFacingError(`cannot write ${file}: ${error.code ?? messageOf(error)}`);
+    throw new UserFacingError(`cannot write ${file}: ${error.code ?? messageOf(error)}`, undefined, { cause: error });
   });
 
 async function review(args: ReviewArgs): Promise<number> {

@@ -1,11 +1,10 @@
-import { resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
+import type { AgentDefinition } from "../agents/load-agent.js";
 import { effectiveSettings, type ConfigProblem, type ReviewSettings } from "../config/repo-config.js";
-import { resolveModel } from "../engine/models.js";
+import { chooseModel } from "../core/choose-model.js";
 import { UserFacingError } from "../errors.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import { getPullRequest, type PullRequestInfo } from "../github/pull-request.js";
-import { readRepoConfig } from "../github/read-repo-config.js";
-import { readRepoFile } from "../github/repo-files.js";
+import { readRepoSetup } from "../github/read-repo-setup.js";
 
 /** What a command runs with: the PR as it is now, and the agent and settings of the default branch. */
 export interface CommandContext {
@@ -27,23 +26,15 @@ export interface CommandContext {
  * for `help` to show and `ask` to refuse, as a review would.
  */
 export async function loadCommandContext(octokit: Octokit, pull: PullRef, bundled: AgentDefinition, defaultModel: string): Promise<CommandContext> {
-  const repo = { owner: pull.owner, repo: pull.repo };
   const pr = await getPullRequest(octokit, pull);
   const notes: string[] = [];
-  const [configResult, agent] = await Promise.all([
-    readRepoConfig(octokit, repo),
-    resolveAgent(
-      bundled,
-      (path) => readRepoFile(octokit, { ...repo, path, ref: pr.defaultBranch }),
-      (path) => `${pull.owner}/${pull.repo}@${pr.defaultBranch}:${path}`,
-    ).catch((error: unknown) => {
-      if (!(error instanceof UserFacingError)) throw error;
-      notes.push(`${error.message} The bundled agent is used for commands.`);
-      return bundled;
-    }),
-  ]);
+  const { config: configResult, agent } = await readRepoSetup(octokit, { ...pull, defaultBranch: pr.defaultBranch }, bundled, (error: unknown) => {
+    if (!(error instanceof UserFacingError)) throw error;
+    notes.push(`${error.message} The bundled agent is used for commands.`);
+    return bundled;
+  });
   const configProblems = "problems" in configResult ? configResult.problems : [];
   const settings = effectiveSettings(agent.settings, "config" in configResult ? configResult.config : {});
-  const model = resolveModel(settings.model ?? (agent.model === "inherit" ? defaultModel : agent.model), defaultModel);
+  const model = chooseModel(settings, agent, defaultModel);
   return { pr, agent, settings, model, configProblems, notes };
 }

@@ -222,7 +222,8 @@ async function dispatch(
         pull: { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber }, pr: ctx.pr, settings: ctx.settings, question: command.question, thread,
         spend: deps.spend?.forAsk(job.installationId, deps.log),
       });
-      deps.log.info({ modelCalls: answer.modelCalls }, "question answered");
+      if (answer.failure) deps.log.warn({ modelCalls: answer.modelCalls, ...answer.failure }, "question not answered: the model call failed");
+      else deps.log.info({ modelCalls: answer.modelCalls }, "question answered");
       await reply(answer.text);
       return "answered";
     }

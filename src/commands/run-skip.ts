@@ -12,7 +12,7 @@ import type { RepoRole } from "../github/permissions.js";
 import { createSkippedCheckRun, latestCheckRun } from "../github/skip-check-run.js";
 import { mayDismiss, refusalText } from "../review/dismissal-policy.js";
 import { UNREVIEWED_HEADING } from "../review/incomplete-review.js";
-import { reaches, SEVERITIES, type Severity } from "../types.js";
+import { reaches, SEVERITIES, type Severity } from "../domain/findings.js";
 
 /** Roles that may skip, whatever `allowedCommenters` says: passing a required check is a write-level decision. */
 export const SKIP_ROLES: readonly RepoRole[] = ["admin", "maintain", "write"];

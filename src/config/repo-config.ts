@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isRuleKey } from "../rules/index.js";
-import { SEVERITIES } from "../types.js";
+import { SEVERITIES } from "../domain/findings.js";
 
 /** Path of the per-repository settings file, read from the default branch. */
 export const REPO_CONFIG_PATH = ".github/backend-agent.yml";

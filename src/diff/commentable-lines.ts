@@ -1,4 +1,4 @@
-import type { Side } from "../types.js";
+import type { Side } from "../domain/findings.js";
 import type { FileDiff } from "./types.js";
 
 /**

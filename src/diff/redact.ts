@@ -4,7 +4,7 @@
  * Only the secret literal is replaced, with `<redacted:KIND>`: the line keeps its
  * shape and every line keeps its number, so findings still point at the right line.
  */
-import type { Side } from "../types.js";
+import type { Side } from "../domain/findings.js";
 import { cutMarker, LINE_CAP, safeSlice, windowLine } from "./line-cap.js";
 import { scanLines, type SecretMatch, type SecretScanOptions } from "./secret-patterns.js";
 import type { DiffLine, FileDiff, Hunk } from "./types.js";

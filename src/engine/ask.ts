@@ -1,8 +1,7 @@
-import type Anthropic from "@anthropic-ai/sdk";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { dataFrame, type DataFrame } from "./data-frame.js";
 import { answerOutputSchema } from "./findings-schema.js";
-import { callStructured, type EngineOptions, type EngineResult, type TokenUsage } from "./review-engine.js";
+import { callStructured, type EngineOptions, type EngineResult, type ModelClient, type TokenUsage } from "./review-engine.js";
 
 /** What `/<agent> ask` sends the model. Every text is already redacted. */
 export interface AskRequest {
@@ -44,7 +43,7 @@ export function buildAskMessage(request: AskRequest, frame: DataFrame = dataFram
  * (engine instructions + agent prompt), so its cached prefix is shared with reviews.
  */
 export function askQuestion(
-  client: Anthropic,
+  client: ModelClient,
   options: EngineOptions,
   agent: AgentDefinition,
   request: AskRequest,

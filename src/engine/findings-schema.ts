@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CATEGORIES, SEVERITIES } from "../types.js";
+import { CATEGORIES, SEVERITIES } from "../domain/findings.js";
 
 /** One finding as the model must return it (before placement and fingerprinting). */
 export const modelFindingSchema = z.object({
@@ -25,8 +25,35 @@ export const reviewOutputSchema = z.object({
   findings: z.array(modelFindingSchema),
 });
 
+/**
+ * What makes a chunk's answer usable at all: an object with a findings array. The
+ * findings are then checked one by one ({@link checkFindings}).
+ */
+export const reviewAnswerSchema = z.object({ findings: z.array(z.unknown()) });
+
 export type ModelFinding = z.infer<typeof modelFindingSchema>;
 export type ReviewOutput = z.infer<typeof reviewOutputSchema>;
+
+/** A chunk's findings after validation: the valid ones, and why each other one was dropped. */
+export interface CheckedFindings {
+  findings: ModelFinding[];
+  /** One line per dropped finding: its index in the answer and the first problem (`findings.2.confidence: …`). */
+  dropped: string[];
+}
+
+/** Validates each finding on its own: a malformed one is dropped with its reason, the others are kept. */
+export function checkFindings(raw: readonly unknown[]): CheckedFindings {
+  const checked: CheckedFindings = { findings: [], dropped: [] };
+  raw.forEach((item, i) => {
+    const parsed = modelFindingSchema.safeParse(item);
+    if (parsed.success) checked.findings.push(parsed.data);
+    else {
+      const issue = parsed.error.issues[0];
+      checked.dropped.push(`findings.${[i, ...(issue?.path ?? [])].join(".")}: ${issue?.message ?? "invalid"}`);
+    }
+  });
+  return checked;
+}
 
 /** Answer of `/backend-agent ask`. */
 export const answerOutputSchema = z.object({

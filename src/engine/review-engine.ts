@@ -3,7 +3,7 @@ import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import type { z } from "zod";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { UserFacingError } from "../errors.js";
-import { reviewOutputSchema, type ReviewOutput } from "./findings-schema.js";
+import { checkFindings, reviewAnswerSchema, reviewOutputSchema, type CheckedFindings } from "./findings-schema.js";
 import { buildSystem } from "./prompt.js";
 
 /** Token counts of one or more calls. */
@@ -24,6 +24,17 @@ export function addUsage(total: TokenUsage, more: TokenUsage): TokenUsage {
 }
 
 export const emptyUsage = (): TokenUsage => ({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
+
+/**
+ * The one SDK call the engine makes. Anthropic's client fits it, and so does any
+ * other that answers `messages.create` the same way (another provider's SDK, a tool
+ * loop, a recording): the core (src/core/review-diff.ts) takes its model as this port.
+ */
+export interface ModelClient {
+  messages: {
+    create(body: Anthropic.MessageCreateParamsNonStreaming, options?: { signal?: AbortSignal | undefined }): PromiseLike<Anthropic.Message>;
+  };
+}
 
 /** One structured call's result. */
 export interface EngineResult<T> {
@@ -48,9 +59,11 @@ const usageOf = (message: Anthropic.Message): TokenUsage => ({
 
 /** Turns an SDK failure into a sentence for the check summary. */
 function describeApiError(error: unknown): UserFacingError {
-  if (error instanceof Anthropic.APIUserAbortError) return new UserFacingError("The review's time budget ran out during this request.");
-  if (error instanceof Anthropic.APIConnectionTimeoutError) return new UserFacingError("The model did not answer in time (request timed out).");
-  if (error instanceof Anthropic.APIConnectionError) return new UserFacingError("The Anthropic API could not be reached.");
+  // The SDK's error stays the cause: its status and request id reach the logs (apiErrorFields in src/errors.ts).
+  const cause = { cause: error };
+  if (error instanceof Anthropic.APIUserAbortError) return new UserFacingError("The review's time budget ran out during this request.", undefined, cause);
+  if (error instanceof Anthropic.APIConnectionTimeoutError) return new UserFacingError("The model did not answer in time (request timed out).", undefined, cause);
+  if (error instanceof Anthropic.APIConnectionError) return new UserFacingError("The Anthropic API could not be reached.", undefined, cause);
   if (error instanceof Anthropic.APIError) {
     const kinds: Record<number, string> = {
       401: "the API key was rejected (401)",
@@ -60,9 +73,9 @@ function describeApiError(error: unknown): UserFacingError {
       529: "the API is overloaded (529) and retries ran out",
     };
     const what = kinds[error.status ?? 0] ?? `the API answered ${error.status ?? "an error"}`;
-    return new UserFacingError(`The model call failed: ${what}.`);
+    return new UserFacingError(`The model call failed: ${what}.`, undefined, cause);
   }
-  return new UserFacingError("The model call failed unexpectedly.");
+  return new UserFacingError("The model call failed unexpectedly.", undefined, cause);
 }
 
 /** Parses the first text block as JSON and validates it; returns the problem instead of throwing. */
@@ -87,13 +100,20 @@ function readOutput<T>(message: Anthropic.Message, schema: z.ZodType<T>): { ok: 
  * zod. An invalid answer is retried once with the reason; a second invalid
  * answer becomes a {@link UserFacingError}.
  */
-export async function callStructured<T>(
-  client: Anthropic,
+export async function callStructured<T, A = T>(
+  client: ModelClient,
   options: EngineOptions,
   request: {
     agent: AgentDefinition;
     user: string;
+    /** The answer's shape, sent as the request's output format. */
     schema: z.ZodType<T>;
+    /**
+     * What makes an answer usable, when looser than `schema`: only an answer that
+     * fails this is retried (the review accepts any object with a findings array and
+     * validates each finding itself).
+     */
+    accept?: z.ZodType<A> | undefined;
     signal?: AbortSignal | undefined;
     /**
      * Told each answered call's usage as it arrives, the retry's and an unusable answer's
@@ -101,8 +121,9 @@ export async function callStructured<T>(
      */
     onUsage?: ((usage: TokenUsage) => void | Promise<void>) | undefined;
   },
-): Promise<EngineResult<T>> {
+): Promise<EngineResult<A>> {
   const usage = emptyUsage();
+  const accept = (request.accept ?? request.schema) as z.ZodType<A>;
   let note = "";
   for (let attempt = 1; attempt <= 2; attempt++) {
     let message: Anthropic.Message;
@@ -120,7 +141,7 @@ export async function callStructured<T>(
     const used = usageOf(message);
     addUsage(usage, used);
     await request.onUsage?.(used);
-    const result = readOutput(message, request.schema);
+    const result = readOutput(message, accept);
     if (result.ok) return { output: result.value, usage, calls: attempt };
     if (attempt === 2) throw new UserFacingError(`The model's answer was unusable twice: ${result.problem}.`);
     note = `\n\nYour previous answer to this request was rejected: ${result.problem}. Answer with the JSON object only.`;
@@ -128,14 +149,21 @@ export async function callStructured<T>(
   throw new Error("unreachable");
 }
 
-/** Reviews one chunk: the structured findings of the model. */
-export function reviewChunk(
-  client: Anthropic,
+/**
+ * Reviews one chunk: the model's findings, each validated on its own. Only an
+ * answer that is not an object with a findings array is retried; a malformed
+ * finding (a confidence of 90 where the schema says 0..1: the API does not enforce
+ * bounds the SDK moved into the description) is dropped with its reason, and never
+ * costs the chunk's other findings.
+ */
+export async function reviewChunk(
+  client: ModelClient,
   options: EngineOptions,
   agent: AgentDefinition,
   user: string,
   signal?: AbortSignal,
   onUsage?: (usage: TokenUsage) => void | Promise<void>,
-): Promise<EngineResult<ReviewOutput>> {
-  return callStructured(client, options, { agent, user, schema: reviewOutputSchema, signal, onUsage });
+): Promise<EngineResult<CheckedFindings>> {
+  const answer = await callStructured(client, options, { agent, user, schema: reviewOutputSchema, accept: reviewAnswerSchema, signal, onUsage });
+  return { ...answer, output: checkFindings(answer.output.findings) };
 }

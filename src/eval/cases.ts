@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { UserFacingError } from "../errors.js";
-import { CATEGORIES, SEVERITIES } from "../types.js";
+import { CATEGORIES, SEVERITIES } from "../domain/findings.js";
 
 const lines = z.union([
   z.number().int().positive().transform((n): [number, number] => [n, n]),

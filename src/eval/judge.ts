@@ -10,7 +10,7 @@ import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import { z } from "zod";
 import { dataFrame } from "../engine/data-frame.js";
 import { messageOf } from "../errors.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../domain/findings.js";
 import type { ExpectedProblem } from "./cases.js";
 import { findingKey } from "./match.js";
 

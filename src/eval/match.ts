@@ -6,7 +6,7 @@
  * neither a hit nor a false positive (the secret rule reports an AWS key id and its
  * secret separately; they are one problem).
  */
-import type { Finding } from "../types.js";
+import type { Finding } from "../domain/findings.js";
 import type { ExpectedProblem } from "./cases.js";
 
 /** Lines of slack on each side of an expected range. */

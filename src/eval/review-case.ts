@@ -9,16 +9,15 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type Anthropic from "@anthropic-ai/sdk";
 import { stringify } from "yaml";
 import { planLocalReview } from "../cli/dry-run.js";
 import { prepareLocalReview, reviewTitle } from "../cli/local-review.js";
 import type { Env } from "../config/env.js";
 import { REPO_CONFIG_PATH } from "../config/repo-config.js";
-import { emptyUsage, type TokenUsage } from "../engine/review-engine.js";
-import { analyseFindings } from "../review/analyse-findings.js";
-import { budgetOf, reviewWithModel } from "../review/review-chunks.js";
-import type { Finding } from "../types.js";
+import { budgetOf } from "../core/budget.js";
+import { reviewDiff } from "../core/review-diff.js";
+import type { Finding } from "../domain/findings.js";
+import type { ModelClient, TokenUsage } from "../engine/review-engine.js";
 import type { EvalCase } from "./cases.js";
 import type { EvalConfig } from "./eval-config.js";
 
@@ -83,36 +82,34 @@ export async function materialise(evalCase: EvalCase, config: EvalConfig): Promi
  * Reviews `evalCase` under `config`; `client` is the model port (a cassette's fetch
  * behind it, or none for the rules alone).
  */
-export async function reviewCase(evalCase: EvalCase, config: EvalConfig, client: Anthropic | undefined, env: Env): Promise<CaseReview> {
+export async function reviewCase(evalCase: EvalCase, config: EvalConfig, client: ModelClient | undefined, env: Env): Promise<CaseReview> {
   const started = performance.now();
   const dir = await materialise(evalCase, config);
   try {
-    const { root, headCommit, settings, agent, model, prepared } = await prepareLocalReview({ cwd: dir, base: "main", head: "change", env, say: () => {} });
-    let modelFindings: Finding[] = [];
-    let usage = emptyUsage();
-    let costUsd = 0;
-    let estimatedInput = 0;
-    let requests = 0;
-    const problems: string[] = [];
+    const { root, headCommit, settings, agent, model, selection, prepared } = await prepareLocalReview({ cwd: dir, base: "main", head: "change", env, say: () => {} });
     const modelRan = config.modelReview && client !== undefined && prepared.reviewed.length > 0;
-    if (modelRan) {
-      const stage = await reviewWithModel({
-        client, agent, model, mode: "review", title: await reviewTitle(root, "change", headCommit),
-        maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: env.CHUNK_INPUT_TOKENS, concurrency: env.REVIEW_CONCURRENCY,
-        minConfidence: settings.minConfidence, files: prepared.redacted, budget: budgetOf(env),
-      });
-      ({ findings: modelFindings, usage, costUsd, estimatedInput } = stage);
-      requests = stage.calls;
-      problems.push(...stage.problems);
-    } else {
+    const result = await reviewDiff(
+      {
+        selection, prepared: config.rules ? prepared : { ...prepared, ruleFindings: [] },
+        // Every finding the model gives, at any confidence and however many: the scorer applies the cut-off.
+        settings: { ...settings, maxComments: 100 }, keepConfidence: 0, agent, model, mode: "review", title: await reviewTitle(root, "change", headCommit),
+        limits: { maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: env.CHUNK_INPUT_TOKENS, concurrency: env.REVIEW_CONCURRENCY }, budget: budgetOf(env),
+      },
+      { model: modelRan ? client : undefined },
+    );
+    let estimatedInput = result.stage?.estimatedInput ?? 0;
+    let requests = result.stage?.calls ?? 0;
+    if (!modelRan) {
       // What a model run would send, counted as the dry run counts it: the cost estimate of a rules-only run.
       const plan = await planLocalReview({ cwd: dir, base: "main", head: "change", env, say: () => {}, rulesOnly: true });
       ({ inputTokens: estimatedInput } = plan.estimate);
       requests = plan.chunks.length;
     }
-    const ruleFindings = config.rules ? prepared.ruleFindings : [];
-    const analysis = analyseFindings([...ruleFindings, ...modelFindings], prepared.diffs, { ...settings, minConfidence: 0, maxComments: 100 });
-    return { findings: analysis.findings.map((r) => r.finding), model, modelRan, usage, costUsd, estimatedInput, requests, problems, wallMs: performance.now() - started };
+    const { report } = result;
+    return {
+      findings: report.findings.map((r) => r.finding), model, modelRan, usage: report.usage, costUsd: report.costUsd, estimatedInput, requests,
+      problems: report.problems, wallMs: performance.now() - started,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
  * severity. A true positive counts under the expected problem's category and
  * severity, a miss under the problem's, a false positive under the finding's.
  */
-import { CATEGORIES, SEVERITIES, type Finding } from "../types.js";
+import { CATEGORIES, SEVERITIES, type Finding } from "../domain/findings.js";
 import type { EvalCase } from "./cases.js";
 import { matchFindings, type Pair } from "./match.js";
 

@@ -55,6 +55,8 @@ export function appIdentityGetter(load: () => Promise<AppIdentity>, log: Logger,
     const status = httpStatusOf(last);
     throw new UserFacingError(
       `Could not read this app's identity from GitHub (\`GET /app\`: ${status ? `HTTP ${status}` : "no answer"}), so its earlier findings and reviews cannot be told from anyone else's. Re-run this check in a few minutes.`,
+      undefined,
+      { cause: last },
     );
   };
   return () => {

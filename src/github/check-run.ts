@@ -1,22 +1,11 @@
 import { plainText } from "../review/neutralise.js";
+import type { Annotation, CheckConclusion } from "../domain/conclusions.js";
 import type { Octokit, RepoRef } from "./octokit.js";
 
 /** GitHub refuses more annotations than this in one request; later PATCHes append. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 /** GitHub's limit on `output.summary` and `output.text`, counted in UTF-8 bytes. */
 export const MAX_OUTPUT_BYTES = 65_535;
-
-export type CheckConclusion = "success" | "failure" | "neutral" | "skipped" | "timed_out" | "cancelled";
-
-/** A check-run annotation (GitHub's shape). */
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  annotation_level: "notice" | "warning" | "failure";
-  title: string;
-  message: string;
-}
 
 /** A button on a completed check run; GitHub sends `check_run.requested_action` with its identifier. */
 export interface CheckAction {
@@ -103,7 +92,7 @@ export function fitOutput(text: string, limit = MAX_OUTPUT_BYTES): string {
 export async function completeCheckRun(
   octokit: Octokit,
   ref: RepoRef & { checkRunId: number; conclusion: CheckConclusion; title: string; summary: string; annotations?: Annotation[]; actions?: CheckAction[] },
-): Promise<number> {
+): Promise<void> {
   const output = { title: plainText(ref.title.replace(/\s+/g, " "), 255), summary: fitOutput(ref.summary) };
   const batches: Annotation[][] = [];
   // Plain text on GitHub, but model text all the same: bounded, and no marker can be copied out of it.
@@ -123,7 +112,6 @@ export async function completeCheckRun(
     output: last.length ? { ...output, annotations: last } : output,
     actions: ref.actions ?? [RERUN_ACTION],
   });
-  return batches.length + 1;
 }
 
 /** A check run's `status` now (`queued`, `in_progress`, `completed`, ...), for the watchdog. */

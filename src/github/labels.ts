@@ -1,9 +1,7 @@
-import { severityRank, type Severity } from "../types.js";
+import type { LabelLevel } from "../domain/conclusions.js";
+import { severityRank } from "../domain/findings.js";
 import { httpStatusOf } from "../errors.js";
 import type { Octokit, PullRef } from "./octokit.js";
-
-/** Severities that have a label; `info` never labels a PR. */
-export type LabelLevel = Exclude<Severity, "info">;
 
 const LABELS: Record<LabelLevel, { color: string; description: string }> = {
   critical: { color: "b60205", description: "backend-agent: exploitable security finding open on this PR" },
@@ -24,7 +22,6 @@ const isSecurityLabel = (name: string) => /^security: (critical|high|medium|low)
 /**
  * Makes the PR carry exactly the label of `level` (or none): creates the label with
  * colour and description when the repo lacks it, and removes stale levels.
- * Returns the number of API calls made.
  */
 export async function syncSecurityLabel(
   octokit: Octokit,
@@ -36,24 +33,21 @@ export async function syncSecurityLabel(
     /** The PR's label names when the caller just read them: saves a request. */
     current?: string[] | undefined;
   } = {},
-): Promise<number> {
+): Promise<void> {
   const repo = { owner: ref.owner, repo: ref.repo };
-  let calls = 0;
   let names = options.current;
   if (!names) {
     const { data } = await octokit.rest.issues.listLabelsOnIssue({ ...repo, issue_number: ref.pullNumber, per_page: 100 });
     names = data.map((label) => label.name);
-    calls++;
   }
   const current = names.map((name) => ({ name }));
   if (options.onlyRaise) {
     const worst = current.map((label) => LEVELS.find((l) => labelName(l) === label.name)).filter((l) => l !== undefined).sort(byRank)[0];
-    if (!level || (worst && byRank(worst, level) <= 0)) return calls;
+    if (!level || (worst && byRank(worst, level) <= 0)) return;
   }
   const want = level ? labelName(level) : undefined;
   for (const label of current) {
     if (isSecurityLabel(label.name) && label.name !== want) {
-      calls++;
       try {
         await octokit.rest.issues.removeLabel({ ...repo, issue_number: ref.pullNumber, name: label.name });
       } catch (error) {
@@ -62,14 +56,11 @@ export async function syncSecurityLabel(
       }
     }
   }
-  if (!want || !level || current.some((label) => label.name === want)) return calls;
-  calls++;
+  if (!want || !level || current.some((label) => label.name === want)) return;
   const { data: added } = await octokit.rest.issues.addLabels({ ...repo, issue_number: ref.pullNumber, labels: [want] });
   const label = added.find((l) => l.name === want);
   // GitHub creates a missing label grey and bare: give it ours once. A team's own colour is kept.
   if (label && label.color === GITHUB_DEFAULT_COLOR && !label.description) {
-    calls++;
     await octokit.rest.issues.updateLabel({ ...repo, name: want, color: LABELS[level].color, description: LABELS[level].description });
   }
-  return calls;
 }

@@ -1,19 +1,7 @@
 import { httpStatusOf } from "../errors.js";
 import { fitOutput } from "./check-run.js";
-import type { Side } from "../types.js";
+import { INLINE_REFUSED, type PlannedComment } from "../core/plan-publication.js";
 import type { Octokit, PullRef } from "./octokit.js";
-
-/** An inline comment already checked to sit on lines GitHub accepts. */
-export interface ReviewComment {
-  path: string;
-  line: number;
-  side: Side;
-  startLine?: number | undefined;
-  body: string;
-}
-
-/** Why findings meant to be inline ended up in the review body. */
-export const INLINE_REFUSED = "GitHub refused the inline comments (422)";
 
 /** What was posted: a review with inline comments, one without (after a 422), or nothing. */
 export type PublishOutcome = { posted: "inline"; reviewId: number } | { posted: "body-only"; reviewId: number; reason: string };
@@ -26,7 +14,7 @@ export type PublishOutcome = { posted: "inline"; reviewId: number } | { posted: 
  */
 export async function publishReview(
   octokit: Octokit,
-  ref: PullRef & { commitId: string; event: "COMMENT" | "REQUEST_CHANGES"; body: string; comments: ReviewComment[]; fallbackBody: string },
+  ref: PullRef & { commitId: string; event: "COMMENT" | "REQUEST_CHANGES"; body: string; comments: PlannedComment[]; fallbackBody: string },
 ): Promise<PublishOutcome> {
   const base = { owner: ref.owner, repo: ref.repo, pull_number: ref.pullNumber, commit_id: ref.commitId, event: ref.event };
   try {

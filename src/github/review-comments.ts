@@ -1,4 +1,4 @@
-import type { Side } from "../types.js";
+import type { Side } from "../domain/findings.js";
 import type { Octokit, PullRef } from "./octokit.js";
 
 /** A review comment on the PR (a thread's first comment, or a reply in it). */

@@ -1,4 +1,5 @@
-import { checkRunExternalId, RERUN_ACTION, type CheckConclusion } from "./check-run.js";
+import type { CheckConclusion } from "../domain/conclusions.js";
+import { checkRunExternalId, RERUN_ACTION } from "./check-run.js";
 import type { Octokit, PullRef } from "./octokit.js";
 
 /** A check run of ours on a commit, as much as a skip needs of it. */

@@ -1,19 +1,18 @@
 /**
- * Step 8 of a review and the decision of step 9, without any I/O: raw findings in,
- * what a reviewer is told out. The App (publish-findings.ts) posts the result on
- * GitHub; the CLI prints it. Sharing it keeps a local run and the check run in
- * agreement on what is reported, where, and whether it fails.
+ * The review core's step 3 without any I/O: raw findings in, what a reviewer is
+ * told out (src/core/review-diff.ts). The App posts the result on GitHub, the CLI
+ * prints it: both from the same analysis, so a local run and the check run agree
+ * on what is reported, where, and whether it fails.
  */
 import type { ReviewSettings } from "../config/repo-config.js";
 import { redactText } from "../diff/redact.js";
 import type { FileDiff } from "../diff/types.js";
-import type { CheckConclusion } from "../github/check-run.js";
-import type { Finding } from "../types.js";
-import { decide, type Decision } from "./decide.js";
-import { identify } from "./fingerprint.js";
-import { mergeFindings } from "./merge-findings.js";
-import { placeFindings } from "./place-findings.js";
-import type { PriorFinding } from "./prior-findings.js";
+import type { Finding } from "../domain/findings.js";
+import { decide, type Decision } from "../domain/decide.js";
+import { identify } from "../domain/fingerprint.js";
+import { mergeFindings } from "../domain/merge-findings.js";
+import { placeFindings } from "../domain/place-findings.js";
+import type { PriorFinding } from "./finding-marker.js";
 import type { ReportedFinding } from "./summary.js";
 
 /** The settings the analysis reads. */
@@ -74,16 +73,6 @@ export function analyseFindings(findings: readonly Finding[], diffs: readonly Fi
     ...unplaced.map(({ finding, reason }) => report(finding, false, reason)).filter(isNew),
   ];
   return { findings: reported, decision: decide(reported.map((f) => f.finding), settings), repeated, suppressed };
-}
-
-/**
- * The conclusion of a review: a finding at `failOn` fails it; otherwise a review
- * that did not cover every file in `paths` cannot vouch for the change: it fails
- * (`onIncomplete: failure`, the default) or is neutral as the repository chose.
- */
-export function conclude(decision: Decision, incomplete: boolean, onIncomplete: ReviewSettings["onIncomplete"]): CheckConclusion {
-  if (decision.conclusion === "failure") return "failure";
-  return incomplete ? onIncomplete : decision.conclusion;
 }
 
 /**

@@ -8,8 +8,8 @@
  * counts as absent (a finding then gets posted once more).
  */
 import { z } from "zod";
-import { CATEGORIES, SEVERITIES, type Finding } from "../types.js";
-import type { FindingIdentity } from "./fingerprint.js";
+import { CATEGORIES, SEVERITIES, type Finding } from "../domain/findings.js";
+import type { FindingIdentity } from "../domain/fingerprint.js";
 import { SIGNED_TOKEN, type PullMarkerSigner } from "./marker-signer.js";
 
 const PREFIX = "backend-agent";
@@ -74,3 +74,14 @@ export const findingMarker = (fingerprint: string) => `<!-- ${PREFIX}:finding ${
 
 /** The check summary's hidden list of the open findings' fingerprints. */
 export const openMarker = (fingerprints: readonly string[]) => `<!-- ${PREFIX}:open ${fingerprints.join(" ")} -->`;
+
+/** A finding the bot posted on this PR earlier, as read back from its own review comment. */
+export interface PriorFinding {
+  data: FindingData;
+  /** The review comment that carries it (the thread's first comment). */
+  commentId: number;
+  /** `resolved`: someone allowed to resolved its thread; `ignored`: `/backend-agent ignore` was answered in it. */
+  state: "posted" | "resolved" | "ignored";
+  /** Login of who dismissed it (state `resolved` or `ignored`). */
+  dismissedBy?: string | undefined;
+}

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from "../types.js";
+import type { Finding, Severity } from "../domain/findings.js";
 import { findingMarker } from "./finding-marker.js";
 import { codeFence, neutralise, neutraliseInline } from "./neutralise.js";
 

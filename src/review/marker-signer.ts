@@ -7,7 +7,6 @@
  * copied from another comment, another PR or another repository, or edited, fails.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import type { PullRef } from "../github/octokit.js";
 
 /** Marker format version: a token is `v1.<payload base64url>.<HMAC-SHA256 base64url>`. */
 const VERSION = "v1";
@@ -33,7 +32,7 @@ export interface PullMarkerSigner {
 
 /** The app's marker key; {@link forPull} binds it to one pull request. */
 export interface MarkerSigner {
-  forPull(ref: PullRef): PullMarkerSigner;
+  forPull(ref: { owner: string; repo: string; pullNumber: number }): PullMarkerSigner;
 }
 
 /**

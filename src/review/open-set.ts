@@ -4,10 +4,10 @@
  * The label and the conclusion follow this set, not just the latest increment.
  */
 import type { FileDiff } from "../diff/types.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../domain/findings.js";
 import type { FindingData } from "./finding-marker.js";
-import { codeHash, normaliseLine } from "./fingerprint.js";
-import type { PriorFinding } from "./prior-findings.js";
+import { codeHash, normaliseLine } from "../domain/fingerprint.js";
+import type { PriorFinding } from "./finding-marker.js";
 import type { ReportedFinding } from "./summary.js";
 
 /** The PR's findings after this review. */

@@ -1,18 +1,7 @@
 import { isOwnLogin, type AppIdentity } from "../github/app-identity.js";
 import type { PullReviewComment } from "../github/review-comments.js";
-import { readFindingData, readIgnored, type FindingData } from "./finding-marker.js";
+import { readFindingData, readIgnored, type PriorFinding } from "./finding-marker.js";
 import type { PullMarkerSigner } from "./marker-signer.js";
-
-/** A finding the bot posted on this PR earlier, as read back from its own review comment. */
-export interface PriorFinding {
-  data: FindingData;
-  /** The review comment that carries it (the thread's first comment). */
-  commentId: number;
-  /** `resolved`: someone allowed to resolved its thread; `ignored`: `/backend-agent ignore` was answered in it. */
-  state: "posted" | "resolved" | "ignored";
-  /** Login of who dismissed it (state `resolved` or `ignored`). */
-  dismissedBy?: string | undefined;
-}
 
 /** How to tell the app's own, genuine markers. */
 export interface PriorFindingsInput {

@@ -16,7 +16,8 @@ import { lastReviewedCommit } from "../github/reviewed-commits.js";
 import { dismissalPolicy, refusalText } from "./dismissal-policy.js";
 import type { Dismissal } from "./dismissals.js";
 import type { PullMarkerSigner } from "./marker-signer.js";
-import { priorFindings, type PriorFinding } from "./prior-findings.js";
+import type { PriorFinding } from "./finding-marker.js";
+import { priorFindings } from "./prior-findings.js";
 
 /** The PR's review history as GitHub shows it. */
 export interface ReviewHistoryRead {
@@ -29,7 +30,6 @@ export interface ReviewHistoryRead {
   fullBecause?: string | undefined;
   /** Problems worth telling in the summary (history that could not be read). */
   notes: string[];
-  calls: number;
 }
 
 /** Who the app is and who may dismiss, for telling genuine history from forged. */
@@ -57,12 +57,10 @@ export async function readReviewHistory(
     listReviewComments(octokit, pull),
     pull.incremental ? lastReviewedCommit(octokit, { ...pull, appId: trust.app.appId }) : Promise.resolve(undefined),
   ]);
-  let calls = pull.incremental ? 2 : 1;
   // Thread resolution (GraphQL) matters only for findings the bot posted before.
   let prior = priorFindings(comments, trust);
   const refused: Dismissal[] = [];
   if (prior.length > 0) {
-    calls++;
     const threads = await resolvedThreads(octokit, pull).catch((error: unknown) => {
       // Without GraphQL a resolved thread still counts as open: worse, but nothing is posted twice.
       log.warn({ err: error }, "could not read review threads");
@@ -83,7 +81,6 @@ export async function readReviewHistory(
         else refuse(refusalText(verdict.reason));
       }),
     );
-    calls += looked.size;
     if (refused.length > 0) log.info({ refused: refused.map((d) => ({ path: d.path, by: d.by })) }, "thread resolutions not counted");
     prior = priorFindings(comments, { ...trust, resolved });
   }
@@ -92,11 +89,10 @@ export async function readReviewHistory(
     ...refused,
   ];
   const base = { prior, dismissals, notes };
-  if (!since) return { ...base, calls, fullBecause: pull.incremental ? "no earlier review of a commit of this PR" : "security pass" };
+  if (!since) return { ...base, fullBecause: pull.incremental ? "no earlier review of a commit of this PR" : "security pass" };
   const comparison = await compareCommits(octokit, { owner: pull.owner, repo: pull.repo, base: since, head: pull.headSha });
-  calls++;
-  if (!comparison) return { ...base, calls, fullBecause: `${since} is unknown (force push)` };
-  if (comparison.status !== "ahead") return { ...base, calls, fullBecause: `${since} is ${comparison.status} (behind by ${comparison.behindBy})` };
-  if (comparison.files.length >= MAX_COMPARE_FILES) return { ...base, calls, fullBecause: `more than ${MAX_COMPARE_FILES} files changed since ${since}` };
-  return { ...base, calls, increment: { since, files: comparison.files } };
+  if (!comparison) return { ...base, fullBecause: `${since} is unknown (force push)` };
+  if (comparison.status !== "ahead") return { ...base, fullBecause: `${since} is ${comparison.status} (behind by ${comparison.behindBy})` };
+  if (comparison.files.length >= MAX_COMPARE_FILES) return { ...base, fullBecause: `more than ${MAX_COMPARE_FILES} files changed since ${since}` };
+  return { ...base, increment: { since, files: comparison.files } };
 }

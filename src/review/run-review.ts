@@ -13,19 +13,16 @@
  *     review finished on. When that commit is an ancestor of the head, only
  *     `last...head` (compare API) goes to the model; otherwise (first review,
  *     force push, security pass) the whole diff does.
- *  7. Parse the patches; run the deterministic rules on the whole PR diff; redact
- *     secrets from what the model will see.
- *  8. Review the redacted diff (or increment) with the model, chunk by chunk; an
- *     increment travels with the whole PR's diff of its files as context where the
- *     chunk budget allows, and only findings on the increment's lines count. The
- *     cost budget is capped to what the daily spend ceilings (installation, PR
+ *  7. Hand the files, settings, agent, model, history and budget to the review
+ *     core (src/core/review-diff.ts): rules, redaction, the model chunk by chunk
+ *     (an increment with the PR's diff as context), the open set, the decision.
+ *     The cost budget is capped to what the daily spend ceilings (installation, PR
  *     author) have left; a newer head of the PR stops the model calls.
- *  9. Merge, place, fingerprint; set apart findings already posted, resolved or
- *     ignored; the open set = new + earlier ones whose code is still in the diff.
- * 10. If the head moved on meanwhile, end as superseded without posting. Otherwise
- *     decide conclusion and label from the open set; post one review with the new
- *     findings only; sync the label.
- * 11. Complete the check run: new / still open / fixed, and annotations.
+ *  8. Plan the publication (src/core/plan-publication.ts) and carry it out
+ *     (src/github/publish-plan.ts): a head that moved on meanwhile ends as
+ *     superseded without posting; otherwise one review with the new findings only,
+ *     and the label.
+ *  9. Complete the check run: new / still open / fixed, and annotations.
  *
  * Whatever fails, the check run completes and says why: a required check must
  * never hang. A review that left files in `paths` unreviewed, or could not run,
@@ -33,36 +30,35 @@
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Logger } from "pino";
-import { resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
+import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { DEFAULT_SETTINGS, effectiveSettings, REPO_CONFIG_PATH, type ReviewSettings } from "../config/repo-config.js";
-import { redactText } from "../diff/redact.js";
+import { chooseModel } from "../core/choose-model.js";
+import { budgetOf, capBudget } from "../core/budget.js";
+import { planPublication, type CheckOutput } from "../core/plan-publication.js";
+import { reviewDiff } from "../core/review-diff.js";
+import type { ReviewEvent } from "../core/review-events.js";
+import type { CheckConclusion } from "../domain/conclusions.js";
 import { emptyUsage, type TokenUsage } from "../engine/review-engine.js";
-import { resolveModel } from "../engine/models.js";
 import { messageOf, UserFacingError } from "../errors.js";
-import { checkRunName, completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-run.js";
 import type { AppIdentity } from "../github/app-identity.js";
+import { checkRunName, completeCheckRun, startCheckRun } from "../github/check-run.js";
+import { countRequests } from "../github/count-requests.js";
 import type { Octokit } from "../github/octokit.js";
+import { publishPlan } from "../github/publish-plan.js";
 import { getPullRequest } from "../github/pull-request.js";
 import { listPullRequestFiles } from "../github/pull-request-files.js";
-import { readRepoConfig } from "../github/read-repo-config.js";
-import { readRepoFile } from "../github/repo-files.js";
-import { toFileDiff } from "../diff/parse-patch.js";
-import { redactFileDiff } from "../diff/redact.js";
+import { readRepoSetup } from "../github/read-repo-setup.js";
 import { laneKey, type ReviewJob } from "../jobs/queue.js";
-import type { Finding } from "../types.js";
+import type { HeadRegistry } from "../spend/newer-head.js";
+import type { SpendPolicy } from "../spend/spend-policy.js";
 import { cell } from "./format.js";
 import { finishHint } from "./incomplete-review.js";
 import type { MarkerSigner } from "./marker-signer.js";
 import { codeSpan, neutralise, neutraliseInline } from "./neutralise.js";
-import { publishFindings } from "./publish-findings.js";
-import { newReport, prepareDiffs, recordModelStage } from "./prepare-review.js";
 import { readReviewHistory } from "./read-history.js";
-import { budgetOf, capBudget, reviewWithModel } from "./review-chunks.js";
 import { selectFiles } from "./select-files.js";
 import { watchHead, type HeadWatch } from "./watch-head.js";
-import type { HeadRegistry } from "../spend/newer-head.js";
-import type { SpendPolicy } from "../spend/spend-policy.js";
 
 /** What a review needs besides the job. */
 export interface ReviewDeps {
@@ -91,7 +87,7 @@ export interface ReviewDeps {
   spend?: SpendPolicy | undefined;
   /** Where newer heads are announced: the review stops its model calls once its PR moved on. */
   heads?: HeadRegistry | undefined;
-  /** Told the check run's id as soon as it exists, so the job store can have the watchdog complete it if this review never does. */
+  /** Told the check run's id as soon as it exists (a notification: the job store records it for the watchdog). */
   onCheckRunStarted?(checkRunId: number): Promise<void> | void;
 }
 
@@ -99,168 +95,139 @@ export interface ReviewDeps {
 export interface ReviewOutcome {
   conclusion: CheckConclusion;
   title: string;
+  /** Requests sent to GitHub for this review, counted by a hook on the job's Octokit. */
   githubCalls: number;
   /** Model tokens and estimated cost spent (zero when the model did not run). */
   usage: TokenUsage;
   costUsd: number;
 }
 
-/** A finished step that ends the review early with a conclusion and an explanation. */
-class Finish extends Error {
-  constructor(
-    readonly conclusion: CheckConclusion,
-    readonly title: string,
-    readonly summary: string,
-  ) {
-    super(title);
+/** What one run of the steps leaves for the finish: the settings in force (for a failure's conclusion) and the spend. */
+interface RunState {
+  settings: ReviewSettings;
+  spent: { usage: TokenUsage; costUsd: number };
+  watch?: HeadWatch | undefined;
+}
+
+const ended = (conclusion: CheckConclusion, title: string, summary: string): CheckOutput => ({ conclusion, title, summary, annotations: [] });
+const superseded = (sha: string, when: "before" | "while") =>
+  ended("neutral", `Superseded by ${sha.slice(0, 7)}`, when === "before"
+    ? `The branch moved to ${sha} before this review ran; that commit gets its own review.`
+    : `The branch moved to ${sha} while this review ran; nothing was posted, and that commit gets its own review.`);
+
+/** The app's log of the core's events: failed requests with their status and request id, dropped findings. */
+function logEvent(log: Logger) {
+  return (event: ReviewEvent) => {
+    if (event.type !== "chunk-done") return;
+    if (event.outcome === "failed") log.warn({ part: event.part, parts: event.parts, status: event.status, requestId: event.requestId, reason: event.reason }, "model request failed");
+    if (event.dropped?.length) log.warn({ part: event.part, dropped: event.dropped }, "malformed findings dropped from the model's answer");
+  };
+}
+
+/** Steps 2 to 8: what the check run completes with. Throws only for what the caller reports as "could not run". */
+async function reviewPull(job: ReviewJob, deps: ReviewDeps, state: RunState): Promise<CheckOutput> {
+  const { octokit, log } = deps;
+  const pull = { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber };
+  // 2.
+  const pr = await getPullRequest(octokit, pull);
+  if (pr.state !== "open") return ended("neutral", "Pull request closed", "The pull request was closed before the review ran.");
+  if (pr.headSha !== job.headSha) return superseded(pr.headSha, "before");
+  if (deps.heads) {
+    state.watch = watchHead({
+      heads: deps.heads, lane: laneKey(job) ?? "", headSha: job.headSha, intervalMs: deps.env.HEAD_CHECK_INTERVAL_MS, log,
+      currentHead: async () => (await getPullRequest(octokit, pull)).headSha,
+    });
   }
+  const gate = deps.spend?.forReview(job.installationId, pr.author, log);
+
+  // 3.
+  const { config, agent } = await readRepoSetup(octokit, { ...pull, defaultBranch: pr.defaultBranch }, deps.agent);
+  if ("problems" in config) {
+    const rows = config.problems.map((p) => `| ${cell(codeSpan(p.key))} | ${cell(neutraliseInline(p.message))} |`);
+    return ended(
+      state.settings.onIncomplete,
+      "Invalid configuration",
+      `\`${REPO_CONFIG_PATH}\` on ${codeSpan(pr.defaultBranch)} is invalid, so the review did not run. Fix it and re-run this check.\n\n| Setting | Problem |\n|---|---|\n${rows.join("\n")}\n\n${finishHint(deps.agent.name)}`,
+    );
+  }
+  const settings = (state.settings = effectiveSettings(agent.settings, config.config));
+
+  // 4.
+  if (pr.draft && !settings.drafts) return ended("success", "Draft skipped", "Draft pull requests are not reviewed (`drafts: false`). Mark it ready for review, or set `drafts: true`.");
+
+  // 5.
+  const files = await listPullRequestFiles(octokit, pull);
+  const selection = selectFiles(files, settings);
+  // GitHub lists at most 3,000 files: the rest cannot be reviewed, and the check says so.
+  const unlisted = Math.max(0, pr.changedFiles - files.length);
+  // Files GitHub did not list may be in `paths`: only a complete listing can say "nothing to review".
+  if (selection.selected.length === 0 && selection.skippedFiles.length === 0 && unlisted === 0) {
+    return ended("success", "No backend changes", `This pull request changes nothing in ${settings.paths.map(codeSpan).join(", ")}, so there is nothing to review.`);
+  }
+
+  // 6.
+  const signer = deps.markers.forPull(pull);
+  const trust = { app: await deps.appIdentity(), signer, prAuthor: pr.author, allowAuthorDismiss: settings.allowAuthorDismiss };
+  const checkName = checkRunName(deps.agent.name, job.mode);
+  const history = await readReviewHistory(octokit, { ...pull, headSha: job.headSha, checkName, incremental: job.mode === "review" && job.trigger !== "pull_request.opened" }, log, trust);
+  log.info({ since: history.increment?.since, fullBecause: history.fullBecause, prior: history.prior.length }, history.increment ? "incremental review" : "full review");
+
+  // 7.
+  const result = await reviewDiff(
+    {
+      selection, increment: history.increment, settings, agent, model: chooseModel(settings, agent, deps.env.DEFAULT_MODEL), mode: job.mode, title: pr.title,
+      prior: history.prior, notes: history.notes, dismissals: history.dismissals, unlisted,
+      limits: { maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS, concurrency: deps.env.REVIEW_CONCURRENCY },
+      budget: gate ? capBudget(budgetOf(deps.env), await gate.costHeadroom()) : budgetOf(deps.env),
+      // The operator's choice, which no PR author can cause: stated, not counted as incomplete.
+      withoutModel: "Rules only: ANTHROPIC_API_KEY is not set on the server, so the model reviewed nothing and only the deterministic rules and the secret scan ran.",
+    },
+    { model: deps.anthropic, spend: gate, signal: state.watch?.signal, onEvent: logEvent(log) },
+  );
+  const { stage } = result;
+  if (stage) {
+    state.spent = { usage: stage.usage, costUsd: stage.costUsd };
+    const counted = stage.usage.input + stage.usage.cacheRead + stage.usage.cacheWrite;
+    const estimateRatio = counted > 0 ? Number((stage.estimatedInput / counted).toFixed(3)) : undefined;
+    log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, estimatedInputTokens: stage.estimatedInput, estimateRatio, costUsd: stage.costUsd, failedChunks: stage.problems.length, droppedFindings: stage.dropped.length }, "model stage done");
+  }
+  const movedTo = state.watch?.movedTo();
+  if (movedTo) return superseded(movedTo, "while");
+
+  // 8.
+  const published = await publishPlan(octokit, { ...pull, headSha: job.headSha }, planPublication(result, { signer, agentName: deps.agent.name, settings }));
+  return published.posted ? published.check : superseded(published.supersededBy, "while");
 }
 
 /** Runs one review; never throws once the check run exists. */
 export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<ReviewOutcome> {
   const { octokit, log } = deps;
+  const githubCalls = countRequests(octokit);
   const repo = { owner: job.owner, repo: job.repo };
-  const pull = { ...repo, pullNumber: job.pullNumber };
   const started = Date.now();
-  let calls = 0;
-  let settings: ReviewSettings = DEFAULT_SETTINGS;
-  const spent = { usage: emptyUsage(), costUsd: 0 };
+  const state: RunState = { settings: DEFAULT_SETTINGS, spent: { usage: emptyUsage(), costUsd: 0 } };
 
   // 1.
   const checkRunId = await startCheckRun(octokit, { ...repo, name: checkRunName(deps.agent.name, job.mode), headSha: job.headSha, title: "Reviewing…", pullNumber: job.pullNumber });
-  calls++;
   await deps.onCheckRunStarted?.(checkRunId);
-  const finish = async (conclusion: CheckConclusion, title: string, summary: string, annotations?: Parameters<typeof completeCheckRun>[1]["annotations"]) => {
-    calls += await completeCheckRun(octokit, { ...repo, checkRunId, conclusion, title, summary, annotations });
-    log.info({ conclusion, title, githubCalls: calls, ms: Date.now() - started }, "review finished");
-    return { conclusion, title, githubCalls: calls, ...spent };
+  const finish = async (output: CheckOutput): Promise<ReviewOutcome> => {
+    await completeCheckRun(octokit, { ...repo, checkRunId, ...output });
+    log.info({ conclusion: output.conclusion, title: output.title, githubCalls: githubCalls(), ms: Date.now() - started }, "review finished");
+    return { conclusion: output.conclusion, title: output.title, githubCalls: githubCalls(), ...state.spent };
+  };
+  const failedToFinish = (error: unknown): ReviewOutcome => {
+    log.error({ err: error }, "could not complete the check run");
+    return { conclusion: "neutral", title: "check run not completed", githubCalls: githubCalls(), usage: emptyUsage(), costUsd: 0 };
   };
 
-  let watch: HeadWatch | undefined;
   try {
-    // 2.
-    const pr = await getPullRequest(octokit, pull);
-    calls++;
-    if (pr.state !== "open") throw new Finish("neutral", "Pull request closed", "The pull request was closed before the review ran.");
-    if (pr.headSha !== job.headSha) {
-      throw new Finish("neutral", `Superseded by ${pr.headSha.slice(0, 7)}`, `The branch moved to ${pr.headSha} before this review ran; that commit gets its own review.`);
-    }
-
-    if (deps.heads) {
-      watch = watchHead({
-        heads: deps.heads, lane: laneKey(job) ?? "", headSha: job.headSha, intervalMs: deps.env.HEAD_CHECK_INTERVAL_MS, log,
-        currentHead: async () => ((calls++, await getPullRequest(octokit, pull)).headSha),
-      });
-    }
-    const gate = deps.spend?.forReview(job.installationId, pr.author, log);
-
-    // 3.
-    const [configResult, agent] = await Promise.all([
-      readRepoConfig(octokit, repo),
-      resolveAgent(
-        deps.agent,
-        (path) => readRepoFile(octokit, { ...repo, path, ref: pr.defaultBranch }),
-        (path) => `${job.owner}/${job.repo}@${pr.defaultBranch}:${path}`,
-      ),
-    ]);
-    calls += 2;
-    if ("problems" in configResult) {
-      const rows = configResult.problems.map((p) => `| ${cell(codeSpan(p.key))} | ${cell(neutraliseInline(p.message))} |`);
-      throw new Finish(
-        settings.onIncomplete,
-        "Invalid configuration",
-        `\`${REPO_CONFIG_PATH}\` on ${codeSpan(pr.defaultBranch)} is invalid, so the review did not run. Fix it and re-run this check.\n\n| Setting | Problem |\n|---|---|\n${rows.join("\n")}\n\n${finishHint(deps.agent.name)}`,
-      );
-    }
-    settings = effectiveSettings(agent.settings, configResult.config);
-    const model = resolveModel(settings.model ?? (agent.model === "inherit" ? deps.env.DEFAULT_MODEL : agent.model), deps.env.DEFAULT_MODEL);
-
-    // 4.
-    if (pr.draft && !settings.drafts) {
-      throw new Finish("success", "Draft skipped", "Draft pull requests are not reviewed (`drafts: false`). Mark it ready for review, or set `drafts: true`.");
-    }
-
-    // 5.
-    const files = await listPullRequestFiles(octokit, pull);
-    calls += Math.max(1, Math.ceil(files.length / 100));
-    const selection = selectFiles(files, settings);
-    // GitHub lists at most 3,000 files: the rest cannot be reviewed, and the check says so.
-    const unlisted = Math.max(0, pr.changedFiles - files.length);
-    // Files GitHub did not list may be in `paths`: only a complete listing can say "nothing to review".
-    if (selection.selected.length === 0 && selection.skippedFiles.length === 0 && unlisted === 0) {
-      throw new Finish("success", "No backend changes", `This pull request changes nothing in ${settings.paths.map(codeSpan).join(", ")}, so there is nothing to review.`);
-    }
-
-    // 6.
-    const checkName = checkRunName(deps.agent.name, job.mode);
-    const signer = deps.markers.forPull(pull);
-    const trust = { app: await deps.appIdentity(), signer, prAuthor: pr.author, allowAuthorDismiss: settings.allowAuthorDismiss };
-    const history = await readReviewHistory(octokit, { ...pull, headSha: job.headSha, checkName, incremental: job.mode === "review" && job.trigger !== "pull_request.opened" }, log, trust);
-    calls += history.calls;
-    log.info({ since: history.increment?.since, fullBecause: history.fullBecause, prior: history.prior.length }, history.increment ? "incremental review" : "full review");
-
-    // 7.
-    const prepared = prepareDiffs(selection, settings.rules);
-    const increment = history.increment ? selectFiles(history.increment.files, settings).selected.map((f) => redactFileDiff(toFileDiff(f)).file) : undefined;
-    const forModel = increment ?? prepared.redacted;
-
-    // 8.
-    const report = newReport(prepared, model, agent.source);
-    if (increment) report.reviewed = increment.filter((d) => d.hunks.length > 0).map((d) => d.path);
-    report.notes.push(...history.notes);
-    report.dismissals = history.dismissals;
-    report.unlisted = unlisted;
-    let modelFindings: Finding[] = [];
-    if (!deps.anthropic) {
-      // The operator's choice, which no PR author can cause: stated, not counted as incomplete.
-      report.notes.push("Rules only: ANTHROPIC_API_KEY is not set on the server, so the model reviewed nothing and only the deterministic rules and the secret scan ran.");
-    } else if (forModel.some((d) => d.hunks.length > 0)) {
-      const stage = await reviewWithModel({
-        client: deps.anthropic, agent, model, mode: job.mode, title: redactText(pr.title).text,
-        maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS,
-        concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: forModel,
-        context: increment ? prepared.redacted : undefined,
-        budget: gate ? capBudget(budgetOf(deps.env), await gate.costHeadroom()) : budgetOf(deps.env),
-        spend: gate, signal: watch?.signal,
-      });
-      modelFindings = recordModelStage(report, stage);
-      Object.assign(spent, { usage: stage.usage, costUsd: stage.costUsd });
-      const counted = stage.usage.input + stage.usage.cacheRead + stage.usage.cacheWrite;
-      const estimateRatio = counted > 0 ? Number((stage.estimatedInput / counted).toFixed(3)) : undefined;
-      log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, estimatedInputTokens: stage.estimatedInput, estimateRatio, costUsd: stage.costUsd, failedChunks: stage.problems.length }, "model stage done");
-    }
-
-    const movedTo = watch?.movedTo();
-    if (movedTo) throw new Finish("neutral", `Superseded by ${movedTo.slice(0, 7)}`, `The branch moved to ${movedTo} while this review ran; nothing was posted, and that commit gets its own review.`);
-
-    // 9.-10.
-    const beforePosting = async () => {
-      const now = await getPullRequest(octokit, pull);
-      calls++;
-      if (now.headSha !== job.headSha) {
-        throw new Finish("neutral", `Superseded by ${now.headSha.slice(0, 7)}`, `The branch moved to ${now.headSha} while this review ran; nothing was posted, and that commit gets its own review.`);
-      }
-      return now.labels;
-    };
-    const published = await publishFindings({
-      octokit, pull, signer, headSha: job.headSha, settings, diffs: prepared.diffs, report, findings: [...prepared.ruleFindings, ...modelFindings],
-      partial: job.mode === "security", prior: history.prior, since: history.increment?.since, beforePosting, agentName: deps.agent.name,
-    });
-    calls += published.calls;
-
-    // 11.
-    return await finish(published.conclusion, published.title, published.summary, published.annotations);
+    // A check run that cannot be completed with the review's output (GitHub refused it) is completed with the failure below.
+    return await finish(await reviewPull(job, deps, state));
   } catch (error) {
-    if (error instanceof Finish) return await finish(error.conclusion, error.title, error.summary).catch((e) => failedToFinish(e, log, calls));
     log.error({ err: error }, "review failed");
     const reason = error instanceof UserFacingError ? `${neutralise(error.message)}${error.details ? `\n\n${error.details}` : ""}` : `An unexpected error stopped the review (${neutraliseInline(messageOf(error).slice(0, 200))}). The server log has the details.`;
-    return await finish(settings.onIncomplete, "Review could not run (review incomplete)", `${reason}\n\nThe review did not finish, so it vouches for no file of this pull request.\n\n${finishHint(deps.agent.name)}`).catch((e) => failedToFinish(e, log, calls));
+    return await finish(ended(state.settings.onIncomplete, "Review could not run (review incomplete)", `${reason}\n\nThe review did not finish, so it vouches for no file of this pull request.\n\n${finishHint(deps.agent.name)}`)).catch(failedToFinish);
   } finally {
-    watch?.stop();
+    state.watch?.stop();
   }
-}
-
-function failedToFinish(error: unknown, log: Logger, calls: number): ReviewOutcome {
-  log.error({ err: error }, "could not complete the check run");
-  return { conclusion: "neutral", title: "check run not completed", githubCalls: calls, usage: emptyUsage(), costUsd: 0 };
 }

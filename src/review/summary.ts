@@ -1,9 +1,9 @@
 import { formatCost } from "../engine/pricing.js";
 import type { TokenUsage } from "../engine/review-engine.js";
-import { SEVERITIES, type Finding } from "../types.js";
+import { SEVERITIES, type Finding } from "../domain/findings.js";
 import { dismissalLines, type Dismissal } from "./dismissals.js";
 import { openMarker, type FindingData } from "./finding-marker.js";
-import type { FindingIdentity } from "./fingerprint.js";
+import type { FindingIdentity } from "../domain/fingerprint.js";
 import { badge, cell, location } from "./format.js";
 import { renderIncomplete } from "./incomplete-review.js";
 import type { ReviewSettings } from "../config/repo-config.js";
@@ -48,6 +48,8 @@ export interface ReviewReport {
   /** Estimated from the price table in src/engine/pricing.ts. */
   costUsd: number;
   agentSource: string;
+  /** Findings of the model's answers dropped as malformed (the note says why); the rest of their chunks counted. */
+  droppedFindings?: number | undefined;
   /** Parts of the review that did not run (a chunk's model call failed...). */
   problems: string[];
   notes: string[];

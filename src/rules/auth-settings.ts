@@ -4,7 +4,7 @@
  * DEBUG / ALLOWED_HOSTS / CORS in settings that are not meant for a dev machine.
  */
 import type { FileDiff } from "../diff/types.js";
-import type { Category, Severity } from "../types.js";
+import type { Category, Severity } from "../domain/findings.js";
 import { isDevSettings, isPython, isSettingsFile, isTestPath } from "./paths.js";
 import { restOfStatement } from "./python-expr.js";
 import { fileCodeLines, importLines, isLive, type CodeLine } from "./python-source.js";

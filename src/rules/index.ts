@@ -4,7 +4,7 @@
  * findings come back every run, without the model, and cost nothing.
  */
 import type { FileDiff } from "../diff/types.js";
-import { SEVERITIES, type Finding, type Severity } from "../types.js";
+import { SEVERITIES, type Finding, type Severity } from "../domain/findings.js";
 import { AUTH_SETTINGS_RULES } from "./auth-settings.js";
 import { CELERY_RULES } from "./celery.js";
 import { CODE_EXECUTION_RULES } from "./code-execution.js";

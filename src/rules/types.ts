@@ -1,5 +1,5 @@
 import type { FileDiff } from "../diff/types.js";
-import type { Category, Severity, Side } from "../types.js";
+import type { Category, Severity, Side } from "../domain/findings.js";
 
 /** Everything a rule may look at besides the file it checks. */
 export interface RuleContext {

@@ -93,12 +93,32 @@ describe("every review ends with a completed check that says what happened", () 
     expect(h.anthropic.requests).toHaveLength(2);
     expect(JSON.stringify(h.anthropic.requests[1]!.body.messages)).toContain("Your previous answer to this request was rejected: the answer was not valid JSON");
 
-    h.anthropic.enqueue({ kind: "json", value: { findings: [{ path: 3 }] } }, { kind: "json", value: { summary: "x", findings: "none" } });
+    // Structurally broken (no findings array): retried once, then reported. A malformed finding alone is not (next test).
+    h.anthropic.enqueue({ kind: "json", value: { summary: "x" } }, { kind: "json", value: { summary: "x", findings: "none" } });
     await h.deliver("synchronize", 106, sha);
     const check = await h.completedCheck(sha);
     // The medium posted by the first review is on unchanged code: it is still open. It does not reach failOn; the gap does.
     expect(check).toMatchObject({ conclusion: "failure", output: { title: "1 medium (review incomplete: 1 file not reviewed)" } });
     expect(check.output.summary).toContain("The model's answer was unusable twice: the answer did not match the schema (findings:");
+  });
+
+  it("drops a malformed finding, counted in the summary, and keeps the other findings of its answer without a retry", async () => {
+    const sha = h.openPullRequest(113, viewsPr);
+    const line = lineOf(VIEWS_AFTER, "objects.all()");
+    // A confidence of 90 where the schema says 0..1: the API does not enforce the bound (the SDK moves it into the description).
+    h.anthropic.enqueue({
+      kind: "json",
+      value: { summary: "", findings: [modelFinding({ line, severity: "medium", title: "Unscoped queryset" }), modelFinding({ line, severity: "critical", title: "Overconfident", confidence: 90 })] },
+    });
+    await h.deliver("opened", 113, sha);
+    const check = await h.completedCheck(sha);
+    expect(check).toMatchObject({ conclusion: "success", output: { title: "1 medium" } });
+    expect(h.anthropic.requests).toHaveLength(1);
+    expect(check.output.summary).toContain("1 malformed finding in the model's answer was dropped (not posted)");
+    expect(check.output.summary).toContain("findings.1.confidence");
+    const [review] = h.github.reviews(OWNER, REPO, 113);
+    expect(JSON.stringify(review)).toContain("Unscoped queryset");
+    expect(JSON.stringify(review)).not.toContain("Overconfident");
   });
 
   it("fails closed when the model hangs past the timeout", async () => {

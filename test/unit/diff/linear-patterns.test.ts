@@ -19,7 +19,7 @@ import { redactFileDiff, redactText } from "../../../src/diff/redact.js";
 import { findSecrets, scanLines } from "../../../src/diff/secret-patterns.js";
 import type { FileDiff } from "../../../src/diff/types.js";
 import { readFindingData, readIgnored } from "../../../src/review/finding-marker.js";
-import { normaliseLine, titleGist } from "../../../src/review/fingerprint.js";
+import { normaliseLine, titleGist } from "../../../src/domain/fingerprint.js";
 import { cell } from "../../../src/review/format.js";
 import { createMarkerSigner } from "../../../src/review/marker-signer.js";
 import { codeSpan, neutralise, neutraliseInline } from "../../../src/review/neutralise.js";

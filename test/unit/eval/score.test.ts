@@ -1,7 +1,7 @@
 import type { EvalCase, ExpectedProblem } from "../../../src/eval/cases.js";
 import { matchFindings } from "../../../src/eval/match.js";
 import { rates, scoreCase, total } from "../../../src/eval/score.js";
-import type { Finding } from "../../../src/types.js";
+import type { Finding } from "../../../src/domain/findings.js";
 
 const problem = (over: Partial<ExpectedProblem> = {}): ExpectedProblem => ({
   path: "backend/billing/views.py", lines: [10, 12], category: "tenancy", severity: "critical", description: "tenant filter dropped", ...over,

@@ -1,8 +1,9 @@
 import { DEFAULT_SETTINGS } from "../../../src/config/repo-config.js";
 import { toFileDiff } from "../../../src/diff/parse-patch.js";
 import type { FileDiff } from "../../../src/diff/types.js";
-import { analyseFindings, conclude, newFileRange } from "../../../src/review/analyse-findings.js";
-import type { Finding } from "../../../src/types.js";
+import { conclude } from "../../../src/domain/conclusions.js";
+import { analyseFindings, newFileRange } from "../../../src/review/analyse-findings.js";
+import type { Finding } from "../../../src/domain/findings.js";
 import { diffFixture } from "../../support/git-fixture.js";
 
 const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`).join("\n") + "\n";

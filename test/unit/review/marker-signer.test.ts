@@ -1,9 +1,9 @@
 import type { PullReviewComment } from "../../../src/github/review-comments.js";
 import { findingDataMarker, ignoredMarker, readFindingData, readIgnored } from "../../../src/review/finding-marker.js";
-import { identify } from "../../../src/review/fingerprint.js";
+import { identify } from "../../../src/domain/fingerprint.js";
 import { createMarkerSigner } from "../../../src/review/marker-signer.js";
 import { priorFindings } from "../../../src/review/prior-findings.js";
-import type { Finding } from "../../../src/types.js";
+import type { Finding } from "../../../src/domain/findings.js";
 
 const PR = { owner: "acme", repo: "api", pullNumber: 7 };
 const signer = createMarkerSigner("webhook-secret").forPull(PR);

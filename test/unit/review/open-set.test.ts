@@ -1,11 +1,11 @@
 import { toFileDiff } from "../../../src/diff/parse-patch.js";
 import type { PullReviewComment } from "../../../src/github/review-comments.js";
 import { findingDataMarker, ignoredMarker, readFindingData } from "../../../src/review/finding-marker.js";
-import { identify } from "../../../src/review/fingerprint.js";
+import { identify } from "../../../src/domain/fingerprint.js";
 import { createMarkerSigner } from "../../../src/review/marker-signer.js";
 import { locateCode } from "../../../src/review/open-set.js";
 import { priorFindings } from "../../../src/review/prior-findings.js";
-import type { Finding } from "../../../src/types.js";
+import type { Finding } from "../../../src/domain/findings.js";
 import { diffFixture } from "../../support/git-fixture.js";
 
 const diffOf = (head: string) =>

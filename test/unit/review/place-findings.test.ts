@@ -1,7 +1,7 @@
 import { toFileDiff } from "../../../src/diff/parse-patch.js";
 import type { FileDiff } from "../../../src/diff/types.js";
-import { placeFindings } from "../../../src/review/place-findings.js";
-import type { Finding } from "../../../src/types.js";
+import { placeFindings } from "../../../src/domain/place-findings.js";
+import type { Finding } from "../../../src/domain/findings.js";
 import { diffFixture } from "../../support/git-fixture.js";
 
 const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`).join("\n") + "\n";

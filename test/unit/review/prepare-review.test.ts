@@ -1,4 +1,4 @@
-import { prepareDiffs } from "../../../src/review/prepare-review.js";
+import { prepareDiffs } from "../../../src/core/prepare-diffs.js";
 import { selectFiles } from "../../../src/review/select-files.js";
 import type { ChangedFile } from "../../../src/diff/types.js";
 

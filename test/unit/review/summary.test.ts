@@ -1,5 +1,5 @@
 import { renderCheckSummary, type ReviewReport } from "../../../src/review/summary.js";
-import type { Finding } from "../../../src/types.js";
+import type { Finding } from "../../../src/domain/findings.js";
 
 const finding = (i: number): Finding => ({
   path: `backend/a${i}.py`, line: i, side: "RIGHT", severity: "high", category: "security", title: `Title | ${i}`, body: "b", confidence: 1, source: "rule:x/y",

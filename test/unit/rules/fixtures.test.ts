@@ -8,7 +8,7 @@
 import { commentableLines, hunkOf } from "../../../src/diff/commentable-lines.js";
 import type { FileDiff } from "../../../src/diff/types.js";
 import { RULES, runRules } from "../../../src/rules/index.js";
-import type { Finding } from "../../../src/types.js";
+import type { Finding } from "../../../src/domain/findings.js";
 import { CASES, filesOf, type Expected } from "./load-fixture.js";
 
 const key = (e: Expected): string => `${e.rule} ${e.path}:${e.side}${e.line}`;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEnv } from "../../../src/config/env.js";
 import { openStore, type Store } from "../../../src/jobs/sqlite-store.js";
-import { capBudget } from "../../../src/review/review-chunks.js";
+import { capBudget } from "../../../src/core/budget.js";
 import type { Ceiling, Headroom, SpendLedger } from "../../../src/spend/spend-ledger.js";
 import { SpendPolicy, spendLimitsOf, type SpendLimits } from "../../../src/spend/spend-policy.js";
 import { SqliteSpendLedger } from "../../../src/spend/sqlite-spend-ledger.js";

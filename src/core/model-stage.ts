@@ -1,55 +1,17 @@
-import type Anthropic from "@anthropic-ai/sdk";
 import PQueue from "p-queue";
 import type { AgentDefinition } from "../agents/load-agent.js";
-import type { Env } from "../config/env.js";
 import { chunkFiles, estimateTokens, type DiffChunk } from "../diff/chunk.js";
 import { commentableLines } from "../diff/commentable-lines.js";
 import { renderNumberedDiff } from "../diff/render.js";
 import type { FileDiff } from "../diff/types.js";
 import { estimateCost, formatCost } from "../engine/pricing.js";
 import { buildSystem, buildUserMessage, type ReviewMode } from "../engine/prompt.js";
-import { addUsage, emptyUsage, reviewChunk, type TokenUsage } from "../engine/review-engine.js";
-import { messageOf } from "../errors.js";
-import type { Finding } from "../types.js";
-import { codeSpan } from "./neutralise.js";
-
-/** Limits of one review's model stage; past one, the rest of the diff is reported as not reviewed. */
-export interface ReviewBudget {
-  maxInputTokens: number;
-  maxChunks: number;
-  maxSeconds: number;
-  maxCostUsd: number;
-  /** Set when a daily spend ceiling, not MAX_REVIEW_COST_USD, bounds `maxCostUsd`: why the review stops there. */
-  costCeiling?: string | undefined;
-}
-
-/**
- * Lowers the review's cost budget to what the tightest daily ceiling has left, and
- * remembers that ceiling's reason for the files it leaves unreviewed.
- */
-export function capBudget(budget: ReviewBudget, headroom: ReadonlyArray<{ usd: number; reason: string }>): ReviewBudget {
-  const tightest = headroom.reduce<{ usd: number; reason: string } | undefined>((min, h) => (h.usd < (min?.usd ?? Infinity) ? h : min), undefined);
-  if (!tightest || tightest.usd >= budget.maxCostUsd) return budget;
-  return { ...budget, maxCostUsd: Math.max(0, tightest.usd), costCeiling: tightest.reason };
-}
-
-/** What the model stage asks before each request and tells after each call: the daily spend ceilings (src/spend). */
-export interface SpendHooks {
-  /** Why no further request may go out, or undefined. */
-  exhausted(): Promise<string | undefined>;
-  /** One answered call's cost; resolves once counted. */
-  charge(usd: number, tokens: number): Promise<void>;
-}
-
-/** The review budget the environment sets (MAX_REVIEW_*). */
-export function budgetOf(env: Pick<Env, "MAX_REVIEW_INPUT_TOKENS" | "MAX_REVIEW_CHUNKS" | "MAX_REVIEW_SECONDS" | "MAX_REVIEW_COST_USD">): ReviewBudget {
-  return {
-    maxInputTokens: env.MAX_REVIEW_INPUT_TOKENS,
-    maxChunks: env.MAX_REVIEW_CHUNKS,
-    maxSeconds: env.MAX_REVIEW_SECONDS,
-    maxCostUsd: env.MAX_REVIEW_COST_USD,
-  };
-}
+import { addUsage, emptyUsage, reviewChunk, type ModelClient, type TokenUsage } from "../engine/review-engine.js";
+import { apiErrorFields, messageOf } from "../errors.js";
+import type { Finding } from "../domain/findings.js";
+import { codeSpan } from "../review/neutralise.js";
+import { chargeTo, type ReviewBudget, type SpendHooks } from "./budget.js";
+import type { ReviewEventSink } from "./review-events.js";
 
 /** What the model stage produced across all chunks. */
 export interface ModelStageResult {
@@ -70,11 +32,14 @@ export interface ModelStageResult {
   unreviewed: Array<{ path: string; reason: string }>;
   /** Why each failed request failed, one line each (no budget stops): what a caller tells when the model failed. */
   failures: string[];
+  /** Findings dropped as malformed, one line each (`part 2: findings.0.confidence: …`); the rest of their chunk counted. */
+  dropped: string[];
 }
 
 /** Inputs of the model stage. */
 export interface ModelStageInput {
-  client: Anthropic;
+  /** The model port: Anthropic's client or anything with its `messages.create`. */
+  client: ModelClient;
   agent: AgentDefinition;
   model: string;
   maxOutputTokens: number;
@@ -96,11 +61,14 @@ export interface ModelStageInput {
   spend?: SpendHooks | undefined;
   /** Aborted when the review is no longer wanted (its PR moved to a newer head): in-flight calls stop, no more go out. */
   signal?: AbortSignal | undefined;
+  /** Told as chunks start and settle and as calls are billed. */
+  onEvent?: ReviewEventSink | undefined;
 }
 
 /** Paths of other files named in a request, so the model knows they exist; capped to keep requests lean. */
 const OTHER_FILES_LISTED = 40;
 
+const allPathsOf = (files: readonly FileDiff[]) => files.filter((f) => f.hunks.length > 0).map((f) => f.path);
 const pathsOf = (chunk: DiffChunk) => [...new Set(chunk.parts.map((p) => p.file.path))];
 
 /** The whole-PR diff of the chunk's files, file by file while it fits in `room` tokens. */
@@ -117,6 +85,30 @@ function contextFor(paths: string[], context: FileDiff[] | undefined, room: numb
   return parts.length ? parts.join("\n\n") : undefined;
 }
 
+/**
+ * The user turn of chunk `i`: its numbered diff, framed, with the other files' names
+ * and, in an incremental review, the PR's diff of its files as context. The dry run
+ * (src/cli/dry-run.ts) sizes its estimate from the same turn.
+ */
+export function chunkUserTurn(
+  chunks: readonly DiffChunk[],
+  i: number,
+  allPaths: readonly string[],
+  input: Pick<ModelStageInput, "mode" | "minConfidence" | "title" | "context" | "chunkTokens">,
+): string {
+  const chunk = chunks[i]!;
+  const paths = pathsOf(chunk);
+  return buildUserMessage(chunk.text, {
+    mode: input.mode,
+    minConfidence: input.minConfidence,
+    part: i + 1,
+    parts: chunks.length,
+    title: input.title,
+    otherFiles: chunks.length > 1 ? allPaths.filter((p) => !paths.includes(p)).slice(0, OTHER_FILES_LISTED) : [],
+    prContext: contextFor(paths, input.context, input.chunkTokens - chunk.estimatedTokens),
+  });
+}
+
 /** In an incremental review, a finding counts only on a line of the increment. */
 function onIncrement(finding: Finding, files: Map<string, FileDiff>): boolean {
   const file = files.get(finding.path);
@@ -131,9 +123,14 @@ function onIncrement(finding: Finding, files: Map<string, FileDiff>): boolean {
  */
 export async function reviewWithModel(input: ModelStageInput): Promise<ModelStageResult> {
   const chunks = chunkFiles(input.files, input.chunkTokens);
-  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [], failures: [] };
+  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [], failures: [], dropped: [] };
+  const emit = input.onEvent ?? (() => undefined);
+  let done = 0;
+  emit({ type: "model-stage-started", model: input.model, files: allPathsOf(input.files).length, chunks: chunks.length });
+  const settled = (part: number, outcome: "answered" | "failed" | "not sent", more: { findings?: number; dropped?: string[]; reason?: string; status?: number; requestId?: string } = {}) =>
+    emit({ type: "chunk-done", part, parts: chunks.length, done: ++done, outcome, ...more });
   const queue = new PQueue({ concurrency: input.concurrency });
-  const allPaths = input.files.filter((f) => f.hunks.length > 0).map((f) => f.path);
+  const allPaths = allPathsOf(input.files);
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   const systemTokens = estimateTokens(buildSystem(input.agent).map((b) => b.text).join(""));
   const { budget } = input;
@@ -142,7 +139,6 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
   const signal = input.signal ? AbortSignal.any([deadline.signal, input.signal]) : deadline.signal;
   let sent = 0;
   let reservedInput = 0;
-  const tokensOf = (u: TokenUsage) => u.input + u.output + u.cacheRead + u.cacheWrite;
 
   const overBudget = (chunk: DiffChunk): string | undefined => {
     if (input.signal?.aborted) return "the branch moved to a newer commit";
@@ -153,9 +149,11 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
     return undefined;
   };
   // Every call is counted as it answers, failed and retried ones included: they are billed.
+  const charge = chargeTo(input.spend, input.model);
   const onUsage = async (usage: TokenUsage) => {
     addUsage(result.usage, usage);
-    await input.spend?.charge(estimateCost(input.model, usage), tokensOf(usage));
+    emit({ type: "usage", usage, costUsd: estimateCost(input.model, usage) });
+    await charge(usage);
   };
 
   try {
@@ -169,19 +167,13 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
           const stop = (await input.spend?.exhausted()) ?? overBudget(chunk);
           if (stop) {
             result.unreviewed.push(...paths.map((path) => ({ path, reason: `not reviewed: ${stop}` })));
+            settled(i + 1, "not sent", { reason: stop });
             return;
           }
+          emit({ type: "chunk-started", part: i + 1, parts: chunks.length, paths });
           sent++;
           reservedInput += chunk.estimatedTokens + systemTokens;
-          const user = buildUserMessage(chunk.text, {
-            mode: input.mode,
-            minConfidence: input.minConfidence,
-            part: i + 1,
-            parts: chunks.length,
-            title: input.title,
-            otherFiles: chunks.length > 1 ? allPaths.filter((p) => !paths.includes(p)).slice(0, OTHER_FILES_LISTED) : [],
-            prContext: contextFor(paths, input.context, input.chunkTokens - chunk.estimatedTokens),
-          });
+          const user = chunkUserTurn(chunks, i, allPaths, input);
           try {
             const answer = await reviewChunk(input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens }, input.agent, user, signal, onUsage);
             result.calls += answer.calls;
@@ -190,12 +182,16 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
               const finding: Finding = { ...f, startLine: f.startLine ?? undefined, suggestion: f.suggestion ?? undefined, source: "model" };
               if (!input.context || onIncrement(finding, byPath)) result.findings.push(finding);
             }
+            result.dropped.push(...answer.output.dropped.map((d) => `part ${i + 1}: ${d}`));
+            settled(i + 1, "answered", { findings: answer.output.findings.length, dropped: answer.output.dropped });
           } catch (error) {
             result.calls += 1;
             if (input.signal?.aborted) {
               result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the branch moved to a newer commit" })));
+              settled(i + 1, "not sent", { reason: "the branch moved to a newer commit" });
               return;
             }
+            settled(i + 1, "failed", { reason: messageOf(error), ...apiErrorFields(error) });
             result.failures.push(messageOf(error));
             result.problems.push(`Part ${i + 1} of ${chunks.length} (${paths.map(codeSpan).join(", ")}) was not reviewed by the model: ${messageOf(error)}`);
             result.unreviewed.push(...paths.map((path) => ({ path, reason: "not reviewed: the model request failed" })));

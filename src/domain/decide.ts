@@ -1,7 +1,6 @@
+import type { CheckConclusion, LabelLevel } from "./conclusions.js";
 import type { ReviewSettings } from "../config/repo-config.js";
-import type { CheckConclusion } from "../github/check-run.js";
-import type { LabelLevel } from "../github/labels.js";
-import { reaches, severityRank, type Finding } from "../types.js";
+import { reaches, severityRank, type Finding } from "./findings.js";
 
 /** What the findings mean for the PR. */
 export interface Decision {

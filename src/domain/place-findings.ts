@@ -1,6 +1,6 @@
 import { commentableLines, hunkOf, type CommentableLines } from "../diff/commentable-lines.js";
 import type { FileDiff } from "../diff/types.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "./findings.js";
 
 /** A finding that could not become an inline comment, and why. */
 export interface UnplacedFinding {

@@ -1,17 +1,14 @@
 /**
- * Steps 6 and 7's bookkeeping, without I/O, for every way a review runs (the App's
- * run-review.ts, the CLI's local-review.ts): what the rules and the model see, and
- * how the model stage's outcome lands in the report.
+ * The review core's bookkeeping, without I/O: what the rules and the model see,
+ * and which files the review covered once the model stage is done.
  */
 import { redactFileDiff } from "../diff/redact.js";
 import { toFileDiff } from "../diff/parse-patch.js";
-import type { FileDiff } from "../diff/types.js";
-import { emptyUsage } from "../engine/review-engine.js";
+import type { ChangedFile, FileDiff } from "../diff/types.js";
 import { runRules, type RulesConfig } from "../rules/index.js";
-import type { Finding } from "../types.js";
-import type { ModelStageResult } from "./review-chunks.js";
-import type { FileSelection } from "./select-files.js";
-import type { ReviewReport } from "./summary.js";
+import type { Finding } from "../domain/findings.js";
+import type { ModelStageResult } from "./model-stage.js";
+import type { FileSelection } from "../review/select-files.js";
 
 /** The files in `paths`, ready for the rules and the model. */
 export interface PreparedDiffs {
@@ -29,6 +26,11 @@ export interface PreparedDiffs {
   unreviewed: Array<{ path: string; reason: string }>;
 }
 
+/** The files as the model may see them: parsed, secrets replaced. The only version that may leave the process. */
+export function modelView(files: readonly ChangedFile[]): FileDiff[] {
+  return files.map((f) => redactFileDiff(toFileDiff(f)).file);
+}
+
 /** Parses the files in `paths`, runs the rules on all of them and redacts what the model will see. */
 export function prepareDiffs(selection: Pick<FileSelection, "selected" | "skipped" | "skippedFiles">, rules: RulesConfig): PreparedDiffs {
   const forModel = selection.selected.map(toFileDiff);
@@ -44,25 +46,22 @@ export function prepareDiffs(selection: Pick<FileSelection, "selected" | "skippe
   };
 }
 
-/** A report before the model stage: files and model known, nothing found or spent yet. */
-export function newReport(prepared: Pick<PreparedDiffs, "reviewed" | "skipped" | "unreviewed">, model: string, agentSource: string): ReviewReport {
-  return {
-    findings: [], reviewed: prepared.reviewed, skipped: prepared.skipped, unreviewed: [...prepared.unreviewed], model, usage: emptyUsage(), modelCalls: 0, chunks: 0, costUsd: 0,
-    agentSource, problems: [], notes: [],
-  };
+/** Which files the review covered once the model stage is done. */
+export interface Coverage {
+  reviewed: string[];
+  unreviewed: Array<{ path: string; reason: string }>;
 }
 
 /**
- * Records the model stage in the report: usage and cost, the chunks that failed,
- * and the files it did not get to, which move from "reviewed" to "unreviewed".
- * Returns the model's findings.
+ * The files the model stage did not get to move from `reviewed` to `unreviewed`
+ * (each listed once, with its first reason). Without a stage, `reviewed` stands.
  */
-export function recordModelStage(report: ReviewReport, stage: ModelStageResult): Finding[] {
-  Object.assign(report, { usage: stage.usage, modelCalls: stage.calls, chunks: stage.chunks, costUsd: stage.costUsd });
-  report.problems.push(...stage.problems);
-  const unreviewed = new Set(stage.unreviewed.map((u) => u.path));
-  report.reviewed = report.reviewed.filter((path) => !unreviewed.has(path));
-  const listed = new Set(report.unreviewed.map((u) => u.path));
-  report.unreviewed.push(...stage.unreviewed.filter((u, i, all) => !listed.has(u.path) && all.findIndex((v) => v.path === u.path) === i));
-  return stage.findings;
+export function coverageAfter(reviewed: readonly string[], unreviewed: PreparedDiffs["unreviewed"], stage: Pick<ModelStageResult, "unreviewed"> | undefined): Coverage {
+  const missed = stage?.unreviewed ?? [];
+  const gone = new Set(missed.map((u) => u.path));
+  const listed = new Set(unreviewed.map((u) => u.path));
+  return {
+    reviewed: reviewed.filter((path) => !gone.has(path)),
+    unreviewed: [...unreviewed, ...missed.filter((u, i, all) => !listed.has(u.path) && all.findIndex((v) => v.path === u.path) === i)],
+  };
 }

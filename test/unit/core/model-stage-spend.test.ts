@@ -11,7 +11,8 @@ import { loadBundledAgent, type AgentDefinition } from "../../../src/agents/load
 import { parsePatch } from "../../../src/diff/parse-patch.js";
 import type { FileDiff } from "../../../src/diff/types.js";
 import { openStore, type Store } from "../../../src/jobs/sqlite-store.js";
-import { capBudget, reviewWithModel, type ModelStageInput } from "../../../src/review/review-chunks.js";
+import { capBudget } from "../../../src/core/budget.js";
+import { reviewWithModel, type ModelStageInput } from "../../../src/core/model-stage.js";
 import { SpendPolicy } from "../../../src/spend/spend-policy.js";
 import { SqliteSpendLedger } from "../../../src/spend/sqlite-spend-ledger.js";
 import { FakeAnthropic } from "../../support/fake-anthropic.js";

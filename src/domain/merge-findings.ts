@@ -1,4 +1,4 @@
-import { severityRank, type Finding } from "../types.js";
+import { severityRank, type Finding } from "./findings.js";
 
 const overlaps = (a: Finding, b: Finding) =>
   a.path === b.path && a.side === b.side && (a.startLine ?? a.line) <= b.line && (b.startLine ?? b.line) <= a.line;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FileDiff } from "../diff/types.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "./findings.js";
 
 /** The code a finding is about: its lines on its side, whitespace folded. */
 export function codeOf(finding: Finding, file: FileDiff | undefined): string {

@@ -1,0 +1,162 @@
+/**
+ * The review core: one diff in, one verdict out, the same for every way a review
+ * runs (the App's check run, the CLI, and `ask` for its file selection). Plain data
+ * in (the selected files, settings, agent, model, prior findings, budgets), plain
+ * data out (findings and where they go, label, conclusion, usage, the report); the
+ * model and the progress listener are ports. Nothing here reads GitHub or git, and
+ * nothing calls back into the caller: events only go out.
+ *
+ *  1. Parse the files in `paths`; run the deterministic rules on all of them
+ *     (skip globs included) from the real diff; redact what the model will see.
+ *  2. Review the redacted diff (or the increment since the last review, with the
+ *     PR's diff as context) with the model, chunk by chunk, within the budget.
+ *  3. Merge, place, fingerprint; with prior findings, set apart those already
+ *     posted, resolved or ignored: the open set = new + earlier ones still in the diff.
+ *  4. Decide the conclusion and the label, and build the report once.
+ */
+import type { AgentDefinition } from "../agents/load-agent.js";
+import type { ReviewSettings } from "../config/repo-config.js";
+import { redactText } from "../diff/redact.js";
+import type { ChangedFile, FileDiff } from "../diff/types.js";
+import { conclude, type CheckConclusion } from "../domain/conclusions.js";
+import { decide, type Decision } from "../domain/decide.js";
+import type { ReviewMode } from "../engine/prompt.js";
+import { emptyUsage, type ModelClient } from "../engine/review-engine.js";
+import { analyseFindings } from "../review/analyse-findings.js";
+import type { Dismissal } from "../review/dismissals.js";
+import type { PriorFinding } from "../review/finding-marker.js";
+import { isIncomplete } from "../review/incomplete-review.js";
+import { openSet } from "../review/open-set.js";
+import { selectFiles, type FileSelection } from "../review/select-files.js";
+import type { ReportedFinding, ReviewHistory, ReviewReport } from "../review/summary.js";
+import type { ReviewBudget, SpendHooks } from "./budget.js";
+import { reviewWithModel, type ModelStageResult } from "./model-stage.js";
+import { coverageAfter, modelView, prepareDiffs, type PreparedDiffs } from "./prepare-diffs.js";
+import type { ReviewEventSink } from "./review-events.js";
+
+/** Everything a review reads: plain data, gathered by the caller (GitHub, git). */
+export interface ReviewInput {
+  /** The changed files in `paths` (src/review/select-files.ts). */
+  selection: Pick<FileSelection, "selected" | "skipped" | "skippedFiles">;
+  /** The selection already parsed, ruled and redacted (src/core/prepare-diffs.ts), when the caller has it: not done twice. */
+  prepared?: PreparedDiffs | undefined;
+  /** Only these changed since the last review (`since...head`): the model reviews them, with the PR's diff as context. */
+  increment?: { since: string; files: ChangedFile[] } | undefined;
+  settings: ReviewSettings;
+  agent: AgentDefinition;
+  /** The model id (src/core/choose-model.ts). */
+  model: string;
+  /** `security`: a partial pass that counts only security and tenancy findings of earlier reviews. */
+  mode: ReviewMode;
+  /** The change's title (PR title, commit subject): redacted here before the model sees it. */
+  title: string;
+  /** What the bot posted on the PR before. Given, only new findings are to be posted and the decision covers the open set. */
+  prior?: readonly PriorFinding[] | undefined;
+  limits: { maxOutputTokens: number; chunkTokens: number; concurrency: number };
+  budget: ReviewBudget;
+  /** Said before the review ran (history that could not be read, no backend changes…). */
+  notes?: readonly string[] | undefined;
+  /** Why the model is not asked, told as a note, when the ports have no model. */
+  withoutModel?: string | undefined;
+  dismissals?: Dismissal[] | undefined;
+  /** Changed files beyond GitHub's 3,000-file listing. */
+  unlisted?: number | undefined;
+  /** Keep the model's findings down to this confidence though the model is told `settings.minConfidence` (the eval sweeps the cut-off itself). */
+  keepConfidence?: number | undefined;
+}
+
+/** What the core talks to. */
+export interface ReviewPorts {
+  /** The model (Anthropic's client, or anything with its `messages.create`); absent: the rules alone run. */
+  model?: ModelClient | undefined;
+  /** Daily spend ceilings, checked before each request and charged as calls answer. */
+  spend?: SpendHooks | undefined;
+  /** Aborted when the review is no longer wanted (a newer head): no more model calls. */
+  signal?: AbortSignal | undefined;
+  /** Where progress goes (chunks started and settled, usage). */
+  onEvent?: ReviewEventSink | undefined;
+}
+
+/** A finished review, ready to be published or printed. */
+export interface ReviewResult {
+  /** What the check summary and the CLI tell: findings (the open set, with history), coverage, usage. */
+  report: ReviewReport;
+  /** Findings new in this review: what a publication posts (without history: all of them). */
+  fresh: ReportedFinding[];
+  decision: Decision;
+  conclusion: CheckConclusion;
+  /** Every file in `paths`, parsed as it is (placement and annotations read these). */
+  diffs: FileDiff[];
+  /** The model's files, redacted: safe to print. */
+  redacted: FileDiff[];
+  /** Files whose diff the rules read. */
+  rulesReviewed: string[];
+  /** The model stage, when it ran. */
+  stage?: ModelStageResult | undefined;
+  /** A partial (security) pass: it may raise the label but never lower it. */
+  partial: boolean;
+  /** The commit an incremental review started from. */
+  since?: string | undefined;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The note on malformed findings the model returned: counted, the first reasons named. */
+function droppedNote(dropped: readonly string[]): string[] {
+  if (dropped.length === 0) return [];
+  const reasons = dropped.slice(0, 3).map((d) => d.slice(0, 160)).join("; ");
+  return [`${plural(dropped.length, "malformed finding")} in the model's answer ${dropped.length === 1 ? "was" : "were"} dropped (not posted); the other findings of ${dropped.length === 1 ? "its" : "their"} part still count: ${reasons}${dropped.length > 3 ? "; …" : ""}.`];
+}
+
+/** Reviews one diff. Throws only for a bug or a failed port the caller cannot recover from; a failed model call is reported, not thrown. */
+export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): Promise<ReviewResult> {
+  const { settings } = input;
+  const partial = input.mode === "security";
+  // 1.
+  const prepared = input.prepared ?? prepareDiffs(input.selection, settings.rules);
+  const increment = input.increment ? modelView(selectFiles(input.increment.files, settings).selected) : undefined;
+  const forModel = increment ?? prepared.redacted;
+
+  // 2.
+  let stage: ModelStageResult | undefined;
+  if (ports.model && forModel.some((d) => d.hunks.length > 0)) {
+    stage = await reviewWithModel({
+      client: ports.model, agent: input.agent, model: input.model, mode: input.mode, title: redactText(input.title).text,
+      maxOutputTokens: input.limits.maxOutputTokens, chunkTokens: input.limits.chunkTokens, concurrency: input.limits.concurrency,
+      minConfidence: settings.minConfidence, files: forModel, context: increment ? prepared.redacted : undefined,
+      budget: input.budget, spend: ports.spend, signal: ports.signal, onEvent: ports.onEvent,
+    });
+  }
+
+  // 3.
+  const kept = input.keepConfidence === undefined ? settings : { ...settings, minConfidence: input.keepConfidence };
+  const analysis = analyseFindings([...prepared.ruleFindings, ...(stage?.findings ?? [])], prepared.diffs, kept, input.prior ?? []);
+  let fresh = analysis.findings;
+  let open: ReportedFinding[] = fresh;
+  let history: ReviewHistory | undefined;
+  if (input.prior) {
+    const set = openSet(analysis.findings, analysis.repeated, input.prior, prepared.diffs);
+    fresh = set.fresh;
+    // The security pass vouches for security only: earlier findings of other kinds are not its to count.
+    const carried = partial ? set.stillOpen.filter((f) => f.finding.category === "security" || f.finding.category === "tenancy") : set.stillOpen;
+    open = [...set.fresh, ...carried];
+    history = { fixed: set.fixed, suppressed: analysis.suppressed.length, since: input.increment?.since };
+  }
+
+  // 4.
+  const reviewed = increment ? increment.filter((d) => d.hunks.length > 0).map((d) => d.path) : prepared.reviewed;
+  const usage = stage?.usage ?? emptyUsage();
+  const report: ReviewReport = {
+    findings: open, ...coverageAfter(reviewed, prepared.unreviewed, stage), skipped: prepared.skipped, unlisted: input.unlisted,
+    model: input.model, usage, modelCalls: stage?.calls ?? 0, chunks: stage?.chunks ?? 0, costUsd: stage?.costUsd ?? 0, agentSource: input.agent.source,
+    problems: stage?.problems ?? [],
+    notes: [...(input.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? [])],
+    droppedFindings: stage?.dropped.length ?? 0, history, dismissals: input.dismissals,
+  };
+  const decision = input.prior ? decide(open.map((f) => f.finding), settings) : analysis.decision;
+  const conclusion = conclude(decision, isIncomplete(report), settings.onIncomplete);
+  return {
+    report, fresh, decision, conclusion, diffs: prepared.diffs, redacted: prepared.redacted, stage, partial, since: input.increment?.since,
+    rulesReviewed: prepared.diffs.filter((d) => d.hunks.length > 0).map((d) => d.path),
+  };
+}
