@@ -4,7 +4,7 @@ import { createProbot, type Probot } from "probot";
 import { loadBundledAgent } from "./agents/load-agent.js";
 import type { Env } from "./config/env.js";
 import { checkPrivateKey } from "./config/private-key.js";
-import { createAnthropicClient } from "./engine/anthropic-client.js";
+import { createModelClient, describeClient } from "./engine/anthropic-client.js";
 import { appIdentityGetter, fetchAppIdentity } from "./github/app-identity.js";
 import type { Octokit } from "./github/octokit.js";
 import { createWebhooks } from "./index.js";
@@ -18,6 +18,7 @@ import { startWatchdog, type Watchdog } from "./jobs/watchdog.js";
 import { createWorker } from "./jobs/worker.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { countingFetch } from "./ops/counting-fetch.js";
+import { resolveModel } from "./engine/models.js";
 import { createMarkerSigner } from "./review/marker-signer.js";
 import { throttledOctokit } from "./ops/probot-octokit.js";
 import { RedisErrorLog } from "./ops/redis-error-log.js";
@@ -108,7 +109,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const spend = new SpendPolicy(backend.spend, spendLimitsOf(env), (scope) => metrics.spendCeilingsHit.inc({ scope }));
   const works = env.PROCESS_ROLE !== "web";
   const serves = env.PROCESS_ROLE !== "worker";
-  const anthropic = createAnthropicClient(env)?.withOptions({ fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
+  const anthropic = createModelClient(env, { fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
+  // Named on /readyz and in the start-up line; no model call is made for it.
+  const model = anthropic ? { provider: describeClient(anthropic).provider, default: resolveModel(env.DEFAULT_MODEL, "sonnet", env), notes: describeClient(anthropic).notes } : { provider: "none" };
   let watchdog: Watchdog | undefined;
   if (works) {
     // Read on the first job, not at start-up: a GitHub outage then fails reviews with a clear summary instead of the start.
@@ -133,7 +136,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const ops: Record<string, Route> = {
     "/readyz": async (res) => {
       const reachable = (await queue.ping?.()) ?? true;
-      json(res, reachable ? 200 : 503, { status: reachable ? "ready" : "queue unreachable", role: env.PROCESS_ROLE, queue: backend.kind, agent: agent.name, jobs: queue.stats() });
+      json(res, reachable ? 200 : 503, { status: reachable ? "ready" : "queue unreachable", role: env.PROCESS_ROLE, queue: backend.kind, agent: agent.name, jobs: queue.stats(), model });
     },
     "/metrics": async (res) => {
       res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
@@ -168,7 +171,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const metricsPort = opsServer ? await listen(opsServer, env.METRICS_PORT ?? 0, metricsHost, "METRICS_PORT") : port;
   const urlOf = (hostname: string, p: number) => `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${p}`;
   probot.log.info(
-    { port, host: env.HOST, metricsPort, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model: env.ANTHROPIC_API_KEY ? "configured" : "not configured", queue: backend.kind, role: env.PROCESS_ROLE },
+    { port, host: env.HOST, metricsPort, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model, queue: backend.kind, role: env.PROCESS_ROLE },
     "backend-agent listening",
   );
   return {

@@ -16,7 +16,7 @@ import { effectiveSettings, type ReviewSettings } from "../config/repo-config.js
 import { chunkFiles } from "../diff/chunk.js";
 import { redactText } from "../diff/redact.js";
 import type { FileDiff } from "../diff/types.js";
-import { createAnthropicClient } from "../engine/anthropic-client.js";
+import { createModelClient } from "../engine/anthropic-client.js";
 import { resolveModel } from "../engine/models.js";
 import type { CheckConclusion } from "../github/check-run.js";
 import { analyseFindings, conclude, type FindingsAnalysis } from "../review/analyse-findings.js";
@@ -134,7 +134,7 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
   // 5.
   let modelFindings: Finding[] = [];
   let modelFailure: string | undefined;
-  const client = options.rulesOnly || reviewed.length === 0 ? undefined : createAnthropicClient(env);
+  const client = options.rulesOnly || reviewed.length === 0 ? undefined : createModelClient(env);
   if (reviewed.length > 0 && options.rulesOnly) note("Rules only (--rules-only): the model was not asked.");
   else if (reviewed.length > 0 && !client) note("ANTHROPIC_API_KEY is not set: only the deterministic rules ran.");
   else if (client) {

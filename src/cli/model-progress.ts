@@ -1,4 +1,4 @@
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelClient } from "../engine/anthropic-client.js";
 
 /**
  * Reports `chunks done/total` while the model stage runs. The stage has no
@@ -6,7 +6,7 @@ import type Anthropic from "@anthropic-ai/sdk";
  * `messages.create` calls (the SDK's own retries happen inside one call). Only a
  * chunk whose answer was unusable makes a second call, which the clamp absorbs.
  */
-export function reportChunkProgress(client: Anthropic, total: number, report: (done: number, total: number) => void): void {
+export function reportChunkProgress(client: ModelClient, total: number, report: (done: number, total: number) => void): void {
   const messages = client.messages;
   const original = messages.create.bind(messages);
   let done = 0;

@@ -1,4 +1,4 @@
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelClient } from "../engine/anthropic-client.js";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import type { ReviewSettings } from "../config/repo-config.js";
@@ -19,7 +19,7 @@ import { selectFiles } from "../review/select-files.js";
 /** Inputs of one question. */
 export interface AskInput {
   octokit: Octokit;
-  anthropic: Anthropic | undefined;
+  anthropic: ModelClient | undefined;
   agent: AgentDefinition;
   model: string;
   env: Pick<Env, "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS">;

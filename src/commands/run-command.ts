@@ -16,7 +16,7 @@
  * Replies quote the request and carry the hidden marker, in the thread when the
  * command came from a review comment.
  */
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelClient } from "../engine/anthropic-client.js";
 import type { Logger } from "pino";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
@@ -52,7 +52,7 @@ export interface CommandGuards {
 export interface CommandDeps {
   octokit: Octokit;
   log: Logger;
-  anthropic: Anthropic | undefined;
+  anthropic: ModelClient | undefined;
   /** The bundled agent: its name is the command; a repo may override the rest. */
   agent: AgentDefinition;
   env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS">;

@@ -1,4 +1,4 @@
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelClient } from "./anthropic-client.js";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { dataFrame, type DataFrame } from "./data-frame.js";
 import { answerOutputSchema } from "./findings-schema.js";
@@ -44,7 +44,7 @@ export function buildAskMessage(request: AskRequest, frame: DataFrame = dataFram
  * (engine instructions + agent prompt), so its cached prefix is shared with reviews.
  */
 export function askQuestion(
-  client: Anthropic,
+  client: ModelClient,
   options: EngineOptions,
   agent: AgentDefinition,
   request: AskRequest,

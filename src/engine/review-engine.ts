@@ -3,6 +3,7 @@ import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import type { z } from "zod";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { UserFacingError } from "../errors.js";
+import { describeClient, type ModelClient } from "./anthropic-client.js";
 import { reviewOutputSchema, type ReviewOutput } from "./findings-schema.js";
 import { buildSystem } from "./prompt.js";
 
@@ -46,20 +47,21 @@ const usageOf = (message: Anthropic.Message): TokenUsage => ({
   cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
 });
 
-/** Turns an SDK failure into a sentence for the check summary. */
-function describeApiError(error: unknown): UserFacingError {
+/** Turns an SDK failure into a sentence for the check summary, naming the provider (`the Anthropic API`, `Amazon Bedrock`…). */
+function describeApiError(error: unknown, provider: string): UserFacingError {
   if (error instanceof Anthropic.APIUserAbortError) return new UserFacingError("The review's time budget ran out during this request.");
   if (error instanceof Anthropic.APIConnectionTimeoutError) return new UserFacingError("The model did not answer in time (request timed out).");
-  if (error instanceof Anthropic.APIConnectionError) return new UserFacingError("The Anthropic API could not be reached.");
+  // Also a credential chain that gave no credentials (AWS's, Google's), which the SDKs report as a connection error.
+  if (error instanceof Anthropic.APIConnectionError) return new UserFacingError(`${provider[0]?.toUpperCase()}${provider.slice(1)} could not be reached.`);
   if (error instanceof Anthropic.APIError) {
     const kinds: Record<number, string> = {
-      401: "the API key was rejected (401)",
-      403: "the API key is not allowed to use this model (403)",
-      404: "the model was not found (404)",
-      429: "the API rate limit was hit (429) and retries ran out",
-      529: "the API is overloaded (529) and retries ran out",
+      401: `${provider} rejected the credentials (401)`,
+      403: `the credentials are not allowed to use this model on ${provider} (403)`,
+      404: `the model was not found on ${provider} (404)`,
+      429: `the rate limit of ${provider} was hit (429) and retries ran out`,
+      529: `${provider} is overloaded (529) and retries ran out`,
     };
-    const what = kinds[error.status ?? 0] ?? `the API answered ${error.status ?? "an error"}`;
+    const what = kinds[error.status ?? 0] ?? `${provider} answered ${error.status ?? "an error"}`;
     return new UserFacingError(`The model call failed: ${what}.`);
   }
   return new UserFacingError("The model call failed unexpectedly.");
@@ -88,7 +90,7 @@ function readOutput<T>(message: Anthropic.Message, schema: z.ZodType<T>): { ok: 
  * answer becomes a {@link UserFacingError}.
  */
 export async function callStructured<T>(
-  client: Anthropic,
+  client: ModelClient,
   options: EngineOptions,
   request: {
     agent: AgentDefinition;
@@ -115,7 +117,7 @@ export async function callStructured<T>(
         output_config: { format: zodOutputFormat(request.schema as z.ZodType) },
       }, { signal: request.signal });
     } catch (error) {
-      throw describeApiError(error);
+      throw describeApiError(error, describeClient(client).label);
     }
     const used = usageOf(message);
     addUsage(usage, used);
@@ -130,7 +132,7 @@ export async function callStructured<T>(
 
 /** Reviews one chunk: the structured findings of the model. */
 export function reviewChunk(
-  client: Anthropic,
+  client: ModelClient,
   options: EngineOptions,
   agent: AgentDefinition,
   user: string,

@@ -1,4 +1,4 @@
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelClient } from "../engine/anthropic-client.js";
 import PQueue from "p-queue";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
@@ -74,7 +74,7 @@ export interface ModelStageResult {
 
 /** Inputs of the model stage. */
 export interface ModelStageInput {
-  client: Anthropic;
+  client: ModelClient;
   agent: AgentDefinition;
   model: string;
   maxOutputTokens: number;

@@ -31,7 +31,7 @@
  * never hang. A review that left files in `paths` unreviewed, or could not run,
  * fails (`onIncomplete: failure`, the default) or is neutral as the repo chose.
  */
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelClient } from "../engine/anthropic-client.js";
 import type { Logger } from "pino";
 import { resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
@@ -69,7 +69,7 @@ export interface ReviewDeps {
   octokit: Octokit;
   log: Logger;
   /** Undefined when ANTHROPIC_API_KEY is not set: the rules still run. */
-  anthropic: Anthropic | undefined;
+  anthropic: ModelClient | undefined;
   agent: AgentDefinition;
   env: Pick<
     Env,
