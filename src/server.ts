@@ -4,7 +4,7 @@ import { createProbot, type Probot } from "probot";
 import { loadBundledAgent } from "./agents/load-agent.js";
 import type { Env } from "./config/env.js";
 import { checkPrivateKey } from "./config/private-key.js";
-import { createModelClient, describeClient } from "./engine/anthropic-client.js";
+import { createModelClient, modelReadiness } from "./engine/anthropic-client.js";
 import { appIdentityGetter, fetchAppIdentity } from "./github/app-identity.js";
 import type { Octokit } from "./github/octokit.js";
 import { createWebhooks } from "./index.js";
@@ -18,7 +18,6 @@ import { startWatchdog, type Watchdog } from "./jobs/watchdog.js";
 import { createWorker } from "./jobs/worker.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { countingFetch } from "./ops/counting-fetch.js";
-import { resolveModel } from "./engine/models.js";
 import { createMarkerSigner } from "./review/marker-signer.js";
 import { throttledOctokit } from "./ops/probot-octokit.js";
 import { RedisErrorLog } from "./ops/redis-error-log.js";
@@ -110,8 +109,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const works = env.PROCESS_ROLE !== "web";
   const serves = env.PROCESS_ROLE !== "worker";
   const anthropic = createModelClient(env, { fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
-  // Named on /readyz and in the start-up line; no model call is made for it.
-  const model = anthropic ? { provider: describeClient(anthropic).provider, default: resolveModel(env.DEFAULT_MODEL, "sonnet", env), notes: describeClient(anthropic).notes } : { provider: "none" };
+  // On /readyz and in the start-up line, without a model call; a model the provider lacks stops the start here.
+  const model = modelReadiness(anthropic, env, agent.model);
   let watchdog: Watchdog | undefined;
   if (works) {
     // Read on the first job, not at start-up: a GitHub outage then fails reviews with a clear summary instead of the start.

@@ -99,7 +99,7 @@ export async function prepareLocalReview(options: Omit<LocalReviewOptions, "rule
   // The shipped agent is known to need the lenient reading; a user's own file may want fixing.
   if (agent.warning && agent.source !== "bundled") say(`agent ${agent.source}: ${agent.warning}`);
   const settings = effectiveSettings(agent.settings, config, options.failOn ? { failOn: options.failOn } : {});
-  const model = resolveModel(settings.model ?? (agent.model === "inherit" ? env.DEFAULT_MODEL : agent.model), env.DEFAULT_MODEL);
+  const model = resolveModel(settings.model ?? (agent.model === "inherit" ? env.DEFAULT_MODEL : agent.model), env.DEFAULT_MODEL, env);
 
   // 3.
   const files = await changedFiles(root, { base, head: options.head === undefined ? undefined : headCommit });
@@ -142,7 +142,7 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
     say(`reviewing ${reviewed.length} file${reviewed.length === 1 ? "" : "s"} with ${model} in ${total} chunk${total === 1 ? "" : "s"}…`);
     reportChunkProgress(client, total, (done, all) => say(`chunks ${done}/${all} done`));
     const stage = await reviewWithModel({
-      client, agent, model, mode: "review", title: await reviewTitle(root, options.head, headCommit),
+      client, agent, model, place: env, mode: "review", title: await reviewTitle(root, options.head, headCommit),
       maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: env.CHUNK_INPUT_TOKENS,
       concurrency: env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: redacted,
       budget: budgetOf(env),

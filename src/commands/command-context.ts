@@ -1,6 +1,7 @@
 import { resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
 import { effectiveSettings, type ConfigProblem, type ReviewSettings } from "../config/repo-config.js";
-import { resolveModel } from "../engine/models.js";
+import type { Env } from "../config/env.js";
+import { resolveModel, type ModelPlace } from "../engine/models.js";
 import { UserFacingError } from "../errors.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import { getPullRequest, type PullRequestInfo } from "../github/pull-request.js";
@@ -26,7 +27,7 @@ export interface CommandContext {
  * agent file does not stop a command: the defaults apply and the problem is kept,
  * for `help` to show and `ask` to refuse, as a review would.
  */
-export async function loadCommandContext(octokit: Octokit, pull: PullRef, bundled: AgentDefinition, defaultModel: string): Promise<CommandContext> {
+export async function loadCommandContext(octokit: Octokit, pull: PullRef, bundled: AgentDefinition, models: ModelPlace & Pick<Env, "DEFAULT_MODEL">): Promise<CommandContext> {
   const repo = { owner: pull.owner, repo: pull.repo };
   const pr = await getPullRequest(octokit, pull);
   const notes: string[] = [];
@@ -44,6 +45,14 @@ export async function loadCommandContext(octokit: Octokit, pull: PullRef, bundle
   ]);
   const configProblems = "problems" in configResult ? configResult.problems : [];
   const settings = effectiveSettings(agent.settings, "config" in configResult ? configResult.config : {});
-  const model = resolveModel(settings.model ?? (agent.model === "inherit" ? defaultModel : agent.model), defaultModel);
+  let model: string;
+  try {
+    model = resolveModel(settings.model ?? (agent.model === "inherit" ? models.DEFAULT_MODEL : agent.model), models.DEFAULT_MODEL, models);
+  } catch (error) {
+    if (!(error instanceof UserFacingError)) throw error;
+    // DEFAULT_MODEL was checked at start-up.
+    notes.push(`${error.message} Commands use ${models.DEFAULT_MODEL}.`);
+    model = resolveModel(models.DEFAULT_MODEL, "sonnet", models);
+  }
   return { pr, agent, settings, model, configProblems, notes };
 }

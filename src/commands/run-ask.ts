@@ -1,3 +1,4 @@
+import type { ModelEnvKey } from "../engine/models.js";
 import type { ModelClient } from "../engine/anthropic-client.js";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
@@ -22,7 +23,7 @@ export interface AskInput {
   anthropic: ModelClient | undefined;
   agent: AgentDefinition;
   model: string;
-  env: Pick<Env, "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS">;
+  env: Pick<Env, "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS" | ModelEnvKey>;
   pull: PullRef;
   pr: PullRequestInfo;
   settings: ReviewSettings;
@@ -84,7 +85,7 @@ export async function runAsk(input: AskInput): Promise<AskResult> {
         omitted,
         thread: input.thread ? { path: input.thread.path, hunkText: threadHunk(input.thread) ?? "(hunk not available)" } : undefined,
       },
-      (usage) => input.spend?.charge(estimateCost(input.model, usage), usage.input + usage.output + usage.cacheRead + usage.cacheWrite),
+      (usage) => input.spend?.charge(estimateCost(input.model, usage, input.env), usage.input + usage.output + usage.cacheRead + usage.cacheWrite),
     );
     const basis = `${plural(shown.size, "file")}${omitted.length ? `; ${omitted.length} more did not fit` : ""}`;
     const footer = `<sub>Answered from the diff of \`${input.pr.headSha.slice(0, 7)}\` (${basis}) by ${codeSpan(input.model)}. Model output: check it before acting on it.</sub>`;

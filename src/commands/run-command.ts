@@ -16,6 +16,7 @@
  * Replies quote the request and carry the hidden marker, in the thread when the
  * command came from a review comment.
  */
+import type { ModelEnvKey } from "../engine/models.js";
 import type { ModelClient } from "../engine/anthropic-client.js";
 import type { Logger } from "pino";
 import type { AgentDefinition } from "../agents/load-agent.js";
@@ -55,7 +56,7 @@ export interface CommandDeps {
   anthropic: ModelClient | undefined;
   /** The bundled agent: its name is the command; a repo may override the rest. */
   agent: AgentDefinition;
-  env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS">;
+  env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS" | ModelEnvKey>;
   queue: JobQueue;
   guards: CommandGuards;
   /** This app's identity (`GET /app`, cached per process): only its own comments and markers count. */
@@ -87,7 +88,7 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
     if (guards.roles?.get(roleKey(roleRef)) !== undefined && guards.denied.has(deniedKey(job))) return "denied-again";
     // 1.
     const [ctx, role, app] = await Promise.all([
-      loadCommandContext(octokit, pull, deps.agent, deps.env.DEFAULT_MODEL),
+      loadCommandContext(octokit, pull, deps.agent, deps.env),
       cachedRepoRole(octokit, guards.roles, roleRef),
       deps.appIdentity(),
     ]);

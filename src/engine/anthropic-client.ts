@@ -4,6 +4,7 @@ import { AnthropicFoundry } from "@anthropic-ai/foundry-sdk";
 import { AnthropicVertex } from "@anthropic-ai/vertex-sdk";
 import { GoogleAuth, OAuth2Client } from "google-auth-library";
 import type { Env, ModelProvider } from "../config/env.js";
+import { resolveModel } from "./models.js";
 import { PROVIDER_LABELS, providerNotes, structuredOutputMode } from "./providers/provider-settings.js";
 import { toolAnswerMiddleware } from "./providers/tool-answer.js";
 
@@ -103,4 +104,18 @@ export function createModelClient(env: ModelClientEnv, options: { fetch?: Client
   const client = providerClient(env, common);
   if (client) INFO.set(client, { provider: env.MODEL_PROVIDER, label: PROVIDER_LABELS[env.MODEL_PROVIDER], notes: providerNotes(env) });
   return client;
+}
+
+/** What /readyz and the start-up line say of the model. */
+export type ModelReadiness = { provider: "none"; reason: string } | { provider: ModelProvider; model: string; notes: string[] };
+
+/**
+ * The provider and the id the default model (the agent's, else DEFAULT_MODEL) resolves to,
+ * without calling the model. Throws ModelNotOffered (models.ts) when the provider lacks it.
+ */
+export function modelReadiness(client: ModelClient | undefined, env: Pick<Env, "DEFAULT_MODEL" | "MODEL_PROVIDER" | "BEDROCK_INFERENCE_PROFILE">, agentModel: string): ModelReadiness {
+  if (!client) return { provider: "none", reason: "ANTHROPIC_API_KEY is not set: rules only" };
+  const { provider, notes } = describeClient(client);
+  resolveModel(env.DEFAULT_MODEL, "sonnet", env);
+  return { provider, model: resolveModel(agentModel, env.DEFAULT_MODEL, env), notes };
 }

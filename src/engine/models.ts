@@ -37,6 +37,9 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = Object.fromEntrie
 /** Where a model id is meant for: the provider, and Bedrock's inference profile. Defaults to the Anthropic API. */
 export type ModelPlace = Pick<Env, "MODEL_PROVIDER" | "BEDROCK_INFERENCE_PROFILE">;
 
+/** The variables that say where the model runs, for its id and its price: what a review's env needs beside its own. */
+export type ModelEnvKey = "MODEL_PROVIDER" | "BEDROCK_INFERENCE_PROFILE" | "CLOUD_ML_REGION";
+
 const ANTHROPIC_API: ModelPlace = { MODEL_PROVIDER: "anthropic", BEDROCK_INFERENCE_PROFILE: "global" };
 
 /** A model the provider does not offer: said at start-up, or in the check run of the repo that asked for it. */
@@ -49,23 +52,31 @@ export class ModelNotOffered extends UserFacingError {
 
 const BEDROCK_PROFILE = /^(?:global|us|eu|apac|jp|au|us-gov)\./;
 
+/** `global.anthropic.…`: Bedrock's newer models are invoked through a cross-region inference profile. */
+const withProfile = (id: string, place: ModelPlace) => (place.BEDROCK_INFERENCE_PROFILE === "none" ? id : `${place.BEDROCK_INFERENCE_PROFILE}.${id}`);
+
 /** The row naming `id` in any column (a Bedrock id with or without its profile prefix). */
 function rowOf(id: string): ModelRow | undefined {
   const bare = id.replace(BEDROCK_PROFILE, "");
   return MODELS.find((m) => m.anthropic === id || m.vertex === id || m.foundry === id || m.bedrock === bare);
 }
 
-/** An id the table does not know but that is plainly meant for this provider passes through. */
-function passesThrough(id: string, provider: ModelProvider): boolean {
+const isBedrockId = (id: string) => /^(?:[a-z-]{2,7}\.)?anthropic\.claude-/.test(id) || id.startsWith("arn:aws");
+
+/**
+ * Whether `id` is already in the provider's own form, and is sent as given: a newer model,
+ * a gateway's name or a Foundry deployment need not be in the table. Anything else is
+ * translated through the table, or refused.
+ */
+function isNative(id: string, provider: ModelProvider): boolean {
   switch (provider) {
     case "anthropic":
     case "foundry":
-      // A gateway, a newer model or a Foundry deployment may have any name.
-      return true;
+      return !isBedrockId(id) && !id.includes("@");
     case "bedrock":
-      return /^(?:[a-z-]{2,7}\.)?anthropic\.claude-/.test(id) || id.startsWith("arn:aws");
+      return isBedrockId(id);
     case "vertex":
-      return /^claude-[\w.-]{1,80}@\d{8}$/.test(id);
+      return /^claude-[\w.-]{1,80}@\d{8}$/.test(id) || MODELS.some((m) => m.vertex === id);
   }
 }
 
@@ -78,15 +89,14 @@ export function resolveModel(nameOrId: string, fallback = "sonnet", place: Model
   const key = given.toLowerCase();
   if (key === "inherit" || key === "") return resolveModel(fallback, "sonnet", place);
   const provider = place.MODEL_PROVIDER;
-  const row = MODELS.find((m) => m.alias === key) ?? rowOf(given);
+  const alias = MODELS.find((m) => m.alias === key);
+  const row = alias ?? (isNative(given, provider) ? undefined : rowOf(given));
   if (!row) {
-    if (passesThrough(given, provider)) return given;
-    throw new ModelNotOffered(given, provider);
+    if (!isNative(given, provider)) throw new ModelNotOffered(given, provider);
+    // A Bedrock id of the table without its profile gets the configured one, as the table's ids do.
+    return provider === "bedrock" && !BEDROCK_PROFILE.test(given) && rowOf(given) ? withProfile(given, place) : given;
   }
   const id = row[provider];
   if (id === null) throw new ModelNotOffered(given, provider);
-  if (provider !== "bedrock") return id;
-  // An id given with its own profile keeps it; the table's ids get the configured one.
-  const profile = BEDROCK_PROFILE.exec(given)?.[0] ?? (place.BEDROCK_INFERENCE_PROFILE === "none" ? "" : `${place.BEDROCK_INFERENCE_PROFILE}.`);
-  return profile + id;
+  return provider === "bedrock" ? withProfile(id, place) : id;
 }

@@ -56,7 +56,8 @@ function describeApiError(error: unknown, provider: string): UserFacingError {
   if (error instanceof Anthropic.APIError) {
     const kinds: Record<number, string> = {
       401: `${provider} rejected the credentials (401)`,
-      403: `the credentials are not allowed to use this model on ${provider} (403)`,
+      // Bedrock also answers 403 to credentials it does not know.
+      403: `${provider} refused the credentials, or their access to this model (403)`,
       404: `the model was not found on ${provider} (404)`,
       429: `the rate limit of ${provider} was hit (429) and retries ran out`,
       529: `${provider} is overloaded (529) and retries ran out`,

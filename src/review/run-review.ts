@@ -31,14 +31,14 @@
  * never hang. A review that left files in `paths` unreviewed, or could not run,
  * fails (`onIncomplete: failure`, the default) or is neutral as the repo chose.
  */
-import type { ModelClient } from "../engine/anthropic-client.js";
 import type { Logger } from "pino";
 import { resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { DEFAULT_SETTINGS, effectiveSettings, REPO_CONFIG_PATH, type ReviewSettings } from "../config/repo-config.js";
 import { redactText } from "../diff/redact.js";
 import { emptyUsage, type TokenUsage } from "../engine/review-engine.js";
-import { resolveModel } from "../engine/models.js";
+import { describeClient, type ModelClient } from "../engine/anthropic-client.js";
+import { resolveModel, type ModelEnvKey } from "../engine/models.js";
 import { messageOf, UserFacingError } from "../errors.js";
 import { checkRunName, completeCheckRun, startCheckRun, type CheckConclusion } from "../github/check-run.js";
 import type { AppIdentity } from "../github/app-identity.js";
@@ -82,6 +82,7 @@ export interface ReviewDeps {
     | "MAX_REVIEW_SECONDS"
     | "MAX_REVIEW_COST_USD"
     | "HEAD_CHECK_INTERVAL_MS"
+    | ModelEnvKey
   >;
   /** This app's identity (`GET /app`, cached per process): only its own comments, markers and check runs are history. */
   appIdentity: () => Promise<AppIdentity>;
@@ -173,7 +174,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
       );
     }
     settings = effectiveSettings(agent.settings, configResult.config);
-    const model = resolveModel(settings.model ?? (agent.model === "inherit" ? deps.env.DEFAULT_MODEL : agent.model), deps.env.DEFAULT_MODEL);
+    const model = resolveModel(settings.model ?? (agent.model === "inherit" ? deps.env.DEFAULT_MODEL : agent.model), deps.env.DEFAULT_MODEL, deps.env);
 
     // 4.
     if (pr.draft && !settings.drafts) {
@@ -215,8 +216,11 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
       // The operator's choice, which no PR author can cause: stated, not counted as incomplete.
       report.notes.push("Rules only: ANTHROPIC_API_KEY is not set on the server, so the model reviewed nothing and only the deterministic rules and the secret scan ran.");
     } else if (forModel.some((d) => d.hunks.length > 0)) {
+      const via = describeClient(deps.anthropic);
+      report.provider = via.label;
+      report.notes.push(...via.notes);
       const stage = await reviewWithModel({
-        client: deps.anthropic, agent, model, mode: job.mode, title: redactText(pr.title).text,
+        client: deps.anthropic, agent, model, place: deps.env, mode: job.mode, title: redactText(pr.title).text,
         maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS,
         concurrency: deps.env.REVIEW_CONCURRENCY, minConfidence: settings.minConfidence, files: forModel,
         context: increment ? prepared.redacted : undefined,

@@ -73,3 +73,12 @@ export function providerProblems(env: Record<string, unknown>): Array<[string, s
   return problems;
 }
 
+
+/**
+ * Why no model is configured, or undefined when one is: only the Anthropic API can be left
+ * without credentials (the rules then run alone); the cloud providers' settings are
+ * required at start-up and their credential chains are asked at the first call.
+ */
+export function modelMissing(env: Pick<Env, "MODEL_PROVIDER" | "ANTHROPIC_API_KEY">): string | undefined {
+  return env.MODEL_PROVIDER === "anthropic" && !env.ANTHROPIC_API_KEY ? "ANTHROPIC_API_KEY is not set" : undefined;
+}
