@@ -59,10 +59,10 @@ function describeApiError(error: unknown, provider: string): UserFacingError {
       // Bedrock also answers 403 to credentials it does not know.
       403: `${provider} refused the credentials, or their access to this model (403)`,
       404: `the model was not found on ${provider} (404)`,
-      429: `the rate limit of ${provider} was hit (429) and retries ran out`,
-      529: `${provider} is overloaded (529) and retries ran out`,
+      429: "the API rate limit was hit (429) and retries ran out",
+      529: "the API is overloaded (529) and retries ran out",
     };
-    const what = kinds[error.status ?? 0] ?? `${provider} answered ${error.status ?? "an error"}`;
+    const what = kinds[error.status ?? 0] ?? `the API answered ${error.status ?? "an error"}`;
     return new UserFacingError(`The model call failed: ${what}.`);
   }
   return new UserFacingError("The model call failed unexpectedly.");

@@ -82,3 +82,13 @@ export function providerProblems(env: Record<string, unknown>): Array<[string, s
 export function modelMissing(env: Pick<Env, "MODEL_PROVIDER" | "ANTHROPIC_API_KEY">): string | undefined {
   return env.MODEL_PROVIDER === "anthropic" && !env.ANTHROPIC_API_KEY ? "ANTHROPIC_API_KEY is not set" : undefined;
 }
+
+/**
+ * Why `doctor` cannot test this provider's credentials for free, or undefined on the Anthropic
+ * API (whose `GET /v1/models` costs nothing). The clouds list models on another endpoint,
+ * under other permissions than invoking one; a review's first call tells instead.
+ */
+export function untestedCredentials(env: Pick<Env, "MODEL_PROVIDER">): string | undefined {
+  if (env.MODEL_PROVIDER === "anthropic") return undefined;
+  return `MODEL_PROVIDER=${env.MODEL_PROVIDER}: ${PROVIDER_LABELS[env.MODEL_PROVIDER]}'s credentials are not tested here (no free call to try them); the first review's check says if they are refused`;
+}
