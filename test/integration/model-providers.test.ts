@@ -122,3 +122,32 @@ describe("a repository asking for a model the provider does not offer", () => {
     expect(h.anthropic.requests).toEqual([]);
   });
 });
+
+describe("Bedrock without keys in the app's settings", () => {
+  let h: Harness;
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  beforeAll(async () => {
+    // AWS's default chain reads the process environment first, so it never reaches a metadata service here.
+    process.env.AWS_ACCESS_KEY_ID = "AKIDFROMTHECHAIN";
+    process.env.AWS_SECRET_ACCESS_KEY = "chain-secret";
+    h = await startHarness((url) => ({ ANTHROPIC_API_KEY: undefined, MODEL_PROVIDER: "bedrock", AWS_REGION: "us-west-2", BEDROCK_INFERENCE_PROFILE: "us", ANTHROPIC_BEDROCK_BASE_URL: url }));
+  });
+  afterAll(async () => {
+    await h.stop();
+    for (const [name, value] of [["AWS_ACCESS_KEY_ID", saved.id], ["AWS_SECRET_ACCESS_KEY", saved.secret]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it("signs with the credentials of AWS's default chain, for the configured region and profile", async () => {
+    h.anthropic.apiKey = "AKIDFROMTHECHAIN";
+    const sha = h.openPullRequest(4, viewsPr);
+    await h.deliver("opened", 4, sha);
+    const check = await h.completedCheck(sha);
+
+    expect(check.conclusion).toBe("success");
+    expect(h.anthropic.requests).toEqual([expect.objectContaining({ provider: "bedrock", apiKey: "AKIDFROMTHECHAIN", path: "/model/us.anthropic.claude-sonnet-5-5/invoke" })]);
+    expect(String(h.anthropic.requests[0]!.headers["authorization"])).toContain("/us-west-2/bedrock/aws4_request");
+  });
+});
