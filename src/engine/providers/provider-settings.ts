@@ -92,3 +92,11 @@ export function untestedCredentials(env: Pick<Env, "MODEL_PROVIDER">): string | 
   if (env.MODEL_PROVIDER === "anthropic") return undefined;
   return `MODEL_PROVIDER=${env.MODEL_PROVIDER}: ${PROVIDER_LABELS[env.MODEL_PROVIDER]}'s credentials are not tested here (no free call to try them); the first review's check says if they are refused`;
 }
+
+/** The variables that choose and reach the model provider (besides ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL): what the CLI reads too. */
+export const PROVIDER_VARIABLES = [
+  "MODEL_PROVIDER", "MODEL_STRUCTURED_OUTPUT",
+  "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK", "BEDROCK_INFERENCE_PROFILE", "ANTHROPIC_BEDROCK_BASE_URL",
+  "CLOUD_ML_REGION", "ANTHROPIC_VERTEX_PROJECT_ID", "ANTHROPIC_VERTEX_ACCESS_TOKEN", "ANTHROPIC_VERTEX_BASE_URL",
+  "ANTHROPIC_FOUNDRY_RESOURCE", "ANTHROPIC_FOUNDRY_BASE_URL", "ANTHROPIC_FOUNDRY_API_KEY", "ANTHROPIC_FOUNDRY_AUTH_TOKEN",
+] as const satisfies ReadonlyArray<keyof Env>;
