@@ -51,8 +51,11 @@ const usageOf = (message: Anthropic.Message): TokenUsage => ({
 function describeApiError(error: unknown, provider: string): UserFacingError {
   if (error instanceof Anthropic.APIUserAbortError) return new UserFacingError("The review's time budget ran out during this request.");
   if (error instanceof Anthropic.APIConnectionTimeoutError) return new UserFacingError("The model did not answer in time (request timed out).");
-  // Also a credential chain that gave no credentials (AWS's, Google's), which the SDKs report as a connection error.
-  if (error instanceof Anthropic.APIConnectionError) return new UserFacingError(`${provider[0]?.toUpperCase()}${provider.slice(1)} could not be reached.`);
+  if (error instanceof Anthropic.APIConnectionError) {
+    // Also a credential chain that gave no credentials (AWS's, Google's): the SDKs say so in their own words, which are kept.
+    const why = error.message === "Connection error." ? "" : ` (${error.message.slice(0, 120).replace(/\.$/, "")})`;
+    return new UserFacingError(`${provider[0]?.toUpperCase()}${provider.slice(1)} could not be reached${why}.`);
+  }
   if (error instanceof Anthropic.APIError) {
     const kinds: Record<number, string> = {
       401: `${provider} rejected the credentials (401)`,

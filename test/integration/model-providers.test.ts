@@ -10,6 +10,8 @@ import { VIEWS_AFTER, VIEWS_BEFORE, lineOf, modelFinding } from "../support/djan
 process.env.AWS_EC2_METADATA_DISABLED = "true";
 process.env.GCE_METADATA_HOST = "127.0.0.1:9";
 process.env.GCE_METADATA_IP = "127.0.0.1:9";
+// Google's default credentials never probe a metadata server (gcp-metadata's own switch).
+process.env.METADATA_SERVER_DETECTION = "none";
 
 interface Case {
   provider: "bedrock" | "vertex" | "foundry";
@@ -149,5 +151,30 @@ describe("Bedrock without keys in the app's settings", () => {
     expect(check.conclusion).toBe("success");
     expect(h.anthropic.requests).toEqual([expect.objectContaining({ provider: "bedrock", apiKey: "AKIDFROMTHECHAIN", path: "/model/us.anthropic.claude-sonnet-5-5/invoke" })]);
     expect(String(h.anthropic.requests[0]!.headers["authorization"])).toContain("/us-west-2/bedrock/aws4_request");
+  });
+});
+
+describe("Vertex AI without credentials on the machine", () => {
+  let h: Harness;
+  const savedAdc = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+  beforeAll(async () => {
+    // Application Default Credentials with nothing to find: no file, no gcloud login, no metadata server.
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = "/nonexistent/adc.json";
+    h = await startHarness((url) => ({ ANTHROPIC_API_KEY: undefined, MODEL_PROVIDER: "vertex", CLOUD_ML_REGION: "global", ANTHROPIC_VERTEX_PROJECT_ID: "acme-ml", ANTHROPIC_VERTEX_BASE_URL: `${url}/v1` }));
+  });
+  afterAll(async () => {
+    await h.stop();
+    if (savedAdc === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    else process.env.GOOGLE_APPLICATION_CREDENTIALS = savedAdc;
+  });
+
+  it("starts, then ends the check saying the credentials could not be had, without a request", async () => {
+    const sha = h.openPullRequest(5, viewsPr);
+    await h.deliver("opened", 5, sha);
+    const check = await h.completedCheck(sha);
+
+    expect(check.conclusion).not.toBe("success");
+    expect(check.output.summary).toContain("was not reviewed by the model: Google Vertex AI could not be reached (Failed to acquire Google OAuth credentials).");
+    expect(h.anthropic.requests).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ export const PROVIDER_LABELS: Readonly<Record<ModelProvider, string>> = {
 const STRUCTURED_DEFAULTS: Readonly<Record<ModelProvider, { mode: "native" | "tool"; why?: string }>> = {
   anthropic: { mode: "native" },
   bedrock: { mode: "native" },
-  vertex: { mode: "tool", why: "Vertex AI serves output_config.format only where an organisation policy allows it (off by default); set MODEL_STRUCTURED_OUTPUT=native once yours does" },
+  vertex: { mode: "tool", why: "Vertex AI serves output_config.format only where an organisation policy allows it, and none does by default; set MODEL_STRUCTURED_OUTPUT=native once yours does" },
   foundry: { mode: "tool", why: "structured outputs are in beta on Microsoft Foundry; set MODEL_STRUCTURED_OUTPUT=native to use them" },
 };
 
@@ -39,13 +39,10 @@ export function providerNotes(env: ProviderSettings): string[] {
   const notes: string[] = [];
   if (structuredOutputMode(env) === "tool") {
     const why = env.MODEL_STRUCTURED_OUTPUT === "tool" ? "MODEL_STRUCTURED_OUTPUT=tool" : STRUCTURED_DEFAULTS[env.MODEL_PROVIDER].why;
-    notes.push(`Answers came through a forced tool call instead of native structured output (${why}); they are validated against the same schema.`);
+    notes.push(`Answers came through a forced tool call instead of native structured output: ${why}. They are validated against the same schema.`);
   }
   return notes;
 }
-
-/** `Amazon Bedrock` — the provider a review ran on, for the summary's model line. */
-export const providerLabel = (env: Pick<Env, "MODEL_PROVIDER">): string => PROVIDER_LABELS[env.MODEL_PROVIDER];
 
 /**
  * What MODEL_PROVIDER needs and lacks, as [variable, problem]: the start-up line names the
