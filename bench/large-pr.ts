@@ -15,7 +15,7 @@ import pino from "pino";
 import { loadBundledAgent } from "../src/agents/load-agent.js";
 import { loadEnv } from "../src/config/env.js";
 import { buildSystem } from "../src/engine/prompt.js";
-import { createAnthropicClient } from "../src/engine/anthropic-client.js";
+import { createModelClient } from "../src/engine/anthropic-client.js";
 import type { Octokit } from "../src/github/octokit.js";
 import { createMarkerSigner } from "../src/review/marker-signer.js";
 import { runReview } from "../src/review/run-review.js";
@@ -112,7 +112,7 @@ export async function benchLargePr(): Promise<void> {
       const job = { kind: "review" as const, id: `bench-${number}`, installationId: 1, owner: OWNER, repo: REPO, pullNumber: number, headSha: sha, trigger: "bench", mode: "review" as const };
       const t0 = performance.now();
       const { result, peakMb } = await peakRss(() =>
-        runReview(job, { octokit, log: pino({ level: "silent" }), anthropic: createAnthropicClient(env), agent, env, markers: createMarkerSigner(SECRET),
+        runReview(job, { octokit, log: pino({ level: "silent" }), anthropic: createModelClient(env), agent, env, markers: createMarkerSigner(SECRET),
           appIdentity: async () => ({ appId: 1, slug: "backend-agent", botLogin: BOT_USER.login }) }),
       );
       const overhead = performance.now() - t0;

@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { loadEnv, type Env } from "./config/env.js";
 import { privateKeyProblem } from "./config/private-key.js";
+import { modelMissing } from "./engine/providers/provider-settings.js";
 import { startApp, type RunningApp } from "./server.js";
 import { ensureTrailingNewline } from "./setup/dot-env.js";
 import { setupModeMessage, startSetupMode } from "./setup/setup-mode.js";
@@ -41,8 +42,9 @@ async function main(): Promise<void> {
     console.error(`Invalid environment: ${keyProblem}`);
     process.exit(1);
   }
-  if (!env.ANTHROPIC_API_KEY) {
-    console.warn("backend-agent: ANTHROPIC_API_KEY is not set: reviews will run the deterministic rules only and say so on each PR.");
+  const missing = modelMissing(env);
+  if (missing) {
+    console.warn(`backend-agent: ${missing}: reviews will run the deterministic rules only and say so on each PR.`);
   }
   let app: RunningApp;
   try {

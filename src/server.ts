@@ -4,7 +4,7 @@ import { createProbot, type Probot } from "probot";
 import { loadBundledAgent } from "./agents/load-agent.js";
 import type { Env } from "./config/env.js";
 import { checkPrivateKey } from "./config/private-key.js";
-import { createAnthropicClient } from "./engine/anthropic-client.js";
+import { createModelClient, modelReadiness } from "./engine/anthropic-client.js";
 import { appIdentityGetter, fetchAppIdentity } from "./github/app-identity.js";
 import type { Octokit } from "./github/octokit.js";
 import { createWebhooks } from "./index.js";
@@ -108,7 +108,9 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const spend = new SpendPolicy(backend.spend, spendLimitsOf(env), (scope) => metrics.spendCeilingsHit.inc({ scope }));
   const works = env.PROCESS_ROLE !== "web";
   const serves = env.PROCESS_ROLE !== "worker";
-  const anthropic = createAnthropicClient(env)?.withOptions({ fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
+  const anthropic = createModelClient(env, { fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
+  // On /readyz and in the start-up line, without a model call; a model the provider lacks stops the start here.
+  const model = modelReadiness(anthropic, env, agent.model);
   let watchdog: Watchdog | undefined;
   if (works) {
     // Read on the first job, not at start-up: a GitHub outage then fails reviews with a clear summary instead of the start.
@@ -133,7 +135,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const ops: Record<string, Route> = {
     "/readyz": async (res) => {
       const reachable = (await queue.ping?.()) ?? true;
-      json(res, reachable ? 200 : 503, { status: reachable ? "ready" : "queue unreachable", role: env.PROCESS_ROLE, queue: backend.kind, agent: agent.name, jobs: queue.stats() });
+      json(res, reachable ? 200 : 503, { status: reachable ? "ready" : "queue unreachable", role: env.PROCESS_ROLE, queue: backend.kind, agent: agent.name, jobs: queue.stats(), model });
     },
     "/metrics": async (res) => {
       res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
@@ -168,7 +170,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const metricsPort = opsServer ? await listen(opsServer, env.METRICS_PORT ?? 0, metricsHost, "METRICS_PORT") : port;
   const urlOf = (hostname: string, p: number) => `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${p}`;
   probot.log.info(
-    { port, host: env.HOST, metricsPort, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model: env.ANTHROPIC_API_KEY ? "configured" : "not configured", queue: backend.kind, role: env.PROCESS_ROLE },
+    { port, host: env.HOST, metricsPort, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model, queue: backend.kind, role: env.PROCESS_ROLE },
     "backend-agent listening",
   );
   return {

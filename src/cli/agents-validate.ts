@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { loadBundledAgent, resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { estimateTokens } from "../diff/chunk.js";
-import { resolveModel } from "../engine/models.js";
+import { resolveModel, type ModelEnvKey } from "../engine/models.js";
 import { buildSystem } from "../engine/prompt.js";
 import { repoRoot } from "./git.js";
 import { BUNDLED_AGENT_FILE, loadAgentFile } from "./load-inputs.js";
@@ -31,9 +31,9 @@ async function defaultAgent(cwd: string): Promise<{ agent: AgentDefinition; file
  * model as the API will see it, and the size of the system prompt the model gets
  * (the engine's instructions wrapped around the agent's prompt).
  */
-export async function validateAgent(file: string | undefined, cwd: string, env: Pick<Env, "DEFAULT_MODEL">): Promise<string> {
+export async function validateAgent(file: string | undefined, cwd: string, env: Pick<Env, "DEFAULT_MODEL" | ModelEnvKey>): Promise<string> {
   const { agent, file: checked } = file === undefined ? await defaultAgent(cwd) : { agent: await loadAgentFile(file), file };
-  const model = agent.model === "inherit" ? `inherit → ${resolveModel(env.DEFAULT_MODEL)} (DEFAULT_MODEL)` : `${agent.model} → ${resolveModel(agent.model)}`;
+  const model = agent.model === "inherit" ? `inherit → ${resolveModel(env.DEFAULT_MODEL, "sonnet", env)} (DEFAULT_MODEL)` : `${agent.model} → ${resolveModel(agent.model, env.DEFAULT_MODEL, env)}`;
   const system = buildSystem(agent).map((block) => block.text).join("\n");
   const settings = Object.entries(agent.settings).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
   return [

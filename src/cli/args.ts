@@ -73,7 +73,8 @@ Options:
 Environment: ANTHROPIC_API_KEY (without it only the rules run), ANTHROPIC_BASE_URL,
 DEFAULT_MODEL, MODEL_TIMEOUT_MS, MODEL_MAX_RETRIES, MODEL_MAX_OUTPUT_TOKENS,
 CHUNK_INPUT_TOKENS, REVIEW_CONCURRENCY, and the budgets MAX_REVIEW_INPUT_TOKENS,
-MAX_REVIEW_CHUNKS, MAX_REVIEW_SECONDS, MAX_REVIEW_COST_USD.
+MAX_REVIEW_CHUNKS, MAX_REVIEW_SECONDS, MAX_REVIEW_COST_USD. MODEL_PROVIDER=bedrock,
+vertex or foundry with that provider's settings (README, "Model providers").
 
 Exit status: 0 when the check would pass, 1 when it would fail: a finding reaches
 --fail-on, or the review did not cover every file in paths (the model failed, a

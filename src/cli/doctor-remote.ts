@@ -1,5 +1,6 @@
 import { sign, type KeyObject } from "node:crypto";
 import Anthropic from "@anthropic-ai/sdk";
+import { untestedCredentials } from "../engine/providers/provider-settings.js";
 import { Redis } from "ioredis";
 import type { Env } from "../config/env.js";
 import { check, NETWORK_TIMEOUT_MS, reasonOf, type CheckResult } from "./doctor-check.js";
@@ -54,6 +55,8 @@ export async function checkGitHubApp(env: Env, key: KeyObject | undefined): Prom
 /** `GET /v1/models`: the key is accepted, without a paid call. No key is a rules-only setup, not a failure. */
 export async function checkModelKey(env: Env): Promise<CheckResult> {
   const label = "model key";
+  const untested = untestedCredentials(env);
+  if (untested) return check("skip", label, untested);
   if (!env.ANTHROPIC_API_KEY) {
     return check("warn", label, "ANTHROPIC_API_KEY is not set: reviews run the deterministic rules only; add ANTHROPIC_API_KEY=… to .env on a line of its own for model reviews");
   }

@@ -6,6 +6,7 @@
  */
 import { chunkFiles, estimateTokens } from "../diff/chunk.js";
 import { estimateCost, formatCost } from "../engine/pricing.js";
+import { modelMissing } from "../engine/providers/provider-settings.js";
 import { buildSystem } from "../engine/prompt.js";
 import { emptyUsage } from "../engine/review-engine.js";
 import { budgetOf } from "../core/budget.js";
@@ -59,8 +60,8 @@ export async function planLocalReview(options: LocalReviewOptions): Promise<Revi
   });
   const inputTokens = planned.reduce((sum, c) => sum + c.inputTokens, 0);
   const maxOutputTokens = planned.length * env.MODEL_MAX_OUTPUT_TOKENS;
-  const inputCostUsd = estimateCost(model, { ...emptyUsage(), input: inputTokens });
-  const maxCostUsd = estimateCost(model, { ...emptyUsage(), input: inputTokens, output: maxOutputTokens });
+  const inputCostUsd = estimateCost(model, { ...emptyUsage(), input: inputTokens }, env);
+  const maxCostUsd = estimateCost(model, { ...emptyUsage(), input: inputTokens, output: maxOutputTokens }, env);
   const budget = budgetOf(env);
   const overBudget = [
     ...(planned.length > budget.maxChunks ? [`MAX_REVIEW_CHUNKS (${n(budget.maxChunks)} requests; this review needs ${n(planned.length)})`] : []),
@@ -71,9 +72,7 @@ export async function planLocalReview(options: LocalReviewOptions): Promise<Revi
     ? undefined
     : options.rulesOnly
       ? "--rules-only"
-      : env.ANTHROPIC_API_KEY
-        ? undefined
-        : "ANTHROPIC_API_KEY is not set";
+      : modelMissing(env);
   return {
     range, paths: settings.paths, model, modelSkipped,
     files: prepared.reviewed, skipped: prepared.skipped, unreviewable: prepared.unreviewed,

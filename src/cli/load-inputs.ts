@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import { loadBundledAgent, parseAgent, resolveAgent, type AgentDefinition } from "../agents/load-agent.js";
 import { loadEnv, type Env } from "../config/env.js";
+import { PROVIDER_VARIABLES } from "../engine/providers/provider-settings.js";
 import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
 import { messageOf, UserFacingError } from "../errors.js";
 import { showFile } from "./git.js";
@@ -20,6 +21,7 @@ export const BUNDLED_AGENT_FILE = fileURLToPath(new URL("../../agents/backend-ag
 const CLI_ENV = [
   "ANTHROPIC_API_KEY",
   "ANTHROPIC_BASE_URL",
+  ...PROVIDER_VARIABLES,
   "DEFAULT_MODEL",
   "REVIEW_CONCURRENCY",
   "MODEL_TIMEOUT_MS",

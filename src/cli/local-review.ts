@@ -16,7 +16,7 @@ import type { Env } from "../config/env.js";
 import { effectiveSettings, type ReviewSettings } from "../config/repo-config.js";
 import { redactText } from "../diff/redact.js";
 import type { FileDiff } from "../diff/types.js";
-import { createAnthropicClient } from "../engine/anthropic-client.js";
+import { createModelClient } from "../engine/anthropic-client.js";
 import { chooseModel } from "../core/choose-model.js";
 import { budgetOf } from "../core/budget.js";
 import { prepareDiffs, type PreparedDiffs } from "../core/prepare-diffs.js";
@@ -98,7 +98,7 @@ export async function prepareLocalReview(options: Omit<LocalReviewOptions, "rule
   // The shipped agent is known to need the lenient reading; a user's own file may want fixing.
   if (agent.warning && agent.source !== "bundled") say(`agent ${agent.source}: ${agent.warning}`);
   const settings = effectiveSettings(agent.settings, config, options.failOn ? { failOn: options.failOn } : {});
-  const model = chooseModel(settings, agent, env.DEFAULT_MODEL);
+  const model = chooseModel(settings, agent, env.DEFAULT_MODEL, env);
 
   // 3.
   const files = await changedFiles(root, { base, head: options.head === undefined ? undefined : headCommit });
@@ -129,12 +129,12 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
   if (selection.selected.length === 0 && selection.skippedFiles.length === 0) note(`No backend changes: nothing in this diff matches \`${settings.paths.join("`, `")}\`.`);
 
   // 5.-6.
-  const client = options.rulesOnly || reviewed.length === 0 ? undefined : createAnthropicClient(env);
+  const client = options.rulesOnly || reviewed.length === 0 ? undefined : createModelClient(env);
   const withoutModel = reviewed.length === 0 ? undefined : options.rulesOnly ? "Rules only (--rules-only): the model was not asked." : "ANTHROPIC_API_KEY is not set: only the deterministic rules ran.";
   if (!client && withoutModel) say(withoutModel);
   const result = await reviewDiff(
     {
-      selection, prepared, settings, agent, model, mode: "review", title: await reviewTitle(root, options.head, headCommit), notes, withoutModel,
+      selection, prepared, settings, agent, model, place: env, mode: "review", title: await reviewTitle(root, options.head, headCommit), notes, withoutModel,
       limits: { maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: env.CHUNK_INPUT_TOKENS, concurrency: env.REVIEW_CONCURRENCY }, budget: budgetOf(env),
     },
     { model: client, onEvent: progress(say) },

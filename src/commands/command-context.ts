@@ -1,6 +1,8 @@
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { effectiveSettings, type ConfigProblem, type ReviewSettings } from "../config/repo-config.js";
 import { chooseModel } from "../core/choose-model.js";
+import type { Env } from "../config/env.js";
+import type { ModelPlace } from "../engine/models.js";
 import { UserFacingError } from "../errors.js";
 import type { Octokit, PullRef } from "../github/octokit.js";
 import { getPullRequest, type PullRequestInfo } from "../github/pull-request.js";
@@ -25,7 +27,7 @@ export interface CommandContext {
  * agent file does not stop a command: the defaults apply and the problem is kept,
  * for `help` to show and `ask` to refuse, as a review would.
  */
-export async function loadCommandContext(octokit: Octokit, pull: PullRef, bundled: AgentDefinition, defaultModel: string): Promise<CommandContext> {
+export async function loadCommandContext(octokit: Octokit, pull: PullRef, bundled: AgentDefinition, models: ModelPlace & Pick<Env, "DEFAULT_MODEL">): Promise<CommandContext> {
   const pr = await getPullRequest(octokit, pull);
   const notes: string[] = [];
   const { config: configResult, agent } = await readRepoSetup(octokit, { ...pull, defaultBranch: pr.defaultBranch }, bundled, (error: unknown) => {
@@ -35,6 +37,14 @@ export async function loadCommandContext(octokit: Octokit, pull: PullRef, bundle
   });
   const configProblems = "problems" in configResult ? configResult.problems : [];
   const settings = effectiveSettings(agent.settings, "config" in configResult ? configResult.config : {});
-  const model = chooseModel(settings, agent, defaultModel);
+  let model: string;
+  try {
+    model = chooseModel(settings, agent, models.DEFAULT_MODEL, models);
+  } catch (error) {
+    if (!(error instanceof UserFacingError)) throw error;
+    // DEFAULT_MODEL was checked at start-up.
+    notes.push(`${error.message} Commands use ${models.DEFAULT_MODEL}.`);
+    model = chooseModel({}, { model: "inherit" }, models.DEFAULT_MODEL, models);
+  }
   return { pr, agent, settings, model, configProblems, notes };
 }

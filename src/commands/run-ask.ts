@@ -1,4 +1,5 @@
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelEnvKey } from "../engine/models.js";
+import type { ModelClient } from "../engine/anthropic-client.js";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import type { ReviewSettings } from "../config/repo-config.js";
@@ -12,10 +13,10 @@ import { selectFiles } from "../review/select-files.js";
 /** Inputs of one question. */
 export interface AskInput {
   octokit: Octokit;
-  anthropic: Anthropic | undefined;
+  anthropic: ModelClient | undefined;
   agent: AgentDefinition;
   model: string;
-  env: Pick<Env, "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS">;
+  env: Pick<Env, "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS" | ModelEnvKey>;
   pull: PullRef;
   pr: PullRequestInfo;
   settings: ReviewSettings;
@@ -37,7 +38,7 @@ export type AskResult = QuestionAnswer;
 export async function runAsk(input: AskInput): Promise<AskResult> {
   return answerQuestion(
     {
-      question: input.question, title: input.pr.title, headSha: input.pr.headSha, settings: input.settings, agent: input.agent, model: input.model,
+      question: input.question, title: input.pr.title, headSha: input.pr.headSha, settings: input.settings, agent: input.agent, model: input.model, place: input.env,
       limits: { maxOutputTokens: input.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: input.env.CHUNK_INPUT_TOKENS }, thread: input.thread,
     },
     { model: input.anthropic, spend: input.spend, files: async () => selectFiles(await listPullRequestFiles(input.octokit, input.pull), input.settings) },

@@ -16,7 +16,8 @@
  * Replies quote the request and carry the hidden marker, in the thread when the
  * command came from a review comment.
  */
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelEnvKey } from "../engine/models.js";
+import type { ModelClient } from "../engine/anthropic-client.js";
 import type { Logger } from "pino";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
@@ -52,10 +53,10 @@ export interface CommandGuards {
 export interface CommandDeps {
   octokit: Octokit;
   log: Logger;
-  anthropic: Anthropic | undefined;
+  anthropic: ModelClient | undefined;
   /** The bundled agent: its name is the command; a repo may override the rest. */
   agent: AgentDefinition;
-  env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS">;
+  env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS" | ModelEnvKey>;
   queue: JobQueue;
   guards: CommandGuards;
   /** This app's identity (`GET /app`, cached per process): only its own comments and markers count. */
@@ -87,7 +88,7 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
     if (guards.roles?.get(roleKey(roleRef)) !== undefined && guards.denied.has(deniedKey(job))) return "denied-again";
     // 1.
     const [ctx, role, app] = await Promise.all([
-      loadCommandContext(octokit, pull, deps.agent, deps.env.DEFAULT_MODEL),
+      loadCommandContext(octokit, pull, deps.agent, deps.env),
       cachedRepoRole(octokit, guards.roles, roleRef),
       deps.appIdentity(),
     ]);

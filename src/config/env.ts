@@ -1,4 +1,9 @@
 import { z } from "zod";
+import { providerProblems } from "../engine/providers/provider-settings.js";
+
+/** Where the model can run (MODEL_PROVIDER). */
+export const MODEL_PROVIDERS = ["anthropic", "bedrock", "vertex", "foundry"] as const;
+export type ModelProvider = (typeof MODEL_PROVIDERS)[number];
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 /** A daily ceiling: a non-negative number, where 0 or `off` means no ceiling. */
@@ -44,8 +49,36 @@ export const envSchema = z
     LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
     GHE_HOST: optionalText,
     GHE_PROTOCOL: z.enum(["http", "https"]).default("https"),
+    /** Where the model runs: the Anthropic API, Amazon Bedrock, Google Vertex AI or Microsoft Foundry, each with its own credentials (below). */
+    MODEL_PROVIDER: z.enum(MODEL_PROVIDERS).default("anthropic"),
+    /** `auto`: the provider's native `output_config.format` where it is generally available (Anthropic API, Bedrock), else a forced tool call (Vertex AI keeps it behind an organisation policy; Foundry has it in beta). `native` or `tool` forces one. */
+    MODEL_STRUCTURED_OUTPUT: z.enum(["auto", "native", "tool"]).default("auto"),
     ANTHROPIC_API_KEY: optionalText,
     ANTHROPIC_BASE_URL: z.url().optional(),
+    /** Bedrock: the AWS region (required with MODEL_PROVIDER=bedrock). Credentials come from AWS_BEARER_TOKEN_BEDROCK, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY(/AWS_SESSION_TOKEN), or AWS's default chain (profile, SSO, web identity, ECS, EC2 instance role). */
+    AWS_REGION: optionalText,
+    AWS_ACCESS_KEY_ID: optionalText,
+    AWS_SECRET_ACCESS_KEY: optionalText,
+    AWS_SESSION_TOKEN: optionalText,
+    /** Bedrock: an Amazon Bedrock API key, used instead of AWS credentials. */
+    AWS_BEARER_TOKEN_BEDROCK: optionalText,
+    /** Bedrock: the cross-region inference profile put before model ids (`global`, `us`, `eu`, `apac`, `jp`, `au`), or `none` for in-region ids. Regional profiles cost 10% more than `global`. */
+    BEDROCK_INFERENCE_PROFILE: z.enum(["global", "us", "eu", "apac", "jp", "au", "none"]).default("global"),
+    /** Bedrock: another endpoint (a VPC endpoint or a proxy) instead of bedrock-runtime.<region>.amazonaws.com. */
+    ANTHROPIC_BEDROCK_BASE_URL: z.url().optional(),
+    /** Vertex AI: the region (`global`, `us`, `eu`, or one like `us-east5`); required with MODEL_PROVIDER=vertex. Regional endpoints cost 10% more than `global`. */
+    CLOUD_ML_REGION: optionalText,
+    /** Vertex AI: the Google Cloud project (required with MODEL_PROVIDER=vertex). Credentials: Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud, workload identity, the metadata server). */
+    ANTHROPIC_VERTEX_PROJECT_ID: optionalText,
+    /** Vertex AI: a ready OAuth access token (`gcloud auth print-access-token`) instead of Application Default Credentials; it expires (about an hour), so for the CLI and tests. */
+    ANTHROPIC_VERTEX_ACCESS_TOKEN: optionalText,
+    ANTHROPIC_VERTEX_BASE_URL: z.url().optional(),
+    /** Foundry: the resource name (`https://<resource>.services.ai.azure.com/anthropic/`); or set ANTHROPIC_FOUNDRY_BASE_URL instead. */
+    ANTHROPIC_FOUNDRY_RESOURCE: optionalText,
+    ANTHROPIC_FOUNDRY_BASE_URL: z.url().optional(),
+    /** Foundry: the resource's API key; or ANTHROPIC_FOUNDRY_AUTH_TOKEN, a Microsoft Entra ID token (it expires: for the CLI and tests). */
+    ANTHROPIC_FOUNDRY_API_KEY: optionalText,
+    ANTHROPIC_FOUNDRY_AUTH_TOKEN: optionalText,
     DATA_DIR: z.string().default("./data"),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
     /** Model used when neither the agent nor the repo names one. */
@@ -110,6 +143,7 @@ export const envSchema = z
     AGENT_FILE: z.string().default("agents/backend-agent.md"),
   })
   .superRefine((env, ctx) => {
+    for (const [variable, message] of providerProblems(env)) ctx.addIssue({ code: "custom", path: [variable], message });
     if (env.APP_ID && !env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
       ctx.addIssue({
         code: "custom",

@@ -15,6 +15,7 @@ import type { ModelClient } from "../engine/review-engine.js";
 import { apiErrorFields, UserFacingError } from "../errors.js";
 import { codeSpan, neutralise, neutraliseInline } from "../review/neutralise.js";
 import type { FileSelection } from "../review/select-files.js";
+import type { PricePlace } from "../engine/pricing.js";
 import { chargeTo, type SpendHooks } from "./budget.js";
 import { modelView } from "./prepare-diffs.js";
 
@@ -27,6 +28,8 @@ export interface QuestionInput {
   settings: Pick<ReviewSettings, "paths">;
   agent: AgentDefinition;
   model: string;
+  /** Where the model runs, for its price (the Anthropic API when unset). */
+  place?: PricePlace | undefined;
   limits: { maxOutputTokens: number; chunkTokens: number };
   /** Set when asked in a review-comment thread: its file and GitHub's `diff_hunk`. */
   thread?: { path: string; diffHunk: string } | undefined;
@@ -89,7 +92,7 @@ export async function answerQuestion(input: QuestionInput, ports: QuestionPorts)
         omitted,
         thread: input.thread ? { path: input.thread.path, hunkText: threadHunk(input.thread) ?? "(hunk not available)" } : undefined,
       },
-      chargeTo(ports.spend, input.model),
+      chargeTo(ports.spend, input.model, input.place),
     );
     const basis = `${plural(shown.size, "file")}${omitted.length ? `; ${omitted.length} more did not fit` : ""}`;
     const footer = `<sub>Answered from the diff of \`${input.headSha.slice(0, 7)}\` (${basis}) by ${codeSpan(input.model)}. Model output: check it before acting on it.</sub>`;

@@ -3,7 +3,7 @@
  * daily spend ceilings (src/spend) have left, and how each answered call is charged.
  */
 import type { Env } from "../config/env.js";
-import { estimateCost } from "../engine/pricing.js";
+import { estimateCost, type PricePlace } from "../engine/pricing.js";
 import type { TokenUsage } from "../engine/review-engine.js";
 
 /** Limits of one review's model stage; past one, the rest of the diff is reported as not reviewed. */
@@ -35,9 +35,9 @@ export interface SpendHooks {
 }
 
 /** Charges each answered call to the daily ceilings (none: nothing to charge), at `model`'s price. */
-export function chargeTo(spend: SpendHooks | undefined, model: string): (usage: TokenUsage) => Promise<void> {
+export function chargeTo(spend: SpendHooks | undefined, model: string, place?: PricePlace): (usage: TokenUsage) => Promise<void> {
   return async (usage) => {
-    await spend?.charge(estimateCost(model, usage), usage.input + usage.output + usage.cacheRead + usage.cacheWrite);
+    await spend?.charge(estimateCost(model, usage, place), usage.input + usage.output + usage.cacheRead + usage.cacheWrite);
   };
 }
 

@@ -4,7 +4,7 @@ import { chunkFiles, estimateTokens, type DiffChunk } from "../diff/chunk.js";
 import { commentableLines } from "../diff/commentable-lines.js";
 import { renderNumberedDiff } from "../diff/render.js";
 import type { FileDiff } from "../diff/types.js";
-import { estimateCost, formatCost } from "../engine/pricing.js";
+import { estimateCost, formatCost, type PricePlace } from "../engine/pricing.js";
 import { buildSystem, buildUserMessage, type ReviewMode } from "../engine/prompt.js";
 import { addUsage, emptyUsage, reviewChunk, type ModelClient, type TokenUsage } from "../engine/review-engine.js";
 import { apiErrorFields, messageOf } from "../errors.js";
@@ -42,6 +42,8 @@ export interface ModelStageInput {
   client: ModelClient;
   agent: AgentDefinition;
   model: string;
+  /** Where the model runs, for its price (the Anthropic API when unset). */
+  place?: PricePlace | undefined;
   maxOutputTokens: number;
   chunkTokens: number;
   concurrency: number;
@@ -145,14 +147,14 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
     if (deadline.signal.aborted) return `the time budget (${budget.maxSeconds} s) ran out`;
     if (sent >= budget.maxChunks) return `the request budget (${budget.maxChunks} requests) was reached`;
     if (reservedInput + chunk.estimatedTokens + systemTokens > budget.maxInputTokens) return `the input budget (${budget.maxInputTokens} tokens) was reached`;
-    if (estimateCost(input.model, result.usage) >= budget.maxCostUsd) return budget.costCeiling ?? `the cost budget (${formatCost(budget.maxCostUsd)}) was reached`;
+    if (estimateCost(input.model, result.usage, input.place) >= budget.maxCostUsd) return budget.costCeiling ?? `the cost budget (${formatCost(budget.maxCostUsd)}) was reached`;
     return undefined;
   };
   // Every call is counted as it answers, failed and retried ones included: they are billed.
-  const charge = chargeTo(input.spend, input.model);
+  const charge = chargeTo(input.spend, input.model, input.place);
   const onUsage = async (usage: TokenUsage) => {
     addUsage(result.usage, usage);
-    emit({ type: "usage", usage, costUsd: estimateCost(input.model, usage) });
+    emit({ type: "usage", usage, costUsd: estimateCost(input.model, usage, input.place) });
     await charge(usage);
   };
 
@@ -207,6 +209,6 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
     const count = result.unreviewed.filter((u) => u.reason === reason).length;
     result.problems.push(`${count} file${count === 1 ? "" : "s"} ${reason.replace(/^not reviewed: /, "were not reviewed: ")}. They are listed below.`);
   }
-  result.costUsd = estimateCost(input.model, result.usage);
+  result.costUsd = estimateCost(input.model, result.usage, input.place);
   return result;
 }

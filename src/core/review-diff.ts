@@ -20,6 +20,8 @@ import { redactText } from "../diff/redact.js";
 import type { ChangedFile, FileDiff } from "../diff/types.js";
 import { conclude, type CheckConclusion } from "../domain/conclusions.js";
 import { decide, type Decision } from "../domain/decide.js";
+import { describeClient } from "../engine/anthropic-client.js";
+import type { PricePlace } from "../engine/pricing.js";
 import type { ReviewMode } from "../engine/prompt.js";
 import { emptyUsage, type ModelClient } from "../engine/review-engine.js";
 import { analyseFindings } from "../review/analyse-findings.js";
@@ -46,6 +48,8 @@ export interface ReviewInput {
   agent: AgentDefinition;
   /** The model id (src/core/choose-model.ts). */
   model: string;
+  /** Where the model runs, for its price (the Anthropic API when unset). */
+  place?: PricePlace | undefined;
   /** `security`: a partial pass that counts only security and tenancy findings of earlier reviews. */
   mode: ReviewMode;
   /** The change's title (PR title, commit subject): redacted here before the model sees it. */
@@ -121,7 +125,7 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
   let stage: ModelStageResult | undefined;
   if (ports.model && forModel.some((d) => d.hunks.length > 0)) {
     stage = await reviewWithModel({
-      client: ports.model, agent: input.agent, model: input.model, mode: input.mode, title: redactText(input.title).text,
+      client: ports.model, agent: input.agent, model: input.model, place: input.place, mode: input.mode, title: redactText(input.title).text,
       maxOutputTokens: input.limits.maxOutputTokens, chunkTokens: input.limits.chunkTokens, concurrency: input.limits.concurrency,
       minConfidence: settings.minConfidence, files: forModel, context: increment ? prepared.redacted : undefined,
       budget: input.budget, spend: ports.spend, signal: ports.signal, onEvent: ports.onEvent,
@@ -144,13 +148,15 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
   }
 
   // 4.
+  // The provider behind the port, named in the summary with what the engine does differently there.
+  const via = stage && ports.model ? describeClient(ports.model) : undefined;
   const reviewed = increment ? increment.filter((d) => d.hunks.length > 0).map((d) => d.path) : prepared.reviewed;
   const usage = stage?.usage ?? emptyUsage();
   const report: ReviewReport = {
     findings: open, ...coverageAfter(reviewed, prepared.unreviewed, stage), skipped: prepared.skipped, unlisted: input.unlisted,
-    model: input.model, usage, modelCalls: stage?.calls ?? 0, chunks: stage?.chunks ?? 0, costUsd: stage?.costUsd ?? 0, agentSource: input.agent.source,
+    model: input.model, provider: via?.label, usage, modelCalls: stage?.calls ?? 0, chunks: stage?.chunks ?? 0, costUsd: stage?.costUsd ?? 0, agentSource: input.agent.source,
     problems: stage?.problems ?? [],
-    notes: [...(input.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? [])],
+    notes: [...(input.notes ?? []), ...(via?.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? [])],
     droppedFindings: stage?.dropped.length ?? 0, history, dismissals: input.dismissals,
   };
   const decision = input.prior ? decide(open.map((f) => f.finding), settings) : analysis.decision;

@@ -1,3 +1,4 @@
+import type { Env } from "../config/env.js";
 import type { TokenUsage } from "./review-engine.js";
 
 /** US dollars per million tokens. */
@@ -5,6 +6,9 @@ interface Price {
   input: number;
   output: number;
 }
+
+/** Where the tokens were bought: the provider, and its region where that changes the price. */
+export type PricePlace = Pick<Env, "MODEL_PROVIDER"> & Partial<Pick<Env, "CLOUD_ML_REGION">>;
 
 /**
  * List prices, the one place to update them. Cache writes cost 1.25× input and
@@ -36,15 +40,33 @@ export const UNKNOWN_MODEL_PRICE: Readonly<Price> = {
   output: Math.max(...PRICES.map(([, p]) => p.output)),
 };
 
-/** The price of `model` per million tokens; the dearest known rate for an unknown id. */
-export function priceOf(model: string): Readonly<Price> {
-  const id = model.trim().toLowerCase();
-  return PRICES.find(([prefix]) => id.startsWith(prefix))?.[1] ?? UNKNOWN_MODEL_PRICE;
+/** Bedrock's and Vertex's decorations of an id: `global.anthropic.` before it, `@20250929` or `-v1:0` after it. */
+const PROVIDER_DECORATION = /^(?:[a-z-]{2,7}\.)?anthropic\.|@\d+$|-v\d+(?::\d+)?$/g;
+
+/** Families billed 10% more on a regional endpoint (Bedrock's geographic profiles, Vertex's regions): Sonnet 4.5 and later. */
+const OLDER = /^claude-(?:3|opus-4-(?:0|1|2025)|sonnet-4-2025)/;
+
+/**
+ * The price of `model` per million tokens on `place` (the Anthropic API by default); the
+ * dearest known rate for an unknown id. Bedrock, Vertex AI and Foundry bill Anthropic's list
+ * prices; Bedrock's regional inference profiles (`us.`, `eu.`…) and Vertex AI's regional
+ * endpoints add 10% for the models from Sonnet 4.5 on, the global ones do not.
+ */
+export function priceOf(model: string, place?: PricePlace): Readonly<Price> {
+  const raw = model.trim().toLowerCase();
+  const id = raw.replace(PROVIDER_DECORATION, "");
+  const price = PRICES.find(([prefix]) => id.startsWith(prefix))?.[1] ?? UNKNOWN_MODEL_PRICE;
+  const regional =
+    // An inference-profile ARN does not say its geography: priced as regional, never under-counted.
+    (place?.MODEL_PROVIDER === "bedrock" && !raw.startsWith("global.")) ||
+    (place?.MODEL_PROVIDER === "vertex" && place.CLOUD_ML_REGION !== "global");
+  if (!regional || OLDER.test(id) || price === UNKNOWN_MODEL_PRICE) return price;
+  return { input: price.input * 1.1, output: price.output * 1.1 };
 }
 
 /** The estimated cost in dollars of `usage` on `model` (an unknown model is priced like the dearest). */
-export function estimateCost(model: string, usage: TokenUsage): number {
-  const price = priceOf(model);
+export function estimateCost(model: string, usage: TokenUsage, place?: PricePlace): number {
+  const price = priceOf(model, place);
   const inputEquivalent = usage.input + usage.cacheWrite * 1.25 + usage.cacheRead * 0.1;
   return (inputEquivalent * price.input + usage.output * price.output) / 1_000_000;
 }

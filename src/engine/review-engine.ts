@@ -3,6 +3,7 @@ import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import type { z } from "zod";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { UserFacingError } from "../errors.js";
+import { describeClient } from "./anthropic-client.js";
 import { checkFindings, reviewAnswerSchema, reviewOutputSchema, type CheckedFindings } from "./findings-schema.js";
 import { buildSystem } from "./prompt.js";
 
@@ -57,18 +58,23 @@ const usageOf = (message: Anthropic.Message): TokenUsage => ({
   cacheWrite: message.usage.cache_creation_input_tokens ?? 0,
 });
 
-/** Turns an SDK failure into a sentence for the check summary. */
-function describeApiError(error: unknown): UserFacingError {
+/** Turns an SDK failure into a sentence for the check summary, naming the provider (`the Anthropic API`, `Amazon Bedrock`…). */
+function describeApiError(error: unknown, provider: string): UserFacingError {
   // The SDK's error stays the cause: its status and request id reach the logs (apiErrorFields in src/errors.ts).
   const cause = { cause: error };
   if (error instanceof Anthropic.APIUserAbortError) return new UserFacingError("The review's time budget ran out during this request.", undefined, cause);
   if (error instanceof Anthropic.APIConnectionTimeoutError) return new UserFacingError("The model did not answer in time (request timed out).", undefined, cause);
-  if (error instanceof Anthropic.APIConnectionError) return new UserFacingError("The Anthropic API could not be reached.", undefined, cause);
+  if (error instanceof Anthropic.APIConnectionError) {
+    // Also a credential chain that gave no credentials (AWS's, Google's): the SDKs say so in their own words, which are kept.
+    const why = error.message === "Connection error." ? "" : ` (${error.message.slice(0, 120).replace(/\.$/, "")})`;
+    return new UserFacingError(`${provider[0]?.toUpperCase()}${provider.slice(1)} could not be reached${why}.`, undefined, cause);
+  }
   if (error instanceof Anthropic.APIError) {
     const kinds: Record<number, string> = {
-      401: "the API key was rejected (401)",
-      403: "the API key is not allowed to use this model (403)",
-      404: "the model was not found (404)",
+      401: `${provider} rejected the credentials (401)`,
+      // Bedrock also answers 403 to credentials it does not know.
+      403: `${provider} refused the credentials, or their access to this model (403)`,
+      404: `the model was not found on ${provider} (404)`,
       429: "the API rate limit was hit (429) and retries ran out",
       529: "the API is overloaded (529) and retries ran out",
     };
@@ -136,7 +142,7 @@ export async function callStructured<T, A = T>(
         output_config: { format: zodOutputFormat(request.schema as z.ZodType) },
       }, { signal: request.signal });
     } catch (error) {
-      throw describeApiError(error);
+      throw describeApiError(error, describeClient(client).label);
     }
     const used = usageOf(message);
     addUsage(usage, used);

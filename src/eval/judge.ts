@@ -5,7 +5,7 @@
  * the same problem. Every decision is kept, with the model's reason, for a person
  * to check (`judge.json` beside the report).
  */
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelClient } from "../engine/review-engine.js";
 import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import { z } from "zod";
 import { dataFrame } from "../engine/data-frame.js";
@@ -32,7 +32,7 @@ const verdict = z.object({ same: z.boolean(), reason: z.string().max(300) });
 const SYSTEM = `You check an automated code review against a list of known problems. You get one known problem and one review finding on the same lines of the same file; their categories differ. Decide whether the finding describes the same underlying problem (same cause, the fix of one fixes the other), whatever category it gives. Answer with JSON: {"same": true|false, "reason": "<one sentence>"}.`;
 
 /** Asks `model` about one pair; never throws (a failure is a decision with no verdict). */
-export async function judgePair(client: Anthropic, model: string, problem: ExpectedProblem, finding: Finding): Promise<{ same?: boolean | undefined; reason: string }> {
+export async function judgePair(client: ModelClient, model: string, problem: ExpectedProblem, finding: Finding): Promise<{ same?: boolean | undefined; reason: string }> {
   const frame = dataFrame();
   // The finding's text came from a model reading hostile code: it is data, bounded and framed.
   const user = [

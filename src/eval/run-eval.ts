@@ -6,7 +6,7 @@
  * score again at each confidence cut-off. A cassette (record or replay) sits
  * under the model client as its `fetch`.
  */
-import Anthropic from "@anthropic-ai/sdk";
+import { createModelClient, type ModelClient } from "../engine/anthropic-client.js";
 import PQueue from "p-queue";
 import type { Env } from "../config/env.js";
 import { addUsage, emptyUsage, type TokenUsage } from "../engine/review-engine.js";
@@ -74,19 +74,16 @@ export interface EvalResult {
 /** The cut-offs of the sweep: 0 to 1 by 0.05. */
 export const CUTOFFS = Array.from({ length: 21 }, (_, i) => Math.round(i * 5) / 100);
 
-/** The model port: the SDK client with a cassette as its fetch, or none when nothing can answer. */
-function modelPort(env: Env, cassette: Cassette | undefined, replay: boolean): Anthropic | undefined {
-  if (!replay && !env.ANTHROPIC_API_KEY) return undefined;
-  return new Anthropic({
-    apiKey: env.ANTHROPIC_API_KEY ?? "replay-needs-no-key",
-    baseURL: env.ANTHROPIC_BASE_URL ?? null,
-    timeout: env.MODEL_TIMEOUT_MS,
-    maxRetries: replay ? 0 : env.MODEL_MAX_RETRIES,
-    ...(cassette ? { fetch: cassette.fetch } : {}),
-  });
+/**
+ * The model port: the configured provider's client with a cassette as its fetch, or none
+ * when nothing can answer. A replay answers as the Anthropic API it was recorded from, with no key.
+ */
+function modelPort(env: Env, cassette: Cassette | undefined, replay: boolean): ModelClient | undefined {
+  const asRecorded = { ...env, MODEL_PROVIDER: "anthropic" as const, ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY ?? "replay-needs-no-key", MODEL_MAX_RETRIES: 0 };
+  return createModelClient(replay ? asRecorded : env, cassette ? { fetch: cassette.fetch } : {});
 }
 
-async function judgeAll(client: Anthropic, model: string, config: EvalConfig, cases: readonly EvalCase[], runs: readonly CaseRun[]): Promise<JudgeDecision[]> {
+async function judgeAll(client: ModelClient, model: string, config: EvalConfig, cases: readonly EvalCase[], runs: readonly CaseRun[]): Promise<JudgeDecision[]> {
   const decisions: JudgeDecision[] = [];
   for (const [i, run] of runs.entries()) {
     const evalCase = cases[i]!;
@@ -101,7 +98,7 @@ async function judgeAll(client: Anthropic, model: string, config: EvalConfig, ca
   return decisions;
 }
 
-async function runConfig(config: EvalConfig, cases: readonly EvalCase[], client: Anthropic | undefined, options: EvalOptions): Promise<ConfigRun> {
+async function runConfig(config: EvalConfig, cases: readonly EvalCase[], client: ModelClient | undefined, options: EvalOptions): Promise<ConfigRun> {
   const started = performance.now();
   const queue = new PQueue({ concurrency: 4 });
   const reviews = await Promise.all(cases.map((c) => queue.add(() => reviewCase(c, config, config.modelReview ? client : undefined, options.env))));

@@ -1,4 +1,4 @@
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelClient } from "../engine/anthropic-client.js";
 import type { Probot } from "probot";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { createRoleCache } from "../commands/cached-role.js";
@@ -27,7 +27,7 @@ const DENIED_TTL_MS = 24 * 3600_000;
 /** What the worker needs: the app, the model client, the bundled agent, the queue for reviews that commands ask for. */
 export interface WorkerDeps {
   probot: Probot;
-  anthropic: Anthropic | undefined;
+  anthropic: ModelClient | undefined;
   agent: AgentDefinition;
   env: ReviewDeps["env"] & CommandDeps["env"];
   queue: JobQueue;

@@ -28,7 +28,6 @@
  * never hang. A review that left files in `paths` unreviewed, or could not run,
  * fails (`onIncomplete: failure`, the default) or is neutral as the repo chose.
  */
-import type Anthropic from "@anthropic-ai/sdk";
 import type { Logger } from "pino";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
@@ -39,7 +38,8 @@ import { planPublication, type CheckOutput } from "../core/plan-publication.js";
 import { reviewDiff } from "../core/review-diff.js";
 import type { ReviewEvent } from "../core/review-events.js";
 import type { CheckConclusion } from "../domain/conclusions.js";
-import { emptyUsage, type TokenUsage } from "../engine/review-engine.js";
+import { emptyUsage, type ModelClient, type TokenUsage } from "../engine/review-engine.js";
+import type { ModelEnvKey } from "../engine/models.js";
 import { messageOf, UserFacingError } from "../errors.js";
 import type { AppIdentity } from "../github/app-identity.js";
 import { checkRunName, completeCheckRun, startCheckRun } from "../github/check-run.js";
@@ -65,7 +65,7 @@ export interface ReviewDeps {
   octokit: Octokit;
   log: Logger;
   /** Undefined when ANTHROPIC_API_KEY is not set: the rules still run. */
-  anthropic: Anthropic | undefined;
+  anthropic: ModelClient | undefined;
   agent: AgentDefinition;
   env: Pick<
     Env,
@@ -78,6 +78,7 @@ export interface ReviewDeps {
     | "MAX_REVIEW_SECONDS"
     | "MAX_REVIEW_COST_USD"
     | "HEAD_CHECK_INTERVAL_MS"
+    | ModelEnvKey
   >;
   /** This app's identity (`GET /app`, cached per process): only its own comments, markers and check runs are history. */
   appIdentity: () => Promise<AppIdentity>;
@@ -175,7 +176,7 @@ async function reviewPull(job: ReviewJob, deps: ReviewDeps, state: RunState): Pr
   // 7.
   const result = await reviewDiff(
     {
-      selection, increment: history.increment, settings, agent, model: chooseModel(settings, agent, deps.env.DEFAULT_MODEL), mode: job.mode, title: pr.title,
+      selection, increment: history.increment, settings, agent, model: chooseModel(settings, agent, deps.env.DEFAULT_MODEL, deps.env), place: deps.env, mode: job.mode, title: pr.title,
       prior: history.prior, notes: history.notes, dismissals: history.dismissals, unlisted,
       limits: { maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS, concurrency: deps.env.REVIEW_CONCURRENCY },
       budget: gate ? capBudget(budgetOf(deps.env), await gate.costHeadroom()) : budgetOf(deps.env),

@@ -42,6 +42,8 @@ export interface ReviewReport {
   /** Changed files beyond GitHub's 3,000-file listing: names unknown, counted as unreviewed. */
   unlisted?: number | undefined;
   model: string;
+  /** Where the model ran (`Amazon Bedrock`), when it ran. */
+  provider?: string | undefined;
   usage: TokenUsage;
   modelCalls: number;
   chunks: number;
@@ -127,7 +129,7 @@ export function renderCheckSummary(report: ReviewReport, options: { onIncomplete
       ...skipped,
     ].join("\n")}\n\n</details>`,
     ...(report.history ? [openMarker(report.findings.map((f) => f.fingerprint))] : []),
-    `Model ${codeSpan(report.model)} · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · ~${formatCost(report.costUsd)} · agent: ${neutraliseInline(report.agentSource)}`,
+    `Model ${codeSpan(report.model)}${report.provider ? ` on ${report.provider}` : ""} · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · ~${formatCost(report.costUsd)} · agent: ${neutraliseInline(report.agentSource)}`,
   ].join("\n\n");
 }
 

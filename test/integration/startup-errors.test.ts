@@ -37,3 +37,17 @@ it("names DATA_DIR when the store cannot be created there", async () => {
   const start = spawnApp(processEnv(rig.github, rig.anthropic, { DATA_DIR: join(dir, "file", "data") }));
   await expect(start).rejects.toThrow(/backend-agent: DATA_DIR: cannot create the job store in .*file\/data \(ENOTDIR\)/);
 });
+
+describe("model providers", () => {
+  it("names the variable a provider needs and lacks", async () => {
+    const start = spawnApp(processEnv(rig.github, rig.anthropic, { DATA_DIR: join(dir, "v"), MODEL_PROVIDER: "vertex", ANTHROPIC_VERTEX_PROJECT_ID: "acme-ml" }));
+    await expect(start).rejects.toThrow(/Invalid environment: CLOUD_ML_REGION: is required with MODEL_PROVIDER=vertex/);
+  });
+
+  it("refuses a default model the provider does not offer, in one line", async () => {
+    const env = { DATA_DIR: join(dir, "b"), MODEL_PROVIDER: "bedrock", AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDFAKE", AWS_SECRET_ACCESS_KEY: "fake-secret", ANTHROPIC_BEDROCK_BASE_URL: rig.anthropic.url, DEFAULT_MODEL: "gpt-4o" };
+    const start = spawnApp(processEnv(rig.github, rig.anthropic, env));
+    await expect(start).rejects.toThrow(/backend-agent: The model "gpt-4o" is not offered by Amazon Bedrock: use sonnet, opus or haiku, or one of its model ids\.\n/);
+    expect(rig.anthropic.requests).toEqual([]);
+  });
+});

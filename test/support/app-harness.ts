@@ -66,8 +66,11 @@ export async function waitFor<T>(probe: () => T | undefined, what: string, timeo
   }
 }
 
-/** Starts fakes and app; `env` overrides the app's environment, `options` its settings that have no variable. */
-export async function startHarness(env: Record<string, string | undefined> = {}, options: AppOptions = {}): Promise<Harness> {
+/**
+ * Starts fakes and app; `env` overrides the app's environment (a function of the fake model
+ * API's URL, for a provider's base URL), `options` its settings that have no variable.
+ */
+export async function startHarness(env: Record<string, string | undefined> | ((modelUrl: string) => Record<string, string | undefined>) = {}, options: AppOptions = {}): Promise<Harness> {
   const github = await FakeGitHub.start();
   const anthropic = await FakeAnthropic.start();
   github.setRepository(OWNER, REPO, { defaultBranch: "main" });
@@ -89,7 +92,7 @@ export async function startHarness(env: Record<string, string | undefined> = {},
       MODEL_TIMEOUT_MS: "10000",
       MODEL_MAX_RETRIES: "1",
       DATA_DIR: dataDir,
-      ...env,
+      ...(typeof env === "function" ? env(anthropic.url) : env),
     }),
     options,
   );

@@ -12,6 +12,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { authFailure, providerRoute, type FakeProvider } from "./fake-provider-routes.js";
 import type {
   ContentBlock,
   Message,
@@ -44,6 +45,8 @@ export interface RecordedMessageRequest {
   rawBody: string;
   headers: Record<string, string | string[] | undefined>;
   path: string;
+  /** Whose paths the request came by: the Anthropic API's, or Bedrock's, Vertex AI's, Foundry's (fake-provider-routes.ts). */
+  provider: FakeProvider;
   /**
    * The credential sent: `x-api-key`, or the token of `Authorization: Bearer …` —
    * which is how SDK 1.14 sends `apiKey`.
@@ -249,7 +252,6 @@ export class FakeAnthropic {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString("utf8");
     const path = req.url ?? "/";
-    const route = `${req.method ?? "GET"} ${path.split("?")[0] ?? ""}`;
     let body: MessageRequestBody = {};
     let parsed = true;
     try {
@@ -259,8 +261,12 @@ export class FakeAnthropic {
     } catch {
       parsed = false;
     }
-    const record: RecordedMessageRequest = { body, rawBody, headers: { ...req.headers }, path };
-    const apiKey = credentialOf(req);
+    const via = providerRoute(req, path, body as Record<string, unknown>, rawBody);
+    const route = via.route;
+    // Bedrock and Vertex name the model in the path; the record reads like the Anthropic API's.
+    if (via.model !== undefined && !via.problem) body = { ...body, model: via.model };
+    const record: RecordedMessageRequest = { body, rawBody, headers: { ...req.headers }, path, provider: via.provider };
+    const apiKey = via.provider === "anthropic" ? credentialOf(req) : via.credential;
     if (apiKey !== undefined) record.apiKey = apiKey;
 
     if (route === "POST /v1/messages") this.requests.push(record);
@@ -269,11 +275,13 @@ export class FakeAnthropic {
     else return this.sendError(res, 404, "not_found_error", `Not found: ${route}`);
 
     // Checked in the real API's order: authentication, version header, body.
+    const refused = !record.apiKey || (this.apiKey !== undefined && record.apiKey !== this.apiKey);
+    const failure = refused ? authFailure(via.provider) : undefined;
+    if (failure) return this.sendJson(res, failure.status, failure.body, failure.headers);
     if (!record.apiKey) return this.sendError(res, 401, "authentication_error", "x-api-key header is required");
-    if (this.apiKey !== undefined && record.apiKey !== this.apiKey) {
-      return this.sendError(res, 401, "authentication_error", "invalid x-api-key");
-    }
-    if (!req.headers["anthropic-version"]) {
+    if (refused) return this.sendError(res, 401, "authentication_error", "invalid x-api-key");
+    if (via.problem) return this.sendError(res, 400, "invalid_request_error", via.problem);
+    if (!req.headers["anthropic-version"] && via.model === undefined) {
       return this.sendError(res, 400, "invalid_request_error", "anthropic-version: header is required");
     }
     if (route === "GET /v1/models") return this.sendJson(res, 200, modelsPage(new URL(path, "http://fake").searchParams));

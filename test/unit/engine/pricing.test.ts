@@ -29,4 +29,27 @@ describe("model prices", () => {
   it("bills cache writes at 1.25× and cache reads at 0.1× the input price", () => {
     expect(estimateCost("claude-sonnet-5-5", { input: 0, output: 0, cacheWrite: 1_000_000, cacheRead: 1_000_000 })).toBeCloseTo(3 * 1.25 + 3 * 0.1, 9);
   });
+
+  describe("per provider", () => {
+    const bedrock = { MODEL_PROVIDER: "bedrock" as const };
+    it.each([
+      ["global.anthropic.claude-sonnet-5-5", bedrock, 3, 15],
+      ["us.anthropic.claude-sonnet-5-5", bedrock, 3.3, 16.5],
+      ["eu.anthropic.claude-sonnet-4-5-20250929-v1:0", bedrock, 3.3, 16.5],
+      // Older models have no regional premium.
+      ["us.anthropic.claude-opus-4-1-20250805-v1:0", bedrock, 15, 75],
+      ["claude-sonnet-5-5", { MODEL_PROVIDER: "vertex" as const, CLOUD_ML_REGION: "global" }, 3, 15],
+      ["claude-sonnet-4-5@20250929", { MODEL_PROVIDER: "vertex" as const, CLOUD_ML_REGION: "us-east5" }, 3.3, 16.5],
+      ["claude-haiku-5-5", { MODEL_PROVIDER: "foundry" as const }, 1, 5],
+    ])("prices %s on %j at $%s/$%s", (model, place, input, output) => {
+      const price = priceOf(model, place);
+      expect(price.input).toBeCloseTo(input, 9);
+      expect(price.output).toBeCloseTo(output, 9);
+    });
+
+    it("prices an inference-profile ARN, whose geography it does not say, as regional", () => {
+      expect(priceOf("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc", bedrock)).toEqual(UNKNOWN_MODEL_PRICE);
+      expect(estimateCost("us.anthropic.claude-sonnet-5-5", million, bedrock)).toBeGreaterThan(estimateCost("global.anthropic.claude-sonnet-5-5", million, bedrock));
+    });
+  });
 });
