@@ -33,6 +33,8 @@ export interface AgentDefinition {
   source: string;
   /** Set when the front matter needed the lenient reading. */
   warning?: string | undefined;
+  /** The front matter's `tools:` as written (Claude Code's names); absent means every tool. See `toolsForAgent`. */
+  tools?: unknown;
 }
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
@@ -88,10 +90,10 @@ export function parseAgent(text: string, source: string): AgentDefinition {
     const problems = result.error.issues.map((issue) => `\`${issue.path.join(".")}\` ${issue.message}`);
     throw new UserFacingError(`The agent definition ${source} is invalid: ${problems.join("; ")}`);
   }
-  const { name, description, model, color: _color, tools: _tools, ...settings } = result.data;
+  const { name, description, model, color: _color, tools, ...settings } = result.data;
   const prompt = text.slice(match[0].length).trim();
   if (!prompt) throw new UserFacingError(`The agent definition ${source} has an empty prompt.`);
-  return { name, description, model, prompt, settings, source, warning };
+  return { name, description, model, prompt, settings, source, warning, ...(tools === undefined ? {} : { tools }) };
 }
 
 /** Reads and parses the agent file shipped with the app. */

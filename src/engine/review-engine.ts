@@ -39,7 +39,8 @@ export interface EngineOptions {
   maxOutputTokens: number;
 }
 
-const usageOf = (message: Anthropic.Message): TokenUsage => ({
+/** The usage of one answered call. */
+export const usageOf = (message: Anthropic.Message): TokenUsage => ({
   input: message.usage.input_tokens,
   output: message.usage.output_tokens,
   cacheRead: message.usage.cache_read_input_tokens ?? 0,
@@ -47,7 +48,7 @@ const usageOf = (message: Anthropic.Message): TokenUsage => ({
 });
 
 /** Turns an SDK failure into a sentence for the check summary. */
-function describeApiError(error: unknown): UserFacingError {
+export function describeApiError(error: unknown): UserFacingError {
   if (error instanceof Anthropic.APIUserAbortError) return new UserFacingError("The review's time budget ran out during this request.");
   if (error instanceof Anthropic.APIConnectionTimeoutError) return new UserFacingError("The model did not answer in time (request timed out).");
   if (error instanceof Anthropic.APIConnectionError) return new UserFacingError("The Anthropic API could not be reached.");
@@ -66,7 +67,7 @@ function describeApiError(error: unknown): UserFacingError {
 }
 
 /** Parses the first text block as JSON and validates it; returns the problem instead of throwing. */
-function readOutput<T>(message: Anthropic.Message, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; problem: string } {
+export function readOutput<T>(message: Anthropic.Message, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; problem: string } {
   if (message.stop_reason === "refusal") return { ok: false, problem: "the model refused to answer" };
   if (message.stop_reason === "max_tokens") return { ok: false, problem: "the answer was cut off at max_tokens" };
   const text = message.content.find((block) => block.type === "text")?.text ?? "";
