@@ -1,14 +1,16 @@
 /**
- * Streams a commit's tarball (GitHub's `owner-repo-sha7/…` layout) into a
- * directory, keeping only what the model may read: regular text files under the
- * caps, redacted before they touch the disk. Nothing in the archive is trusted:
- * links, devices and FIFOs are never created, paths are rebuilt from checked
- * segments (no `..`, no absolute path, no `.git/`), modes are not applied, and
- * nothing is executed. The download stops as soon as the total cap is reached.
+ * Streams a commit's tarball (GitHub's `owner-repo-sha7/…` layout) into one pack
+ * file, keeping only what the model may read: regular text files under the caps.
+ * Nothing in the archive is trusted or recreated: no file, link, device or
+ * directory of the archive is made on disk (only the pack, whose index holds the
+ * checked paths: no `..`, no absolute path, no `.git/`), no mode is applied, and
+ * nothing is executed. One file instead of 20,000: creating a file costs ~0.5 ms of
+ * disk latency here, 10 s for a large repository. The download stops as soon as
+ * the total cap is reached.
  */
 import { once } from "node:events";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createWriteStream } from "node:fs";
+import { finished } from "node:stream/promises";
 import { Parser, type ReadEntry } from "tar";
 import { redactText } from "../diff/redact.js";
 import { PathRefused, snapshotPath } from "./snapshot-path.js";
@@ -40,42 +42,40 @@ function repoPath(entryPath: string): string | undefined {
   }
 }
 
-/** Extracts `source` (gzip or plain tar bytes) into `dir`, which must exist and be empty. */
+/** Extracts `source` (gzip or plain tar bytes) into the pack file `pack` (created, 0600). */
 export async function extractTarball(
   source: AsyncIterable<Uint8Array>,
-  dir: string,
+  pack: string,
   limits: SnapshotLimits,
 ): Promise<Extraction> {
-  const files: SnapshotFile[] = [];
-  const made = new Set<string>([""]);
+  // By path: a path the archive repeats is indexed again, and the last one wins, as with `tar -x`.
+  const files = new Map<string, SnapshotFile>();
+  const list = (file: SnapshotFile): void => void files.set(file.path, file);
   let keptBytes = 0;
   let partial: string | undefined;
+  let failure: Error | undefined;
+  const out = createWriteStream(pack, { mode: 0o600, flags: "wx" });
+  out.on("error", (error) => (failure ??= error));
 
   const keep = (path: string, size: number, bytes: Buffer): void => {
     const decoded = decodeText(bytes);
-    if (decoded === undefined) return void files.push({ path, size, unreadable: "a binary file" });
-    const text = redactText(decoded, { path }).text;
-    const parent = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
-    if (!made.has(parent)) {
-      mkdirSync(join(dir, ...parent.split("/")), { recursive: true, mode: 0o700 });
-      made.add(parent);
-    }
-    // A path the archive repeats is written again: the last one wins, as with `tar -x`.
-    writeFileSync(join(dir, ...path.split("/")), text, { mode: 0o600 });
-    keptBytes += Buffer.byteLength(text);
-    files.push({ path, size });
+    if (decoded === undefined) return void list({ path, size, unreadable: "a binary file" });
+    const stored = limits.redactOnWrite ? Buffer.from(redactText(decoded, { path }).text) : bytes;
+    out.write(stored);
+    list({ path, size, offset: keptBytes, length: stored.length });
+    keptBytes += stored.length;
   };
 
   const onEntry = (entry: ReadEntry): void => {
     const path = repoPath(entry.path);
     if (path === undefined || entry.type === "Directory" || partial) return void entry.resume();
     if (LINKS.has(entry.type)) {
-      files.push({ path, size: 0, unreadable: "a link (links are not followed)" });
+      list({ path, size: 0, unreadable: "a link (links are not followed)" });
       return void entry.resume();
     }
     if (!REGULAR.has(entry.type)) return void entry.resume();
     if (entry.size > limits.maxFileBytes) {
-      files.push({ path, size: entry.size, unreadable: `over the ${limits.maxFileBytes}-byte file cap` });
+      list({ path, size: entry.size, unreadable: `over the ${limits.maxFileBytes}-byte file cap` });
       return void entry.resume();
     }
     if (keptBytes + entry.size > limits.maxTotalBytes) {
@@ -88,7 +88,6 @@ export async function extractTarball(
   };
 
   const parser = new Parser({ strict: true, onReadEntry: onEntry });
-  let failure: Error | undefined;
   parser.on("error", (error: Error) => (failure ??= error));
   const ended = once(parser, "end");
   ended.catch(() => undefined);
@@ -96,12 +95,15 @@ export async function extractTarball(
     if (failure) throw failure;
     if (partial) break; // stop downloading: the rest would be thrown away
     if (!parser.write(Buffer.from(chunk))) await Promise.race([once(parser, "drain"), ended]);
+    if (out.writableNeedDrain) await Promise.race([once(out, "drain"), finished(out)]);
   }
   if (failure) throw failure;
   if (!partial) {
     parser.end();
     await ended;
   }
+  out.end();
+  await finished(out);
   if (failure) throw failure;
-  return { files, keptBytes, partial };
+  return { files: [...files.values()], keptBytes, partial };
 }

@@ -1,29 +1,48 @@
 /**
  * Snapshots of head commits, cached under `DATA_DIR/snapshots/<owner>/<repo>/<sha>`
  * so that the chunks of a review, later commands (`ask`) and the process after a
- * restart share one download per commit. A snapshot is extracted into a private
+ * restart share one download per commit. A snapshot (a pack file and its index) is written into a private
  * temporary directory and renamed into place with its manifest already inside, so a
  * half-extracted directory is never read; concurrent requests for one commit in
  * this process share one download, and a second process that loses the rename race
  * drops its copy. The least recently used snapshots are evicted past a total size.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { extractTarball } from "./extract-tarball.js";
 import type { CommitRef, SnapshotSource } from "./github-source.js";
-import { directorySnapshot, type ResultLimits, type SnapshotFile, type SnapshotReader } from "./snapshot-reader.js";
+import { snapshotReader, type LoadFile, type ResultLimits, type SnapshotFile, type SnapshotReader } from "./snapshot-reader.js";
 import { DEFAULT_SNAPSHOT_LIMITS, type SnapshotLimits } from "./text-file.js";
 
-/** The finished-marker: written before the directory is renamed into place. */
+/** The finished-marker and index: written before the directory is renamed into place. */
 const MANIFEST = "manifest.json";
+/** The files' bytes, one after the other (see `extractTarball`). */
+const PACK = "files.pack";
 const NAME = /^[A-Za-z0-9._-]{1,100}$/;
 const SHA = /^[0-9a-f]{40}$/;
 
 interface Manifest {
   files: SnapshotFile[];
+  /** Whether the files on disk are already redacted. */
+  redacted?: boolean | undefined;
   bytes: number;
   partial?: string | undefined;
+}
+
+/** Reads a file's bytes from the pack at the offset its index gives. */
+function packLoader(pack: string): LoadFile {
+  return async (file) => {
+    if (file.offset === undefined || file.length === undefined) return { error: `${file.path} is not in the snapshot` };
+    const handle = await open(pack, "r");
+    try {
+      const bytes = Buffer.alloc(file.length);
+      const { bytesRead } = await handle.read(bytes, 0, file.length, file.offset);
+      return bytesRead === file.length ? bytes : { error: `${file.path}: the snapshot's cache is damaged` };
+    } finally {
+      await handle.close();
+    }
+  };
 }
 
 /** Options of {@link SnapshotCache}. */
@@ -81,12 +100,12 @@ export class SnapshotCache {
   }
 
   #reader(root: string, ref: CommitRef, manifest: Manifest): SnapshotReader {
-    return directorySnapshot({
-      root: join(root, "files"),
+    return snapshotReader({
       files: manifest.files,
+      load: packLoader(join(root, PACK)),
       label: `${ref.owner}/${ref.repo}@${ref.sha.slice(0, 12)}`,
       partial: manifest.partial,
-      redacted: true,
+      redacted: manifest.redacted === true,
       limits: this.#resultLimits,
     });
   }
@@ -106,11 +125,11 @@ export class SnapshotCache {
 
   async #fetch(final: string, source: SnapshotSource): Promise<Manifest> {
     const tmp = join(this.#dir, ".tmp", `${Date.now()}-${randomBytes(6).toString("hex")}`);
-    await mkdir(join(tmp, "files"), { recursive: true, mode: 0o700 });
+    await mkdir(tmp, { recursive: true, mode: 0o700 });
     try {
       this.fetches++;
-      const extraction = await extractTarball(await source.tarball(), join(tmp, "files"), this.#limits);
-      const manifest: Manifest = { files: extraction.files, bytes: extraction.keptBytes, partial: extraction.partial };
+      const extraction = await extractTarball(await source.tarball(), join(tmp, PACK), this.#limits);
+      const manifest: Manifest = { files: extraction.files, bytes: extraction.keptBytes, partial: extraction.partial, redacted: this.#limits.redactOnWrite === true };
       if (extraction.partial) await this.#listRest(manifest, source);
       await writeFile(join(tmp, MANIFEST), JSON.stringify(manifest), { mode: 0o600 });
       await mkdir(join(final, ".."), { recursive: true, mode: 0o700 });

@@ -21,7 +21,13 @@ export interface SnapshotFile {
   size: number;
   /** Set when the file is listed but cannot be read: why (binary, over the size cap, not fetched). */
   unreadable?: string | undefined;
+  /** Where its bytes are in a snapshot's pack file, when it has one. */
+  offset?: number | undefined;
+  length?: number | undefined;
 }
+
+/** A file's bytes, or why they cannot be read. */
+export type LoadFile = (file: SnapshotFile) => Promise<Uint8Array | { error: string }>;
 
 /** A tool's answer: text for the model, and whether it is a refusal or an error. */
 export interface ReadResult {
@@ -84,39 +90,51 @@ function capped(lines: string[], maxBytes: number, more: (shown: number) => stri
   return lines.join("\n");
 }
 
-/** A reader over files under `root`, listed by `files` (relative paths, `/`-separated). */
-export function directorySnapshot(options: {
-  root: string;
+/**
+ * Bytes of files under `root`, confined: the real path (links resolved) must stay
+ * under the root's real path, and only regular files under the cap are read.
+ */
+export function directoryLoader(root: string, maxFileBytes: number = DEFAULT_RESULT_LIMITS.maxFileBytes): LoadFile {
+  const realRoot = realpath(root);
+  return async ({ path }) => {
+    const base = await realRoot;
+    const real = await realpath(join(base, ...path.split("/"))).catch(() => undefined);
+    if (!real || !real.startsWith(base + sep)) return { error: `${path} is a link that leads outside the repository` };
+    const info = await stat(real);
+    if (!info.isFile()) return { error: `${path} is not a regular file` };
+    if (info.size > maxFileBytes) return { error: `${path} is over the ${maxFileBytes}-byte read cap` };
+    return readFile(real);
+  };
+}
+
+/** A reader over listed files whose bytes come from `load` (a directory, a pack file). */
+export function snapshotReader(options: {
   files: readonly SnapshotFile[];
+  load: LoadFile;
   label: string;
   partial?: string | undefined;
-  /** True when the files on disk were redacted when they were written (a cached extraction). */
+  /** True when the stored bytes were redacted when they were written. */
   redacted: boolean;
   limits?: Partial<ResultLimits> | undefined;
 }): SnapshotReader {
   const limits = { ...DEFAULT_RESULT_LIMITS, ...options.limits };
   const files = [...options.files].sort((a, b) => (a.path < b.path ? -1 : 1));
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const realRoot = realpath(options.root);
   const missingNote = options.partial ? ` (the snapshot is partial: ${options.partial})` : "";
 
-  /** The redacted text of a listed file, or why it cannot be read. */
-  async function text(path: string): Promise<{ text: string } | { error: string }> {
+  /** The redacted text of a listed file (`raw`: as on disk, for grep's first pass), or why it cannot be read. */
+  async function text(path: string, raw = false): Promise<{ text: string } | { error: string }> {
     const file = byPath.get(path);
     if (!file) {
       const isDir = files.some((f) => isWithin(f.path, path));
       return { error: isDir ? `${path} is a directory: use glob to list it` : `${path} does not exist in ${options.label}${missingNote}` };
     }
     if (file.unreadable) return { error: `${path} cannot be read: ${file.unreadable}` };
-    const root = await realRoot;
-    const real = await realpath(join(root, ...path.split("/"))).catch(() => undefined);
-    if (!real || !real.startsWith(root + sep)) return { error: `${path} is a link that leads outside the repository` };
-    const info = await stat(real);
-    if (!info.isFile()) return { error: `${path} is not a regular file` };
-    if (info.size > limits.maxFileBytes) return { error: `${path} is over the ${limits.maxFileBytes}-byte read cap` };
-    const decoded = decodeText(await readFile(real));
+    const bytes = await options.load(file);
+    if ("error" in bytes) return bytes;
+    const decoded = decodeText(bytes);
     if (decoded === undefined) return { error: `${path} is a binary file` };
-    return { text: options.redacted ? decoded : redactText(decoded, { path }).text };
+    return { text: options.redacted || raw ? decoded : redactText(decoded, { path }).text };
   }
 
   function checked<T>(fn: () => Promise<T | ReadResult>): Promise<T | ReadResult> {
@@ -161,9 +179,13 @@ export function directorySnapshot(options: {
         for (const file of files) {
           if (full) break;
           if (file.unreadable || !isWithin(file.path, under) || (only && !only.matches(file.path))) continue;
-          const got = await text(file.path);
+          const got = await text(file.path, true);
           if ("error" in got) continue;
-          const lines = got.text.split("\n");
+          let lines = got.text.split("\n");
+          // Redacting is the costly part: only a file with a match on its raw text is redacted, then
+          // matched again, so a pattern that matched a secret's characters finds nothing.
+          if (!options.redacted && lines.some((line) => regex.test(line))) lines = redactText(got.text, { path: file.path }).text.split("\n");
+          else if (!options.redacted) continue;
           for (let i = 0; i < lines.length && !full; i++) {
             const line = lines[i] as string;
             if (!regex.test(line)) continue;

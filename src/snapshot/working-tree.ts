@@ -8,7 +8,7 @@ import { lstat } from "node:fs/promises";
 import { join } from "node:path";
 import { git } from "../cli/git.js";
 import { PathRefused, snapshotPath } from "./snapshot-path.js";
-import { directorySnapshot, type ResultLimits, type SnapshotFile, type SnapshotReader } from "./snapshot-reader.js";
+import { directoryLoader, snapshotReader, type ResultLimits, type SnapshotFile, type SnapshotReader } from "./snapshot-reader.js";
 
 /** The working tree at `root` (the output of `git rev-parse --show-toplevel`). */
 export async function workingTreeSnapshot(root: string, limits?: Partial<ResultLimits>): Promise<SnapshotReader> {
@@ -28,5 +28,5 @@ export async function workingTreeSnapshot(root: string, limits?: Partial<ResultL
     if (!info || info.isDirectory()) continue;
     files.push({ path, size: info.isSymbolicLink() ? 0 : info.size });
   }
-  return directorySnapshot({ root, files, label: "working tree", redacted: false, limits });
+  return snapshotReader({ files, load: directoryLoader(root, limits?.maxFileBytes), label: "working tree", redacted: false, limits });
 }
