@@ -17,7 +17,8 @@ export const agentFrontMatterSchema = z
     color: z.string().optional(),
     tools: z.unknown().optional(),
   })
-  .extend(repoConfigSchema.omit({ model: true }).shape);
+  // `tools` is Claude Code's key here (a list of tool names), not the config's on/off switch.
+  .extend(repoConfigSchema.omit({ model: true, tools: true }).shape);
 
 /** A parsed agent definition. */
 export interface AgentDefinition {
