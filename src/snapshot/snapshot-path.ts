@@ -25,7 +25,7 @@ export function snapshotPath(raw: string): string {
   if (raw.length > MAX_PATH) throw new PathRefused(raw.slice(0, 80), `longer than ${MAX_PATH} characters`);
   if (raw.includes("\0")) throw new PathRefused(raw, "contains a NUL character");
   if (raw.includes("\\")) throw new PathRefused(raw, "use / as the separator (\\ is not allowed)");
-  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw) || raw.startsWith("~")) {
+  if (raw.startsWith("/") || /^[A-Za-z]:\//.test(raw) || raw.startsWith("~")) {
     throw new PathRefused(raw, "absolute paths are outside the repository; give a path relative to its root");
   }
   const parts = raw.split("/").filter((p) => p !== "" && p !== ".");

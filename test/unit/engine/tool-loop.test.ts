@@ -143,6 +143,24 @@ describe("the tool loop", () => {
     expect(budget.used).toBeGreaterThan(1);
   });
 
+  it("runs at most maxCallsPerTurn calls of one turn and retries an answer that breaks the schema once", async () => {
+    anthropic.enqueue(
+      { kind: "tool_use", calls: Array.from({ length: 10 }, () => ({ name: "glob", input: { pattern: "backend/orgs/*.py" } })) },
+      { kind: "json", value: { summary: 3 } },
+      { kind: "json", value: ANSWER },
+    );
+    const result = await loop();
+    expect(result.output).toEqual(ANSWER);
+    expect(result.tools).toMatchObject({ toolTurns: 1, toolCalls: 8 });
+    const results = resultsOf(anthropic.requests[1]);
+    expect(results.slice(7)).toEqual([
+      [false, framed("backend/orgs/permissions.py\nbackend/orgs/views.py")],
+      [true, framed("not run: at most 8 tool calls run per turn")],
+      [true, framed("not run: at most 8 tool calls run per turn")],
+    ]);
+    expect(anthropic.sentText()[2]).toContain("Your previous answer to this request was rejected: the answer did not match the schema (summary:");
+  });
+
   it("gives an agent only the tools its front matter names", async () => {
     expect(toolsForAgent(undefined)).toEqual(["read_file", "grep", "glob"]);
     expect(toolsForAgent("Read, Bash, Edit")).toEqual(["read_file"]);
