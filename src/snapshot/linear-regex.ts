@@ -8,7 +8,7 @@
  * Syntax (ripgrep's common subset): literals, `.`, `[...]` classes with ranges and
  * `^` negation, `\d \w \s \D \W \S \b \B`, escaped punctuation, `\t \n`, groups
  * `(...)` and `(?:...)`, `|`, `* + ?` (a lazy `?` suffix is accepted: for a yes/no
- * match it changes nothing), `{n}`, `{n,}`, `{n,m}` (at most {@link MAX_REPEAT}),
+ * match it changes nothing), `{n}`, `{n,}`, `{n,m}` (counts up to 100),
  * `^` and `$`. Back-references and look-around cannot run in linear time and are
  * refused with a clear message.
  */
