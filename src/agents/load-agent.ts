@@ -17,7 +17,8 @@ export const agentFrontMatterSchema = z
     color: z.string().optional(),
     tools: z.unknown().optional(),
   })
-  .extend(repoConfigSchema.omit({ model: true }).shape);
+  // `tools` is Claude Code's key here (a list of tool names), not the config's on/off switch.
+  .extend(repoConfigSchema.omit({ model: true, tools: true }).shape);
 
 /** A parsed agent definition. */
 export interface AgentDefinition {
@@ -33,6 +34,8 @@ export interface AgentDefinition {
   source: string;
   /** Set when the front matter needed the lenient reading. */
   warning?: string | undefined;
+  /** The front matter's `tools:` as written (Claude Code's names); absent means every tool. See `toolsForAgent`. */
+  tools?: unknown;
 }
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
@@ -88,10 +91,10 @@ export function parseAgent(text: string, source: string): AgentDefinition {
     const problems = result.error.issues.map((issue) => `\`${issue.path.join(".")}\` ${issue.message}`);
     throw new UserFacingError(`The agent definition ${source} is invalid: ${problems.join("; ")}`);
   }
-  const { name, description, model, color: _color, tools: _tools, ...settings } = result.data;
+  const { name, description, model, color: _color, tools, ...settings } = result.data;
   const prompt = text.slice(match[0].length).trim();
   if (!prompt) throw new UserFacingError(`The agent definition ${source} has an empty prompt.`);
-  return { name, description, model, prompt, settings, source, warning };
+  return { name, description, model, prompt, settings, source, warning, ...(tools === undefined ? {} : { tools }) };
 }
 
 /** Reads and parses the agent file shipped with the app. */

@@ -60,6 +60,19 @@ export const repoConfigSchema = z
       )
       .describe("Rule id or family → `off` or a severity")
       .optional(),
+    tools: z.boolean().describe("Let the model read the head commit's files (read_file, grep, glob) while it reviews; `false` sends the diff only").optional(),
+    instructions: z
+      .array(
+        z
+          .object({
+            paths: globList.describe("Globs of the files the text is about"),
+            text: z.string().min(1).max(4_000).describe("Instructions for the model, added to the requests whose files match"),
+          })
+          .strict(),
+      )
+      .max(20)
+      .describe("Path-scoped review instructions: `[{ paths: [globs], text }]`, added to the requests whose files match `paths`")
+      .optional(),
   })
   .strict();
 
@@ -83,6 +96,8 @@ export const DEFAULT_SETTINGS: ReviewSettings = {
   reviewEvent: "COMMENT",
   minConfidence: 0.7,
   rules: {},
+  tools: true,
+  instructions: [],
 };
 
 /** One thing wrong with the settings file, for the check-run table. */

@@ -51,7 +51,8 @@ export interface EngineOptions {
   maxOutputTokens: number;
 }
 
-const usageOf = (message: Anthropic.Message): TokenUsage => ({
+/** The usage of one answered call. */
+export const usageOf = (message: Anthropic.Message): TokenUsage => ({
   input: message.usage.input_tokens,
   output: message.usage.output_tokens,
   cacheRead: message.usage.cache_read_input_tokens ?? 0,
@@ -59,7 +60,7 @@ const usageOf = (message: Anthropic.Message): TokenUsage => ({
 });
 
 /** Turns an SDK failure into a sentence for the check summary, naming the provider (`the Anthropic API`, `Amazon Bedrock`…). */
-function describeApiError(error: unknown, provider: string): UserFacingError {
+export function describeApiError(error: unknown, provider: string): UserFacingError {
   // The SDK's error stays the cause: its status and request id reach the logs (apiErrorFields in src/errors.ts).
   const cause = { cause: error };
   if (error instanceof Anthropic.APIUserAbortError) return new UserFacingError("The review's time budget ran out during this request.", undefined, cause);
@@ -85,7 +86,7 @@ function describeApiError(error: unknown, provider: string): UserFacingError {
 }
 
 /** Parses the first text block as JSON and validates it; returns the problem instead of throwing. */
-function readOutput<T>(message: Anthropic.Message, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; problem: string } {
+export function readOutput<T>(message: Anthropic.Message, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; problem: string } {
   if (message.stop_reason === "refusal") return { ok: false, problem: "the model refused to answer" };
   if (message.stop_reason === "max_tokens") return { ok: false, problem: "the answer was cut off at max_tokens" };
   const text = message.content.find((block) => block.type === "text")?.text ?? "";

@@ -33,6 +33,11 @@ export type FakeReply =
   /** Never answers, until the client aborts or the fake stops. */
   | { kind: "hang" }
   | { kind: "delay"; ms: number; then: FakeReply }
+  /**
+   * The model calls tools: one `tool_use` block per call (after an optional text
+   * block), `stop_reason: "tool_use"`. Each call's id is `toolu_…`, as the API makes them.
+   */
+  | { kind: "tool_use"; calls: { name: string; input: unknown }[]; text?: string; usage?: Partial<Usage> }
   /** Any HTTP answer, e.g. an HTML 502 from a proxy in front of the API. */
   | { kind: "raw"; status: number; body: string; headers?: Record<string, string> };
 
@@ -118,6 +123,29 @@ function segmentsOf(body: MessageRequestBody): Segment[] {
     else if (Array.isArray(content)) for (const block of content) push(block, blockText(block));
   }
   return segments;
+}
+
+/**
+ * The API's checks on a tool conversation: a `tool_use` block needs `tools` in the
+ * request, and every `tool_use` of an assistant turn must be answered by a
+ * `tool_result` with its id in the very next user turn (and only those).
+ */
+function toolTurnProblem(body: MessageRequestBody): string | undefined {
+  const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
+  const blocks = (m: unknown): Record<string, unknown>[] =>
+    isRecord(m) && Array.isArray(m["content"]) ? (m["content"] as unknown[]).filter(isRecord) : [];
+  for (const [i, message] of messages.entries()) {
+    const uses = blocks(message).filter((b) => b["type"] === "tool_use").map((b) => b["id"]);
+    if (uses.length > 0 && !Array.isArray(body.tools)) return "Requests which include `tool_use` or `tool_result` blocks must define tools.";
+    const answered = blocks(messages[i + 1]).filter((b) => b["type"] === "tool_result").map((b) => b["tool_use_id"]);
+    if (uses.some((id) => !answered.includes(id))) {
+      return `messages.${i + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${uses.filter((id) => !answered.includes(id)).join(", ")}`;
+    }
+    const results = blocks(message).filter((b) => b["type"] === "tool_result").map((b) => b["tool_use_id"]);
+    const asked = blocks(messages[i - 1]).filter((b) => b["type"] === "tool_use").map((b) => b["id"]);
+    if (results.some((id) => !asked.includes(id))) return `messages.${i}: unexpected \`tool_use_id\` found in \`tool_result\` blocks`;
+  }
+  return undefined;
 }
 
 /** The models `GET /v1/models` lists, newest first as the API orders them. */
@@ -302,6 +330,8 @@ export class FakeAnthropic {
     if (typeof body.model !== "string" || body.model === "") return "model: Field required";
     if (!Array.isArray(body.messages)) return "messages: Field required";
     if (isCreate && typeof body.max_tokens !== "number") return "max_tokens: Field required";
+    const toolProblem = toolTurnProblem(body);
+    if (toolProblem) return toolProblem;
     const breakpoints = segmentsOf(body).filter((s) => s.breakpoint).length;
     if (breakpoints > 4) {
       return `A maximum of 4 blocks with cache_control may be provided. Found ${breakpoints}.`;
@@ -327,9 +357,10 @@ export class FakeAnthropic {
         res.writeHead(reply.status, { "request-id": newId("req_"), ...reply.headers });
         res.end(reply.body);
         return;
+      case "tool_use":
       case "json":
       case "text": {
-        const message = this.message(reply, body);
+        const message = reply.kind === "tool_use" ? this.toolUseMessage(reply, body) : this.message(reply, body);
         if (body.stream === true) this.sendStream(res, message);
         else this.sendJson(res, 200, message);
       }
@@ -363,6 +394,15 @@ export class FakeAnthropic {
       diagnostics: null,
       usage: { ...this.usage(body, text), ...reply.usage },
     };
+  }
+
+  /** A `tool_use` answer, built on the scripted text answer so usage is counted the same way. */
+  private toolUseMessage(reply: Extract<FakeReply, { kind: "tool_use" }>, body: MessageRequestBody): Message {
+    const calls = JSON.stringify(reply.calls);
+    const base = this.message({ kind: "text", text: `${reply.text ?? ""}${calls}`, ...(reply.usage ? { usage: reply.usage } : {}) }, body);
+    const uses: ContentBlock[] = reply.calls.map((call) => ({ type: "tool_use", id: newId("toolu_"), name: call.name, input: call.input, caller: { type: "direct" } }));
+    const text: ContentBlock[] = reply.text ? [{ type: "text", text: reply.text, citations: null }] : [];
+    return { ...base, content: [...text, ...uses], stop_reason: "tool_use" };
   }
 
   /**

@@ -1,0 +1,72 @@
+/**
+ * The one call the review core needs for a model request with or without tools:
+ * `tools` absent, turned off (`tools: false`) or empty for the agent → the plain
+ * structured call; otherwise the bounded tool loop over the snapshot. Project
+ * instructions (trusted, from the default branch) join the cached system part.
+ */
+import type Anthropic from "@anthropic-ai/sdk";
+import type { z } from "zod";
+import type { AgentDefinition } from "../agents/load-agent.js";
+import type { SnapshotReader } from "../snapshot/snapshot-reader.js";
+import { buildSystem } from "./prompt.js";
+import { callStructured, type EngineOptions, type ModelClient, type EngineResult, type TokenUsage } from "./review-engine.js";
+import { runToolLoop, type ToolLoopBudgets, type ToolStats } from "./tool-loop.js";
+import { toolsForAgent } from "./tools/agent-tools.js";
+
+/** What a request needs to offer tools: the snapshot and the review's budgets. */
+export interface RequestTools {
+  reader: SnapshotReader;
+  budgets: ToolLoopBudgets;
+}
+
+/** A structured request of the review, `ask` or the CLI. */
+export interface ModelRequest<T> {
+  agent: AgentDefinition;
+  user: string;
+  schema: z.ZodType<T>;
+  /** `<project_instructions>` text from `loadProjectInstructions` ("" or absent: none). */
+  projectInstructions?: string | undefined;
+  signal?: AbortSignal | undefined;
+  onUsage?: ((usage: TokenUsage) => void | Promise<void>) | undefined;
+}
+
+/**
+ * The system part: the engine's and the agent's prompt, then the project's
+ * instructions, with the cache breakpoint on the last block so both are cached.
+ */
+export function systemWithInstructions(agent: AgentDefinition, projectInstructions = ""): Anthropic.TextBlockParam[] {
+  const system = buildSystem(agent);
+  if (projectInstructions === "") return system;
+  return [...system.map(({ cache_control: _cache, ...block }) => block), { type: "text", text: projectInstructions, cache_control: { type: "ephemeral" } }];
+}
+
+/**
+ * Sends `request`: with the agent's tools when `tools` is given (pass it only when
+ * the review's effective settings have `tools: true`), else exactly today's plain
+ * structured call, whose cached prefix stays the same.
+ */
+export async function requestStructured<T>(
+  client: ModelClient,
+  options: EngineOptions,
+  request: ModelRequest<T>,
+  tools?: RequestTools | undefined,
+): Promise<EngineResult<T> & { tools?: ToolStats | undefined }> {
+  const names = tools ? toolsForAgent(request.agent.tools) : [];
+  if (names.length === 0 && !request.projectInstructions) return callStructured(client, options, request);
+  return runToolLoop(
+    client,
+    options,
+    { system: systemWithInstructions(request.agent, request.projectInstructions), user: request.user, schema: request.schema, tools: names, signal: request.signal, onUsage: request.onUsage },
+    tools?.reader ?? NO_FILES,
+    tools?.budgets ?? { tokens: { limit: 0, used: 0 } },
+  );
+}
+
+/** Stands in when no tool is offered: the loop never calls it. */
+const NO_FILES: SnapshotReader = {
+  label: "no snapshot",
+  partial: undefined,
+  readFile: async () => ({ isError: true, text: "no snapshot" }),
+  grep: async () => ({ isError: true, text: "no snapshot" }),
+  glob: async () => ({ isError: true, text: "no snapshot" }),
+};
