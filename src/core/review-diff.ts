@@ -152,8 +152,9 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
   const via = stage && ports.model ? describeClient(ports.model) : undefined;
   const reviewed = increment ? increment.filter((d) => d.hunks.length > 0).map((d) => d.path) : prepared.reviewed;
   const usage = stage?.usage ?? emptyUsage();
+  const rulesReviewed = prepared.diffs.filter((d) => d.hunks.length > 0).map((d) => d.path);
   const report: ReviewReport = {
-    findings: open, ...coverageAfter(reviewed, prepared.unreviewed, stage), skipped: prepared.skipped, unlisted: input.unlisted,
+    findings: open, ...coverageAfter(reviewed, prepared.unreviewed, stage), skipped: prepared.skipped, unlisted: input.unlisted, rulesRead: rulesReviewed.length,
     model: input.model, provider: via?.label, usage, modelCalls: stage?.calls ?? 0, chunks: stage?.chunks ?? 0, costUsd: stage?.costUsd ?? 0, agentSource: input.agent.source,
     problems: stage?.problems ?? [],
     notes: [...(input.notes ?? []), ...(via?.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? [])],
@@ -163,6 +164,6 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
   const conclusion = conclude(decision, isIncomplete(report), settings.onIncomplete);
   return {
     report, fresh, decision, conclusion, diffs: prepared.diffs, redacted: prepared.redacted, stage, partial, since: input.increment?.since,
-    rulesReviewed: prepared.diffs.filter((d) => d.hunks.length > 0).map((d) => d.path),
+    rulesReviewed,
   };
 }

@@ -35,6 +35,8 @@ export interface ReviewHistory {
 export interface ReviewReport {
   findings: ReportedFinding[];
   reviewed: string[];
+  /** Files whose diff the deterministic rules and the secret scan read (skipped ones included); may exceed `reviewed` when the model did not get to some. */
+  rulesRead?: number | undefined;
   /** Skipped on purpose (globs: the rules still ran; nothing to review): not a gap. */
   skipped: Array<{ path: string; reason: string }>;
   /** Files in `paths` nobody reviewed (model failure, budget, no patch), with the reason: the review is incomplete. */
@@ -107,6 +109,14 @@ function capped(lines: string[]): string[] {
   return lines.length <= FILES_LISTED ? lines : [...lines.slice(0, FILES_LISTED), `- … and ${lines.length - FILES_LISTED} more`];
 }
 
+/** The findings and what was read: never "in 0 files" beside findings the rules made in files the model did not review. */
+function scopeLine(report: ReviewReport): string {
+  const counts = `**${countLine(report.findings)}**`;
+  const read = report.rulesRead ?? 0;
+  if (read <= report.reviewed.length) return `${counts} in ${plural(report.reviewed.length, "file")} reviewed.`;
+  return `${counts} in ${plural(read, "file")} read by the rules and the secret scan; the model reviewed ${report.reviewed.length} of them.`;
+}
+
 /**
  * The check run's markdown summary. With `agentName`, an incomplete review says how
  * to re-run or skip it; with `onIncomplete`, what it means for the check.
@@ -115,7 +125,7 @@ export function renderCheckSummary(report: ReviewReport, options: { onIncomplete
   const u = report.usage;
   const skipped = capped(report.skipped.map((s) => `- ${codeSpan(s.path)} — ${neutraliseInline(s.reason)}`));
   return [
-    `**${countLine(report.findings)}** in ${plural(report.reviewed.length, "file")} reviewed.`,
+    scopeLine(report),
     ...renderIncomplete(report, options),
     // Problems and notes are the app's markdown around untrusted bits (paths, error messages): neutralised as a whole.
     ...report.problems.map((p) => `> [!WARNING]\n${asBlockquote(neutralise(p))}`),

@@ -156,10 +156,14 @@ describe("backend-agent review when the model fails: it says so, and what the ru
 
   it("a 500 with --fail-on never still exits 1 (onIncomplete: failure); json carries the failure and what the rules read", async () => {
     fake.fallback = { kind: "error", status: 500, type: "api_error" };
-    const [text, json] = await Promise.all([
+    const [text, json, markdown] = await Promise.all([
       runCli(three.dir, ["review", "--head", "feature", "--fail-on", "never"], model()),
       runCli(three.dir, ["review", "--head", "feature", "--fail-on", "never", "--format", "json"], model()),
+      runCli(three.dir, ["review", "--head", "feature", "--fail-on", "never", "--format", "markdown"], model()),
     ]);
+    // The check summary's first line counts the files the rules read, never "in 0 files reviewed" beside their findings.
+    expect(markdown.stdout).toContain("**1 critical, 2 high** in 3 files read by the rules and the secret scan; the model reviewed 0 of them.");
+    expect(markdown.stdout).not.toMatch(/in 0 files/);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain("! The model failed (The model call failed: the API answered 500): only the deterministic rules ran, on 3 files.");
     expect(text.stdout).toContain("1 critical, 2 high in 3 files, 0 of them by the model · fail on never: FAIL (review incomplete, onIncomplete: failure)");
