@@ -43,6 +43,7 @@ function evalLike(name: "eval" | "exec"): Rule {
     category: "security",
     title: `\`${name}()\` on non-constant input`,
     appliesTo: isPython,
+    skipsTests: true,
     check: (file) =>
       hitsFor(file, evalCallPattern(name), (call) =>
         nonConstantFirst(call)
@@ -61,6 +62,7 @@ const pickleRule: Rule = {
   category: "security",
   title: "Unpickling data (`pickle.loads` and friends)",
   appliesTo: isPython,
+  skipsTests: true,
   check: (file) =>
     hitsFor(file, /\b(?:c?[pP]ickle|_pickle|dill|marshal)\.loads?\s*\(/g, () =>
       "Unpickling runs arbitrary code chosen by whoever wrote the bytes, so it is only safe for data this " +
@@ -76,6 +78,7 @@ const yamlRule: Rule = {
   category: "security",
   title: "`yaml.load` without a safe loader",
   appliesTo: isPython,
+  skipsTests: true,
   check: (file) =>
     hitsFor(file, /\byaml\.(?:load|load_all|unsafe_load|unsafe_load_all)\s*\(/g, (call) => {
       const unsafeFn = /unsafe_/.test(call.line.code.slice(call.col, call.col + 25));
@@ -96,6 +99,7 @@ const subprocessRule: Rule = {
   category: "security",
   title: "Shell command built from non-constant data",
   appliesTo: isPython,
+  skipsTests: true,
   check: (file) => {
     const body =
       "The command goes through `/bin/sh`, so any quote, `;` or `$(...)` in the interpolated data runs as shell " +

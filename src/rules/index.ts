@@ -13,9 +13,25 @@ import { SECRET_RULES } from "./secrets.js";
 import { SQL_INJECTION_RULES } from "./sql-injection.js";
 import { TEMPLATING_RULES } from "./templating.js";
 import { TENANT_RULES } from "./tenants.js";
-import type { Rule } from "./types.js";
+import { isTestPath } from "./paths.js";
+import { readProjectFacts } from "./project-facts.js";
+import { ReviewTrees, type FileSources } from "./python-tree.js";
+import type { Rule, RuleContext } from "./types.js";
+import picomatch from "picomatch";
 
 export type { Rule, RuleContext, RuleHit } from "./types.js";
+export type { FileSources } from "./python-tree.js";
+
+/** What a review may give the rules besides the diff; all optional. */
+export interface RuleOptions {
+  /**
+   * Full file contents by path (head and base), e.g. from the head snapshot: rules
+   * then read whole files and the project's settings instead of the hunks alone.
+   */
+  sources?: ReadonlyMap<string, FileSources> | undefined;
+  /** Globs of test code (`.github/backend-agent.yml` `testPaths`); the built-in list when absent. */
+  testPaths?: readonly string[] | undefined;
+}
 
 /** Per-repo overrides from `.github/backend-agent.yml` `rules:` — rule id or family → "off" or a severity. */
 export type RulesConfig = Record<string, "off" | Severity>;
@@ -60,15 +76,31 @@ function clip(title: string): string {
  * UNREDACTED diff (secrets must be visible to be found); the findings never quote
  * a secret. One finding per rule and line; sorted by path, then line.
  */
-export function runRules(files: FileDiff[], config: RulesConfig = {}): Finding[] {
-  const ctx = { files };
+export function runRules(files: FileDiff[], config: RulesConfig = {}, options: RuleOptions = {}): Finding[] {
+  const trees = new ReviewTrees(options.sources);
+  try {
+    const ctx: RuleContext = { files, trees, facts: readProjectFacts(files, trees, options.sources), isTest: testMatcher(options.testPaths) };
+    return findingsOf(files, config, ctx);
+  } finally {
+    trees.dispose();
+  }
+}
+
+/** Test code: the configured globs, or the built-in test directories and file names. */
+function testMatcher(globs: readonly string[] | undefined): (path: string) => boolean {
+  if (!globs) return isTestPath;
+  const match = picomatch([...globs], { dot: true });
+  return (path) => match(path);
+}
+
+function findingsOf(files: FileDiff[], config: RulesConfig, ctx: RuleContext): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const file of files) {
     if (file.hunks.length === 0) continue;
     for (const rule of RULES) {
       const severity = effectiveSeverity(rule, config);
-      if (severity === "off" || !rule.appliesTo(file.path)) continue;
+      if (severity === "off" || !rule.appliesTo(file.path) || (rule.skipsTests && ctx.isTest(file.path))) continue;
       for (const hit of rule.check(file, ctx)) {
         const side = hit.side ?? "RIGHT";
         const key = `${rule.id}\0${file.path}\0${side}\0${hit.line}`;
