@@ -189,7 +189,8 @@ function relationTarget(node: Node | null | undefined): string {
 }
 
 /** Nodes of `types` under `root`, in source order. */
-export function nodesOf(root: Node, types: string | string[]): Node[] {
+export function nodesOf(root: Node | null | undefined, types: string | string[]): Node[] {
+  if (!root) return [];
   return root.descendantsOfType(types).filter((n): n is Node => n !== null);
 }
 
@@ -217,13 +218,26 @@ export function changedLines(file: FileDiff, side: FileSide = "new"): Set<number
   return set;
 }
 
+/** Lines of one side that are in a hunk (changed or context): GitHub accepts a comment there. */
+function hunkLines(file: FileDiff, side: FileSide): Set<number> {
+  const set = new Set<number>();
+  for (const h of file.hunks) for (const l of h.lines) {
+    const n = side === "new" ? (l.kind === "del" ? undefined : l.newLine) : l.kind === "add" ? undefined : l.oldLine;
+    if (n !== undefined) set.add(n);
+  }
+  return set;
+}
+
 /**
- * The line to report a node on: its first line when the change touched it, else
- * its first changed line; undefined when the change did not touch the node at all.
+ * The line to report a node on, or undefined when the change did not touch it:
+ * its first line when that is in the hunk (a field whose `max_length=` line
+ * changed is reported on the field), else its first changed line.
  */
-export function touchedLine(node: Node, changed: Set<number>): number | undefined {
+export function touchedLine(node: Node, file: FileDiff, side: FileSide = "new"): number | undefined {
+  const changed = changedLines(file, side);
   const first = node.startPosition.row + 1;
-  if (changed.has(first)) return first;
-  for (let n = first + 1; n <= node.endPosition.row + 1; n++) if (changed.has(n)) return n;
-  return undefined;
+  let touched: number | undefined;
+  for (let n = first; n <= node.endPosition.row + 1 && touched === undefined; n++) if (changed.has(n)) touched = n;
+  if (touched === undefined) return undefined;
+  return touched === first || hunkLines(file, side).has(first) ? first : touched;
 }
