@@ -114,6 +114,11 @@ export function readProjectFacts(files: readonly FileDiff[], trees: ReviewTrees,
     if (!isSettingsFile(f.path) && !isModelsFile(f.path)) continue;
     const tree = trees.get(f, "new");
     if (tree) read(f.path, tree.rootNode);
+    // git names the enclosing class in each hunk header: the base class's own header is often only there.
+    for (const h of f.hunks) {
+      const m = /^@@[^@]*@@\s*class\s+(\w+)\s*\(([^)]*)\)/.exec(h.header);
+      if (m?.[1] && m[2]) bases.set(m[1], [...(bases.get(m[1]) ?? []), ...m[2].split(",").map((b) => b.trim().split(".").pop() ?? "")]);
+    }
   }
   // Transitive closure: a class whose base is a model base is one too.
   for (let grew = true; grew; ) {
