@@ -8,7 +8,9 @@ import { SEVERITIES, type Finding, type Severity } from "../types.js";
 import { AUTH_SETTINGS_RULES } from "./auth-settings.js";
 import { CELERY_RULES } from "./celery.js";
 import { CODE_EXECUTION_RULES } from "./code-execution.js";
+import { DRF_RULES } from "./drf.js";
 import { MIGRATION_RULES } from "./migrations.js";
+import { SECRET_HANDLING_RULES } from "./secret-handling.js";
 import { SECRET_RULES } from "./secrets.js";
 import { SQL_INJECTION_RULES } from "./sql-injection.js";
 import { TEMPLATING_RULES } from "./templating.js";
@@ -39,10 +41,12 @@ export type RulesConfig = Record<string, "off" | Severity>;
 /** The registry, in the order findings are reported, for docs and `help`. */
 export const RULES: readonly Rule[] = [
   ...SECRET_RULES,
+  ...SECRET_HANDLING_RULES,
   ...CODE_EXECUTION_RULES,
   ...SQL_INJECTION_RULES,
   ...TEMPLATING_RULES,
   ...AUTH_SETTINGS_RULES,
+  ...DRF_RULES,
   ...TENANT_RULES,
   ...MIGRATION_RULES,
   ...CELERY_RULES,

@@ -29,13 +29,16 @@ export interface ProjectFacts {
   modelBases: Set<string>;
 }
 
+/** Settings nest a few levels; a deeper expression is not configuration (and would exhaust the stack). */
+const MAX_DEPTH = 20;
+
 /** The string constants of a list, tuple or `a + [...]` expression (names it cannot resolve are skipped). */
-function strings(node: Node | undefined): string[] {
+function strings(node: Node | undefined, depth = 0): string[] {
   const n = unwrap(node);
-  if (!n) return [];
+  if (!n || depth > MAX_DEPTH) return [];
   const value = stringValue(n);
   if (value !== undefined) return [value];
-  if (n.type === "list" || n.type === "tuple" || n.type === "binary_operator") return kids(n).flatMap(strings);
+  if (n.type === "list" || n.type === "tuple" || n.type === "binary_operator") return kids(n).flatMap((c) => strings(c, depth + 1));
   return [];
 }
 

@@ -28,6 +28,9 @@ export const MAX_PARSE_LINES = 50_000;
 /** tree-sitter gives up after this long per file instead of stalling a review. */
 const PARSE_TIMEOUT_MS = 500;
 
+/** Recursion bound of the tree walks here and in the rules: real code nests far less, crafted input far more. */
+export const MAX_DEPTH = 40;
+
 /** One side of a file: the new file (added + context lines) or the old one (deleted + context). */
 export type FileSide = "new" | "old";
 
@@ -120,7 +123,7 @@ export function stringValue(node: Node | null | undefined): string | undefined {
   const n = unwrap(node);
   if (!n) return undefined;
   if (n.type === "concatenated_string") {
-    const parts = kids(n).map(stringValue);
+    const parts = kids(n).map((c) => (c.type === "string" ? stringValue(c) : undefined));
     return parts.every((p) => p !== undefined) ? parts.join("") : undefined;
   }
   if (n.type !== "string") return undefined;
@@ -164,22 +167,24 @@ export function argument(call: Node, index: number, name: string): Node | undefi
  * same way get the same form. `"app.Model"` and `Model` compare equal as a
  * relation's target (the first argument of a relation field).
  */
-export function canonical(node: Node | null | undefined): string {
+export function canonical(node: Node | null | undefined, depth = 0): string {
   const n = unwrap(node);
   if (!n) return "";
+  // Field definitions nest a few levels; past this compare the text, without recursing (stack).
+  if (depth > MAX_DEPTH) return n.text;
   const value = stringValue(n);
   if (value !== undefined) return JSON.stringify(value);
   if (n.type === "call") {
     const args = kids(n.childForFieldName("arguments")).filter((a) => a.type !== "comment");
-    const pos = args.filter((a) => a.type !== "keyword_argument").map((a, i) => (i === 0 && /ForeignKey|OneToOneField|ManyToManyField/.test(calleeName(n)) ? relationTarget(a) : canonical(a)));
+    const pos = args.filter((a) => a.type !== "keyword_argument").map((a, i) => (i === 0 && /ForeignKey|OneToOneField|ManyToManyField/.test(calleeName(n)) ? relationTarget(a) : canonical(a, depth + 1)));
     const kw = args
       .filter((a) => a.type === "keyword_argument")
-      .map((a) => `${a.childForFieldName("name")?.text ?? ""}=${a.childForFieldName("name")?.text === "to" ? relationTarget(a.childForFieldName("value")) : canonical(a.childForFieldName("value"))}`)
+      .map((a) => `${a.childForFieldName("name")?.text ?? ""}=${a.childForFieldName("name")?.text === "to" ? relationTarget(a.childForFieldName("value")) : canonical(a.childForFieldName("value"), depth + 1)}`)
       .sort();
     return `${calleeName(n)}(${[...pos, ...kw].join(",")})`;
   }
   if (n.childCount === 0) return n.text;
-  return `${n.type}(${kids(n).filter((c) => c.type !== "comment").map(canonical).join(",")})`;
+  return `${n.type}(${kids(n).filter((c) => c.type !== "comment").map((c) => canonical(c, depth + 1)).join(",")})`;
 }
 
 /** `"billing.Invoice"`, `Invoice` and `billing.models.Invoice` all name the model `invoice`. */
