@@ -6,7 +6,7 @@ import type { FileDiff } from "../diff/types.js";
 import { isPython, isTestPath } from "./paths.js";
 import { bracketSpan } from "./python-expr.js";
 import { blockAfter, fileCodeLines, type CodeLine } from "./python-source.js";
-import { calleeText, changedLines, kids, lineOf, nodesOf, type Node } from "./python-tree.js";
+import { calleeText, changedLines, changeMentions, kids, lineOf, nodesOf, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "celery";
@@ -84,6 +84,7 @@ const enqueueInAtomic: Rule = {
   title: "Celery task enqueued inside a transaction without `on_commit`",
   appliesTo: (path) => isPython(path) && !isTestPath(path),
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
+    if (!changeMentions(file, /\.(?:delay|apply_async)\b/)) return [];
     const changed = changedLines(file);
     return nodesOf(ctx.trees.get(file, "new")?.rootNode, "call").flatMap((call): RuleHit[] => {
       const m = /^([\w.]+)\.(delay|apply_async)$/.exec(calleeText(call));

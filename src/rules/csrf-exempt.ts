@@ -6,7 +6,7 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isTestPath } from "./paths.js";
-import { ancestor, changedLines, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
+import { ancestor, changedLines, changeMentions, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const DRF_CLASS = /(?:APIView|ViewSet|ViewSetMixin)$/;
@@ -56,6 +56,7 @@ function wrapsDrfView(use: Node): boolean {
 
 /** The `csrf_exempt` uses the change added, with what they apply to. */
 function exemptions(file: FileDiff, ctx: RuleContext): Node[] {
+  if (!changeMentions(file, /csrf_exempt/)) return [];
   const tree = ctx.trees.get(file, "new");
   const changed = changedLines(file);
   return nodesOf(tree?.rootNode, "identifier").filter((id) => {

@@ -5,7 +5,7 @@
 import type { FileDiff } from "../diff/types.js";
 import { schemaOf } from "./model-fields.js";
 import { isModelsFile, isPython, isTestPath } from "./paths.js";
-import { changedLines, kids, lineOf, nodesOf, stringValue, touchedLine, unwrap, type Node } from "./python-tree.js";
+import { changedLines, changeMentions, kids, lineOf, nodesOf, stringValue, touchedLine, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "drf";
@@ -45,6 +45,7 @@ const allFields: Rule = {
   title: "Serializer exposes `__all__` fields of a model with secrets",
   appliesTo: (path) => isPython(path) && !isTestPath(path),
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
+    if (!changeMentions(file, /__all__/)) return [];
     const changed = changedLines(file);
     return nodesOf(ctx.trees.get(file, "new")?.rootNode, "class_definition").flatMap((cls): RuleHit[] => {
       if (!/Serializer\b/.test(cls.childForFieldName("superclasses")?.text ?? "")) return [];

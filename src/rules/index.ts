@@ -83,7 +83,12 @@ function clip(title: string): string {
 export function runRules(files: FileDiff[], config: RulesConfig = {}, options: RuleOptions = {}): Finding[] {
   const trees = new ReviewTrees(options.sources);
   try {
-    const ctx: RuleContext = { files, trees, facts: readProjectFacts(files, trees, options.sources), isTest: testMatcher(options.testPaths) };
+    const memos = new Map<string, unknown>();
+    const memo = <T>(key: string, build: () => T): T => {
+      if (!memos.has(key)) memos.set(key, build());
+      return memos.get(key) as T;
+    };
+    const ctx: RuleContext = { files, trees, facts: readProjectFacts(files, trees, options.sources), isTest: testMatcher(options.testPaths), memo };
     return findingsOf(files, config, ctx);
   } finally {
     trees.dispose();
@@ -102,9 +107,10 @@ function findingsOf(files: FileDiff[], config: RulesConfig, ctx: RuleContext): F
   const seen = new Set<string>();
   for (const file of files) {
     if (file.hunks.length === 0) continue;
+    const isTest = ctx.isTest(file.path);
     for (const rule of RULES) {
       const severity = effectiveSeverity(rule, config);
-      if (severity === "off" || !rule.appliesTo(file.path) || (rule.skipsTests && ctx.isTest(file.path))) continue;
+      if (severity === "off" || (rule.skipsTests && isTest) || !rule.appliesTo(file.path)) continue;
       for (const hit of rule.check(file, ctx)) {
         const side = hit.side ?? "RIGHT";
         const key = `${rule.id}\0${file.path}\0${side}\0${hit.line}`;

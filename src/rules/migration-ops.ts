@@ -19,6 +19,17 @@ const OPERATION = /^(?:Run(?:Python|SQL)|(?:Add|Alter|Remove|Rename)(?:Field|Ind
 
 /** The operations of a migration's new side, in source order. */
 export function operations(file: FileDiff, trees: ReviewTrees): Operation[] {
+  const cached = OPERATIONS.get(file);
+  if (cached?.trees === trees) return cached.ops;
+  const ops = readOperations(file, trees);
+  OPERATIONS.set(file, { trees, ops });
+  return ops;
+}
+
+/** Operations per file for the review whose trees they point into. */
+const OPERATIONS = new WeakMap<FileDiff, { trees: ReviewTrees; ops: Operation[] }>();
+
+function readOperations(file: FileDiff, trees: ReviewTrees): Operation[] {
   const tree = trees.get(file, "new");
   if (!tree) return [];
   return nodesOf(tree.rootNode, "call")
@@ -28,8 +39,15 @@ export function operations(file: FileDiff, trees: ReviewTrees): Operation[] {
 
 /** The migrations of the same app in the change, in name order (0004 before 0005). */
 export function appMigrations(file: FileDiff, ctx: RuleContext): FileDiff[] {
-  const dir = file.path.slice(0, file.path.lastIndexOf("/") + 1);
-  return ctx.files.filter((f) => isMigration(f.path) && f.path.startsWith(dir) && f.path.slice(dir.length).indexOf("/") < 0 && f.status !== "removed").sort((a, b) => (a.path < b.path ? -1 : 1));
+  const byDir = ctx.memo("migrations-by-dir", () => {
+    const map = new Map<string, FileDiff[]>();
+    for (const f of ctx.files.filter((x) => isMigration(x.path) && x.status !== "removed").sort((a, b) => (a.path < b.path ? -1 : 1))) {
+      const dir = f.path.slice(0, f.path.lastIndexOf("/") + 1);
+      map.set(dir, [...(map.get(dir) ?? []), f]);
+    }
+    return map;
+  });
+  return byDir.get(file.path.slice(0, file.path.lastIndexOf("/") + 1)) ?? [];
 }
 
 /** Operations that run before `target` in this change: earlier in its file, or in an earlier migration of the app. */

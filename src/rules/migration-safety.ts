@@ -17,9 +17,13 @@ function touchedOps(file: FileDiff, ctx: RuleContext, op: string): Array<Operati
 
 /** The app's models files in the change. */
 function modelsOf(file: FileDiff, ctx: RuleContext): FileDiff[] {
+  const byApp = ctx.memo("models-by-app", () => {
+    const map = new Map<string, FileDiff[]>();
+    for (const f of ctx.files.filter((x) => isModelsFile(x.path))) map.set(appDirOf(f.path), [...(map.get(appDirOf(f.path)) ?? []), f]);
+    return map;
+  });
   const cut = file.path.lastIndexOf("/migrations/");
-  const app = cut >= 0 ? file.path.slice(0, cut) : "";
-  return ctx.files.filter((f) => isModelsFile(f.path) && appDirOf(f.path) === app);
+  return byApp.get(cut >= 0 ? file.path.slice(0, cut) : "") ?? [];
 }
 
 /** The model is created by a migration of this change, so its table is new and empty. */

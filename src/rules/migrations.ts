@@ -119,23 +119,26 @@ const destructive: Rule = {
     ),
 };
 
-/** `obj.name`, `name=` and `"name"` / `"name__..."` lookups on the new side of the change's other Python files. */
-function referenceTo(name: string, ctx: RuleContext): { path: string; line: number } | undefined {
-  for (const f of ctx.files) {
-    if (!isPython(f.path) || isMigration(f.path) || f.status === "removed" || ctx.isTest(f.path)) continue;
-    const tree = ctx.trees.get(f, "new");
-    if (!tree) continue;
-    const changed = changedLines(f);
-    const hit = nodesOf(tree.rootNode, ["attribute", "keyword_argument", "string"]).find((n) => {
-      if (!changed.has(n.startPosition.row + 1)) return false;
-      if (n.type === "attribute") return n.childForFieldName("attribute")?.text === name;
-      if (n.type === "keyword_argument") return n.childForFieldName("name")?.text === name;
-      const v = stringValue(n);
-      return v === name || v?.startsWith(`${name}__`) === true;
-    });
-    if (hit) return { path: f.path, line: hit.startPosition.row + 1 };
-  }
-  return undefined;
+/**
+ * Where lines added in the change's other Python files use each name: `obj.name`,
+ * `name=` and `"name"` / `"name__..."` lookups. Built once per review, and only when
+ * a migration drops a field.
+ */
+function references(ctx: RuleContext): Map<string, { path: string; line: number }> {
+  return ctx.memo("field-references", () => {
+    const refs = new Map<string, { path: string; line: number }>();
+    for (const f of ctx.files) {
+      if (!isPython(f.path) || isMigration(f.path) || f.status === "removed" || ctx.isTest(f.path)) continue;
+      const changed = changedLines(f);
+      for (const n of nodesOf(ctx.trees.get(f, "new")?.rootNode, ["attribute", "keyword_argument", "string"])) {
+        if (!changed.has(n.startPosition.row + 1)) continue;
+        const name =
+          n.type === "attribute" ? n.childForFieldName("attribute")?.text : n.type === "keyword_argument" ? n.childForFieldName("name")?.text : stringValue(n)?.split("__")[0];
+        if (name && !refs.has(name)) refs.set(name, { path: f.path, line: n.startPosition.row + 1 });
+      }
+    }
+    return refs;
+  });
 }
 
 const removedStillUsed: Rule = {
@@ -148,7 +151,7 @@ const removedStillUsed: Rule = {
   check: (file, ctx) =>
     touched(file, ctx, ["RemoveField"]).flatMap((o): RuleHit[] => {
       const name = stringValue(argument(o.call, 1, "name"));
-      const ref = name && name.length > 2 ? referenceTo(name, ctx) : undefined;
+      const ref = name && name.length > 2 ? references(ctx).get(name) : undefined;
       if (!name || !ref) return [];
       return [
         {

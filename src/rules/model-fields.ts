@@ -36,6 +36,17 @@ function modelClass(node: Node): { name: string; skip: boolean } {
 
 /** The schema statements of one side of a models file (empty when it cannot be parsed). */
 export function schemaOf(file: FileDiff, side: FileSide, trees: ReviewTrees): SchemaEntry[] {
+  const cached = SCHEMAS.get(file);
+  if (cached?.trees === trees && cached[side]) return cached[side];
+  const entries = readSchema(file, side, trees);
+  SCHEMAS.set(file, { ...(cached?.trees === trees ? cached : {}), trees, [side]: entries });
+  return entries;
+}
+
+/** Per file and side, for the review whose trees the entries point into (rules ask for the same models file many times). */
+const SCHEMAS = new WeakMap<FileDiff, { trees: ReviewTrees } & Partial<Record<FileSide, SchemaEntry[]>>>();
+
+function readSchema(file: FileDiff, side: FileSide, trees: ReviewTrees): SchemaEntry[] {
   const tree = trees.get(file, side);
   if (!tree) return [];
   const out: SchemaEntry[] = [];

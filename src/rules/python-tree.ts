@@ -223,6 +223,14 @@ export function changedLines(file: FileDiff, side: FileSide = "new"): Set<number
   return set;
 }
 
+/**
+ * Whether a changed line of the new side matches `pattern`: a cheap test before a
+ * rule asks for the tree, so files without the construct are never parsed.
+ */
+export function changeMentions(file: FileDiff, pattern: RegExp): boolean {
+  return file.hunks.some((h) => h.lines.some((l) => l.kind === "add" && pattern.test(l.text)));
+}
+
 /** Lines of one side that are in a hunk (changed or context): GitHub accepts a comment there. */
 function hunkLines(file: FileDiff, side: FileSide): Set<number> {
   const set = new Set<number>();

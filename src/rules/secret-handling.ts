@@ -6,7 +6,7 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython } from "./paths.js";
-import { MAX_DEPTH, ancestor, calleeText, changedLines, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
+import { MAX_DEPTH, ancestor, calleeText, changedLines, changeMentions, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "secrets";
@@ -43,7 +43,8 @@ function isConstant(node: Node | null | undefined): boolean {
   return ["none", "true", "false", "integer", "float", "string", "concatenated_string"].includes(n.type) || (n.type === "call" && /^(?:len|bool|int)$/.test(calleeText(n)));
 }
 
-function hitsIn(file: FileDiff, ctx: RuleContext, types: string, pick: (n: Node) => RuleHit | undefined): RuleHit[] {
+function hitsIn(file: FileDiff, ctx: RuleContext, mention: RegExp, types: string, pick: (n: Node) => RuleHit | undefined): RuleHit[] {
+  if (!changeMentions(file, mention)) return [];
   const changed = changedLines(file);
   return nodesOf(ctx.trees.get(file, "new")?.rootNode, types).flatMap((n) => {
     if (!changed.has(lineOf(n))) return [];
@@ -61,7 +62,7 @@ const compare: Rule = {
   appliesTo: isPython,
   skipsTests: true,
   check: (file, ctx) =>
-    hitsIn(file, ctx, "comparison_operator", (cmp) => {
+    hitsIn(file, ctx, /[=!]=/, "comparison_operator", (cmp) => {
       const ops = cmp.children.filter((c) => c?.type === "==" || c?.type === "!=");
       const op = ops[0]?.type;
       const [left, right] = kids(cmp);
@@ -113,7 +114,7 @@ const leaked: Rule = {
   appliesTo: isPython,
   skipsTests: true,
   check: (file, ctx) =>
-    hitsIn(file, ctx, "call", (call) => {
+    hitsIn(file, ctx, /log|print|Response/, "call", (call) => {
       const callee = calleeText(call);
       const log = LOG_CALL.test(callee);
       if (!log && !RESPONSE_CALL.test(callee)) return undefined;

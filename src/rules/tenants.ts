@@ -8,7 +8,7 @@ import { appDirOf, isModelsFile, isPython, isTestPath } from "./paths.js";
 import type { ListFact } from "./project-facts.js";
 import { findCalls, positional, restOfStatement } from "./python-expr.js";
 import { blockAfter, fileCodeLines, indentOf } from "./python-source.js";
-import { changedLines, kids, lineOf, nodesOf } from "./python-tree.js";
+import { changedLines, changeMentions, kids, lineOf, nodesOf } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "tenants";
@@ -136,6 +136,7 @@ const modelInSharedApp: Rule = {
     const app = appDirOf(file.path);
     if (!listed(lists.SHARED_APPS, app) || !lists.TENANT_APPS || listed(lists.TENANT_APPS, app)) return [];
     const label = app.slice(app.lastIndexOf("/") + 1);
+    if (!changeMentions(file, /\bclass\s/)) return [];
     const tree = ctx.trees.get(file, "new");
     const changed = changedLines(file);
     return nodesOf(tree?.rootNode ?? null, "class_definition").flatMap((cls): RuleHit[] => {

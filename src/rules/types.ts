@@ -13,6 +13,8 @@ export interface RuleContext {
   facts: ProjectFacts;
   /** Test code, where SQL built from strings or `exec` is harness, not a finding. */
   isTest(path: string): boolean;
+  /** Per-review memo: `memo(key, build)` builds once per review (indexes over all files). */
+  memo<T>(key: string, build: () => T): T;
 }
 
 /** Where a rule fired and what to say there; {@link runRules} turns it into a Finding. */
