@@ -16,17 +16,18 @@ const SENSITIVE_MODEL = /(?:User|Account|ApiKey|APIKey|Token|Credential|Secret|A
 
 /** Sensitive field names of `model` among the change's models files (new side), or undefined when not there. */
 function sensitiveFields(model: string, ctx: RuleContext): string[] | undefined {
-  let found = false;
-  const names: string[] = [];
-  for (const f of ctx.files.filter((x) => isModelsFile(x.path))) {
-    for (const e of schemaOf(f, "new", ctx.trees)) {
-      const [cls, field] = e.key.split(".");
-      if (cls !== model || !field) continue;
-      found = true;
-      if (SENSITIVE_FIELD.test(field)) names.push(field);
+  const byModel = ctx.memo("model-sensitive-fields", () => {
+    const map = new Map<string, string[]>();
+    for (const f of ctx.files.filter((x) => isModelsFile(x.path))) {
+      for (const e of schemaOf(f, "new", ctx.trees)) {
+        const [cls, field] = e.key.split(".");
+        if (!cls || !field) continue;
+        map.set(cls, [...(map.get(cls) ?? []), ...(SENSITIVE_FIELD.test(field) ? [field] : [])]);
+      }
     }
-  }
-  return found ? names : undefined;
+    return map;
+  });
+  return byModel.get(model);
 }
 
 /** The `Meta` of a class and its `model` and `fields`. */

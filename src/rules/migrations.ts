@@ -121,19 +121,23 @@ const destructive: Rule = {
 
 /**
  * Where lines added in the change's other Python files use each name: `obj.name`,
- * `name=` and `"name"` / `"name__..."` lookups. Built once per review, and only when
- * a migration drops a field.
+ * `name__…=` and `"name__…"` lookups. Built once per review, and only when
+ * a migration drops a field, per app.
  */
-function references(ctx: RuleContext): Map<string, { path: string; line: number }> {
-  return ctx.memo("field-references", () => {
+function references(app: string, ctx: RuleContext): Map<string, { path: string; line: number }> {
+  return ctx.memo(`field-references:${app}`, () => {
     const refs = new Map<string, { path: string; line: number }>();
     for (const f of ctx.files) {
-      if (!isPython(f.path) || isMigration(f.path) || f.status === "removed" || ctx.isTest(f.path)) continue;
+      // The app's own code: a same-named attribute elsewhere is most often another model's.
+      if (!f.path.startsWith(`${app}/`) || !isPython(f.path) || isMigration(f.path) || f.status === "removed" || ctx.isTest(f.path)) continue;
       const changed = changedLines(f);
       for (const n of nodesOf(ctx.trees.get(f, "new")?.rootNode, ["attribute", "keyword_argument", "string"])) {
         if (!changed.has(n.startPosition.row + 1)) continue;
+        // `obj.filter(` is a method call, not a field read; `"name"` alone is any string, `"name__in"` a lookup.
+        const called = n.parent?.type === "call" && n.parent.childForFieldName("function")?.id === n.id;
+        const lookup = (text: string | undefined): string | undefined => (text?.includes("__") ? text.split("__")[0] : undefined);
         const name =
-          n.type === "attribute" ? n.childForFieldName("attribute")?.text : n.type === "keyword_argument" ? n.childForFieldName("name")?.text : stringValue(n)?.split("__")[0];
+          n.type === "attribute" ? (called ? undefined : n.childForFieldName("attribute")?.text) : n.type === "keyword_argument" ? lookup(n.childForFieldName("name")?.text) : lookup(stringValue(n));
         if (name && !refs.has(name)) refs.set(name, { path: f.path, line: n.startPosition.row + 1 });
       }
     }
@@ -151,7 +155,7 @@ const removedStillUsed: Rule = {
   check: (file, ctx) =>
     touched(file, ctx, ["RemoveField"]).flatMap((o): RuleHit[] => {
       const name = stringValue(argument(o.call, 1, "name"));
-      const ref = name && name.length > 2 ? references(ctx).get(name) : undefined;
+      const ref = name && name.length > 2 ? references(file.path.slice(0, file.path.lastIndexOf("/migrations/")), ctx).get(name) : undefined;
       if (!name || !ref) return [];
       return [
         {
