@@ -88,8 +88,9 @@ async function commitSources(repo: string, parent: string, commit: string, files
   for (const f of files.filter((x) => isPython(x.path))) {
     sources.set(f.path, { head: f.status === "removed" ? undefined : await show(commit, f.path), base: f.status === "added" ? undefined : await show(parent, f.previousPath ?? f.path) });
   }
-  const listed = await git(repo, ["ls-tree", "-r", "--name-only", commit, "--", ...(paths.length ? paths.map((p) => `:(glob)${p}`) : ["."])]);
-  for (const p of listed.split("\n").filter((x) => isSettingsFile(x) && !sources.has(x))) sources.set(p, { head: await show(commit, p) });
+  const inPaths = paths.length > 0 ? picomatch([...paths], { dot: true }) : () => true;
+  const listed = await git(repo, ["ls-tree", "-r", "--name-only", commit]);
+  for (const p of listed.split("\n").filter((x) => isSettingsFile(x) && inPaths(x) && !sources.has(x))) sources.set(p, { head: await show(commit, p) });
   return sources;
 }
 
