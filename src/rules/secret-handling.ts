@@ -72,7 +72,7 @@ const compare: Rule = {
       if (!name || /pass/i.test(name)) return undefined;
       return {
         line: lineOf(cmp),
-        title: `\`${name}\` compared with \`${ops ? cmp.text.includes("!=") ? "!=" : "==" : "=="}\`: use a constant-time comparison`,
+        title: `\`${name}\` compared with \`${op ?? "=="}\`: use a constant-time comparison`,
         body:
           `\`==\`/\`!=\` on strings stops at the first differing character, so the response time tells an attacker how much of ` +
           `a guessed \`${name}\` is right, and the secret can be found character by character. Compare with ` +
