@@ -37,6 +37,11 @@ function readOperations(file: FileDiff, trees: ReviewTrees): Operation[] {
     .map((call) => ({ op: calleeName(call), call, line: touchedLine(call, file), file }));
 }
 
+/** Operations of a migration touched by the change, of the given kinds, with their line. */
+export function touchedOperations(file: FileDiff, trees: ReviewTrees, ops: readonly string[]): Array<Operation & { line: number }> {
+  return operations(file, trees).filter((o): o is Operation & { line: number } => o.line !== undefined && ops.includes(o.op));
+}
+
 /** The migrations of the same app in the change, in name order (0004 before 0005). */
 export function appMigrations(file: FileDiff, ctx: RuleContext): FileDiff[] {
   const byDir = ctx.memo("migrations-by-dir", () => {

@@ -3,16 +3,25 @@
  * default, index builds that block writes, and type changes that rewrite the table.
  */
 import type { FileDiff } from "../diff/types.js";
-import { appMigrations, handlesNulls, modelNameOf, operations, operationsBefore, type Operation } from "./migration-ops.js";
-import { fieldOn, isNullable } from "./model-fields.js";
+import { appMigrations, handlesNulls, modelNameOf, operations, operationsBefore, touchedOperations, type Operation } from "./migration-ops.js";
+import { fieldOn, isNullable, type SchemaEntry } from "./model-fields.js";
 import { appDirOf, isMigration, isModelsFile } from "./paths.js";
-import { argument, calleeName, keywordArg, stringValue, unwrap } from "./python-tree.js";
+import { argument, calleeName, keywordArg, stringValue, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "migrations";
 
 function touchedOps(file: FileDiff, ctx: RuleContext, op: string): Array<Operation & { line: number }> {
-  return operations(file, ctx.trees).filter((o): o is Operation & { line: number } => o.line !== undefined && o.op === op);
+  return touchedOperations(file, ctx.trees, [op]);
+}
+
+/** Each touched `AlterField`: the new field, its name, and its definition before the change when the models diff shows it. */
+function alteredFields(file: FileDiff, ctx: RuleContext): Array<{ o: Operation & { line: number }; field: Node | undefined; name: string | undefined; before: SchemaEntry | undefined }> {
+  const models = modelsOf(file, ctx);
+  return touchedOps(file, ctx, "AlterField").map((o) => {
+    const name = stringValue(argument(o.call, 1, "name"));
+    return { o, field: unwrap(argument(o.call, 2, "field")), name, before: name ? fieldOn(models, "old", ctx.trees, modelNameOf(o), name) : undefined };
+  });
 }
 
 /** The app's models files in the change. */
@@ -47,14 +56,9 @@ const alterNotNull: Rule = {
   title: "`AlterField` makes a column NOT NULL without a default",
   appliesTo: isMigration,
   check(file, ctx) {
-    const models = modelsOf(file, ctx);
-    return touchedOps(file, ctx, "AlterField").flatMap((o): RuleHit[] => {
-      const field = unwrap(argument(o.call, 2, "field"));
-      const name = stringValue(argument(o.call, 1, "name"));
-      if (!field || !name || isNullable(field) || usableDefault(field)) return [];
+    return alteredFields(file, ctx).flatMap(({ o, field, name, before }): RuleHit[] => {
       // Known nullable before: the models diff shows `null=True` going away.
-      const before = fieldOn(models, "old", ctx.trees, modelNameOf(o), name);
-      if (!before || !isNullable(before.call)) return [];
+      if (!field || !name || isNullable(field) || usableDefault(field) || !before || !isNullable(before.call)) return [];
       if (operationsBefore(o, ctx).some((p) => handlesNulls(p, name))) return [];
       return [
         {
@@ -140,11 +144,7 @@ const typeRewrite: Rule = {
   title: "Column type change rewrites the table",
   appliesTo: isMigration,
   check(file, ctx) {
-    const models = modelsOf(file, ctx);
-    return touchedOps(file, ctx, "AlterField").flatMap((o): RuleHit[] => {
-      const field = unwrap(argument(o.call, 2, "field"));
-      const name = stringValue(argument(o.call, 1, "name"));
-      const before = name ? fieldOn(models, "old", ctx.trees, modelNameOf(o), name) : undefined;
+    return alteredFields(file, ctx).flatMap(({ o, field, name, before }): RuleHit[] => {
       const from = before?.call ? COLUMN[calleeName(before.call)] : undefined;
       const to = field?.type === "call" ? COLUMN[calleeName(field)] : undefined;
       // varchar → text is binary-compatible in PostgreSQL: no rewrite.

@@ -6,7 +6,7 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { MIGRATION_SAFETY_RULES } from "./migration-safety.js";
-import { destroysRows, isNoop, operations, type Operation } from "./migration-ops.js";
+import { destroysRows, isNoop, touchedOperations, type Operation } from "./migration-ops.js";
 import { schemaChanges } from "./model-fields.js";
 import { appDirOf, isMigration, isModelsFile, isPython } from "./paths.js";
 import { argument, changedLines, nodesOf, stringValue, touchedLine } from "./python-tree.js";
@@ -46,10 +46,7 @@ const missingMigration: Rule = {
   },
 };
 
-/** Operations of a migration touched by the change, of the given kinds. */
-function touched(file: FileDiff, ctx: RuleContext, ops: readonly string[]): Array<Operation & { line: number }> {
-  return operations(file, ctx.trees).filter((o): o is Operation & { line: number } => o.line !== undefined && ops.includes(o.op));
-}
+const touched = (file: FileDiff, ctx: RuleContext, ops: readonly string[]): Array<Operation & { line: number }> => touchedOperations(file, ctx.trees, ops);
 
 const reverseKw = (op: string): string => (op === "RunPython" ? "reverse_code" : "reverse_sql");
 
