@@ -102,7 +102,7 @@ export async function prepareLocalReview(options: Omit<LocalReviewOptions, "rule
   const model = resolveModel(settings.model ?? (agent.model === "inherit" ? env.DEFAULT_MODEL : agent.model), env.DEFAULT_MODEL);
 
   // 3.
-  const files = await changedFiles(root, { base, head: options.head === undefined ? undefined : headCommit }, settings.paths);
+  const files = await changedFiles(root, { base, head: options.head === undefined ? undefined : headCommit }, [...settings.paths, ...steering(agent.name)]);
   for (const path of steering(agent.name)) {
     if (files.some((f) => f.path === path)) say(`${path} is changed by this diff; the review uses its version at ${base.slice(0, 7)}, as the App would.`);
   }
