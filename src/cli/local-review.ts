@@ -109,7 +109,7 @@ export async function prepareLocalReview(options: Omit<LocalReviewOptions, "rule
   const selection = selectFiles(files, settings);
 
   // 4.
-  return { root, headCommit, range, settings, agent, model, selection, prepared: prepareDiffs(selection, settings.rules) };
+  return { root, headCommit, range, settings, agent, model, selection, prepared: prepareDiffs(selection, settings.rules, { testPaths: settings.testPaths }) };
 }
 
 /** The title the model sees: the commit's subject, redacted. */

@@ -200,7 +200,7 @@ export async function runReview(job: ReviewJob, deps: ReviewDeps): Promise<Revie
     log.info({ since: history.increment?.since, fullBecause: history.fullBecause, prior: history.prior.length }, history.increment ? "incremental review" : "full review");
 
     // 7.
-    const prepared = prepareDiffs(selection, settings.rules);
+    const prepared = prepareDiffs(selection, settings.rules, { testPaths: settings.testPaths });
     const increment = history.increment ? selectFiles(history.increment.files, settings).selected.map((f) => redactFileDiff(toFileDiff(f)).file) : undefined;
     const forModel = increment ?? prepared.redacted;
 
