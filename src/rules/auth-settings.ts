@@ -59,7 +59,7 @@ function lineRule(spec: {
       if (fact === null) return [];
       const body = fact ? `${spec.body} ${fact}` : spec.body;
       const hits: RuleHit[] = [];
-      for (const lines of fileCodeLines(file)) {
+      for (const lines of fileCodeLines(file, ctx.trees)) {
         const imports = importLines(lines);
         lines.forEach((line, at) => {
           if (imports.has(at) || !(line.added || (spec.multiLine && statementAdded(lines, at)))) return;

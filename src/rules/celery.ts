@@ -33,9 +33,9 @@ const noRetry: Rule = {
   category: "bug",
   title: "Celery task does network I/O without a retry policy",
   appliesTo: (path) => isPython(path) && !isTestPath(path),
-  check(file: FileDiff): RuleHit[] {
+  check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file)) {
+    for (const lines of fileCodeLines(file, ctx.trees)) {
       lines.forEach((deco, at) => {
         if (!TASK_DECORATOR.test(deco.code)) return;
         const options = decoratorOptions(lines, at);

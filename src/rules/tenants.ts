@@ -22,10 +22,10 @@ const rawSetSchema: Rule = {
   category: "tenancy",
   title: "Schema switched without a context manager",
   appliesTo: nonTest,
-  check(file: FileDiff): RuleHit[] {
+  check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     // Tenant middleware is the one place meant to call set_tenant per request.
     const middleware = /middleware/i.test(file.path);
-    return fileCodeLines(file).flatMap((lines) =>
+    return fileCodeLines(file, ctx.trees).flatMap((lines) =>
       lines.flatMap((l): RuleHit[] => {
         const m = /\bconnection\.(set_schema_to_public|set_schema|set_tenant)\s*\(/.exec(l.code);
         if (!l.added || !m?.[1] || (middleware && m[1] === "set_tenant")) return [];
@@ -63,10 +63,10 @@ function listed(list: ListFact | undefined, module: string): boolean {
 }
 
 /** Model name → module it is imported from in this file's diff (`.` resolved to the file's directory). */
-function importedModels(file: FileDiff): Map<string, string> {
+function importedModels(file: FileDiff, ctx: RuleContext): Map<string, string> {
   const dir = file.path.slice(0, file.path.lastIndexOf("/"));
   const map = new Map<string, string>();
-  for (const lines of fileCodeLines(file)) {
+  for (const lines of fileCodeLines(file, ctx.trees)) {
     lines.forEach((l, at) => {
       const m = /^\s*from\s+([\w.]+)\s+import\s+/.exec(l.code);
       if (!m?.[1]?.endsWith("models")) return;
@@ -98,9 +98,9 @@ const tenantQueryInPublic: Rule = {
   appliesTo: nonTest,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const lists = appLists(ctx);
-    const imports = importedModels(file);
+    const imports = importedModels(file, ctx);
     const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file)) {
+    for (const lines of fileCodeLines(file, ctx.trees)) {
       for (const call of findCalls(lines, /^\s*(?:async\s+)?with\s+(?:[\w.]*\.)?schema_context\s*\(/g)) {
         const schema = positional(call)[0];
         const isPublic = schema && (/^\s*["']public["']\s*$/.test(schema.raw) || /get_public_schema_name|PUBLIC_SCHEMA_NAME/.test(schema.code));
