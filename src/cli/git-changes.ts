@@ -9,7 +9,7 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import type { ChangedFile } from "../diff/types.js";
-import { git } from "./git.js";
+import { git, GitError } from "./git.js";
 
 /** What to diff: `head` a commit, or undefined for the working tree (untracked files included). */
 export interface DiffRange {
@@ -81,7 +81,7 @@ function countLines(patch: string | undefined, mark: "+" | "-"): number {
  * holding every file of the working tree (`git add -A`, so .gitignore is honoured):
  * untracked files are part of the review, and the user's own index is never touched.
  */
-async function withWorkingTreeIndex<T>(root: string, fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
+async function withWorkingTreeIndex<T>(root: string, pathspecs: readonly string[], fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "backend-agent-index-"));
   try {
     const path = (await git(root, ["rev-parse", "--git-path", "index"])).trim();
@@ -89,22 +89,40 @@ async function withWorkingTreeIndex<T>(root: string, fn: (env: Record<string, st
     // Starting from the real index keeps its stat cache: only changed files are hashed again.
     await copyFile(isAbsolute(path) ? path : join(root, path), index).catch(() => undefined);
     const env = { GIT_INDEX_FILE: index };
-    await git(root, ["add", "-A"], env);
+    // One pathspec at a time: git refuses the whole `add` when one glob matches nothing (a configured path not in this repository).
+    for (const spec of pathspecs) {
+      await git(root, ["add", "-A", "--", spec], env).catch((error: unknown) => {
+        if (!(error instanceof GitError && /did not match any files/.test(error.stderr))) throw error;
+      });
+    }
     return await fn(env);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** The changed files between `range.base` and `range.head` (or the working tree), in git's order. */
-export async function changedFiles(root: string, range: DiffRange): Promise<ChangedFile[]> {
+/**
+ * Globs (`backend/**`) as git pathspecs, so git reads only the reviewed paths: a file
+ * it cannot read elsewhere in the repository no longer aborts the review. None: everything.
+ */
+export function globPathspecs(globs: readonly string[]): string[] {
+  return globs.length === 0 ? ["."] : globs.map((g) => `:(glob)${g}`);
+}
+
+/**
+ * The changed files between `range.base` and `range.head` (or the working tree) under
+ * `paths` (globs; all files when empty), in git's order. A rename from outside `paths`
+ * shows as an added file.
+ */
+export async function changedFiles(root: string, range: DiffRange, paths: readonly string[] = []): Promise<ChangedFile[]> {
+  const specs = globPathspecs(paths);
   const read = async (env: Record<string, string>, args: string[]) => {
     const [names, diff] = await Promise.all([git(root, [...DIFF, "--raw", "--no-abbrev", "-z", ...args], env), git(root, [...DIFF, ...args], env)]);
     return { names: parseRaw(names), parts: sections(diff) };
   };
   const { names, parts } = range.head
-    ? await read({}, [range.base, range.head, "--"])
-    : await withWorkingTreeIndex(root, (env) => read(env, ["--cached", range.base, "--"]));
+    ? await read({}, [range.base, range.head, "--", ...specs])
+    : await withWorkingTreeIndex(root, specs, (env) => read(env, ["--cached", range.base, "--", ...specs]));
   if (names.length !== parts.length) {
     throw new Error(`git diff listed ${names.length} files but printed ${parts.length}: cannot pair them`);
   }

@@ -101,14 +101,14 @@ export async function prepareLocalReview(options: Omit<LocalReviewOptions, "rule
   const model = chooseModel(settings, agent, env.DEFAULT_MODEL, env);
 
   // 3.
-  const files = await changedFiles(root, { base, head: options.head === undefined ? undefined : headCommit });
+  const files = await changedFiles(root, { base, head: options.head === undefined ? undefined : headCommit }, [...settings.paths, ...steering(agent.name)]);
   for (const path of steering(agent.name)) {
     if (files.some((f) => f.path === path)) say(`${path} is changed by this diff; the review uses its version at ${base.slice(0, 7)}, as the App would.`);
   }
   const selection = selectFiles(files, settings);
 
   // 4.
-  return { root, headCommit, range, settings, agent, model, selection, prepared: prepareDiffs(selection, settings.rules) };
+  return { root, headCommit, range, settings, agent, model, selection, prepared: prepareDiffs(selection, settings.rules, { testPaths: settings.testPaths }) };
 }
 
 /** The title the model sees: the commit's subject, redacted. */

@@ -16,6 +16,7 @@ const permission = z.enum(["admin", "maintain", "write", "triage", "read"]);
 export const repoConfigSchema = z
   .object({
     paths: globList.describe("Globs of the files to review").optional(),
+    testPaths: globList.describe("Globs of test code: the rules whose findings are noise there (SQL built from strings, `exec`) skip it").optional(),
     ignore: z.array(z.string().min(1)).describe("Globs the model skips even when they match `paths` (the rules and the secret scan still read them)").optional(),
     model: z.string().min(1).describe("Model alias (sonnet, opus, haiku) or full model id").optional(),
     failOn: z
@@ -85,6 +86,10 @@ export type ReviewSettings = Required<Omit<RepoConfig, "model" | "onError">> & {
 /** Built-in defaults, documented in the README's configuration table. */
 export const DEFAULT_SETTINGS: ReviewSettings = {
   paths: ["backend/**"],
+  testPaths: [
+    "**/{test,tests,testing,__tests__,fixtures,testdata,test_data}/**",
+    "**/{test_*,*_test,*_tests,tests,test,testing,conftest,factories}.py",
+  ],
   ignore: [],
   failOn: "high",
   onIncomplete: "failure",

@@ -5,7 +5,7 @@
 import { redactFileDiff } from "../diff/redact.js";
 import { toFileDiff } from "../diff/parse-patch.js";
 import type { ChangedFile, FileDiff } from "../diff/types.js";
-import { runRules, type RulesConfig } from "../rules/index.js";
+import { runRules, type RuleOptions, type RulesConfig } from "../rules/index.js";
 import type { Finding } from "../domain/findings.js";
 import type { ModelStageResult } from "./model-stage.js";
 import type { FileSelection } from "../review/select-files.js";
@@ -32,14 +32,14 @@ export function modelView(files: readonly ChangedFile[]): FileDiff[] {
 }
 
 /** Parses the files in `paths`, runs the rules on all of them and redacts what the model will see. */
-export function prepareDiffs(selection: Pick<FileSelection, "selected" | "skipped" | "skippedFiles">, rules: RulesConfig): PreparedDiffs {
+export function prepareDiffs(selection: Pick<FileSelection, "selected" | "skipped" | "skippedFiles">, rules: RulesConfig, ruleOptions: RuleOptions = {}): PreparedDiffs {
   const forModel = selection.selected.map(toFileDiff);
   const diffs = [...forModel, ...selection.skippedFiles.map(toFileDiff)];
   const empty = forModel.filter((d) => d.hunks.length === 0);
   return {
     diffs,
     redacted: forModel.map((d) => redactFileDiff(d).file),
-    ruleFindings: runRules(diffs, rules),
+    ruleFindings: runRules(diffs, rules, ruleOptions),
     reviewed: forModel.filter((d) => d.hunks.length > 0).map((d) => d.path),
     skipped: [...selection.skipped, ...empty.filter((d) => !d.unseen).map((d) => ({ path: d.path, reason: d.noHunksReason ?? "no diff" }))],
     unreviewed: empty.filter((d) => d.unseen).map((d) => ({ path: d.path, reason: `not reviewed: ${d.noHunksReason ?? "no patch"}` })),

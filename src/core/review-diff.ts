@@ -117,7 +117,7 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
   const { settings } = input;
   const partial = input.mode === "security";
   // 1.
-  const prepared = input.prepared ?? prepareDiffs(input.selection, settings.rules);
+  const prepared = input.prepared ?? prepareDiffs(input.selection, settings.rules, { testPaths: settings.testPaths });
   const increment = input.increment ? modelView(selectFiles(input.increment.files, settings).selected) : undefined;
   const forModel = increment ?? prepared.redacted;
 

@@ -6,9 +6,11 @@
 import type { FileDiff } from "../diff/types.js";
 import type { Category, Severity } from "../domain/findings.js";
 import { isDevSettings, isPython, isSettingsFile, isTestPath } from "./paths.js";
+import { drfDeniesByDefault } from "./project-facts.js";
 import { restOfStatement } from "./python-expr.js";
 import { fileCodeLines, importLines, isLive, type CodeLine } from "./python-source.js";
-import type { Rule, RuleHit } from "./types.js";
+import { csrfExempt } from "./csrf-exempt.js";
+import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "auth-settings";
 
@@ -41,6 +43,8 @@ function lineRule(spec: {
   /** The statement may span lines: fire when any of its lines was added. */
   multiLine?: boolean;
   fires(line: CodeLine, at: number, lines: readonly CodeLine[]): boolean;
+  /** A project fact that changes the verdict: undefined keeps the plain body, null silences the rule in views. */
+  fact?(ctx: RuleContext, path: string): string | null | undefined;
 }): Rule {
   return {
     id: `${FAMILY}/${spec.name}`,
@@ -50,18 +54,33 @@ function lineRule(spec: {
     title: spec.title,
     appliesTo: (path) =>
       isPython(path) && !isTestPath(path) && (!spec.settingsOnly || (isSettingsFile(path) && !isDevSettings(path))),
-    check(file: FileDiff): RuleHit[] {
+    check(file: FileDiff, ctx: RuleContext): RuleHit[] {
+      const fact = spec.fact?.(ctx, file.path);
+      if (fact === null) return [];
+      const body = fact ? `${spec.body} ${fact}` : spec.body;
       const hits: RuleHit[] = [];
-      for (const lines of fileCodeLines(file)) {
+      for (const lines of fileCodeLines(file, ctx.trees)) {
         const imports = importLines(lines);
         lines.forEach((line, at) => {
           if (imports.has(at) || !(line.added || (spec.multiLine && statementAdded(lines, at)))) return;
-          if (spec.fires(line, at, lines)) hits.push({ line: line.line, body: spec.body });
+          if (spec.fires(line, at, lines)) hits.push({ line: line.line, body });
         });
       }
       return hits;
     },
   };
+}
+
+/**
+ * In a view, opting out of permissions matters when the project's default denies
+ * anonymous access (say so); when the default already allows anyone, the view
+ * changes nothing and the finding belongs on the settings, so views stay silent.
+ */
+function underDefaults(ctx: RuleContext, path: string): string | null | undefined {
+  const perms = ctx.facts.drfPermissions;
+  if (!perms || isSettingsFile(path)) return undefined;
+  if (!drfDeniesByDefault(ctx.facts)) return null;
+  return `The project's default is \`${perms.values.join(", ")}\` (\`REST_FRAMEWORK\` in \`${perms.where}\`): this view opts out of it.`;
 }
 
 const allowAny = lineRule({
@@ -73,6 +92,7 @@ const allowAny = lineRule({
     "endpoint that does not override it). If the view is meant to be public (login, health check, webhook " +
     "with its own signature check) say so in a comment; otherwise use `IsAuthenticated` or a tenant-aware permission.",
   fires: (line) => liveMatch(line, /\bAllowAny\b/, /["']rest_framework\.permissions\.AllowAny["']/g),
+  fact: underDefaults,
 });
 
 const emptyPermissions = lineRule({
@@ -89,6 +109,7 @@ const emptyPermissions = lineRule({
       /\bpermission_classes\s*=\s*[[(]\s*[\])]|@permission_classes\(\s*[[(]\s*[\])]\s*\)/,
       /["']DEFAULT_PERMISSION_CLASSES["']\s*:\s*[[(]\s*[\])]/g,
     ),
+  fact: underDefaults,
 });
 
 const emptyAuthentication = lineRule({
@@ -105,17 +126,6 @@ const emptyAuthentication = lineRule({
       /\bauthentication_classes\s*=\s*[[(]\s*[\])]|@authentication_classes\(\s*[[(]\s*[\])]\s*\)/,
       /["']DEFAULT_AUTHENTICATION_CLASSES["']\s*:\s*[[(]\s*[\])]/g,
     ),
-});
-
-const csrfExempt = lineRule({
-  name: "csrf-exempt",
-  severity: "medium",
-  title: "View exempted from CSRF protection",
-  body:
-    "`csrf_exempt` lets any web page the user visits submit this request with the user's cookies (CSRF). " +
-    "It is only right for endpoints that do not use cookie sessions (token/HMAC-authenticated APIs, signed " +
-    "webhooks); otherwise remove it and send the CSRF token from the client.",
-  fires: (line) => /(?<!def\s+)\bcsrf_exempt\b/.test(line.code),
 });
 
 const debugTrue = lineRule({

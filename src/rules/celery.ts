@@ -6,7 +6,8 @@ import type { FileDiff } from "../diff/types.js";
 import { isPython, isTestPath } from "./paths.js";
 import { bracketSpan } from "./python-expr.js";
 import { blockAfter, fileCodeLines, type CodeLine } from "./python-source.js";
-import type { Rule, RuleHit } from "./types.js";
+import { calleeText, changedLines, changeMentions, kids, lineOf, nodesOf, type Node } from "./python-tree.js";
+import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "celery";
 
@@ -32,9 +33,9 @@ const noRetry: Rule = {
   category: "bug",
   title: "Celery task does network I/O without a retry policy",
   appliesTo: (path) => isPython(path) && !isTestPath(path),
-  check(file: FileDiff): RuleHit[] {
+  check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file)) {
+    for (const lines of fileCodeLines(file, ctx.trees)) {
       lines.forEach((deco, at) => {
         if (!TASK_DECORATOR.test(deco.code)) return;
         const options = decoratorOptions(lines, at);
@@ -64,5 +65,43 @@ const noRetry: Rule = {
   },
 };
 
+/** Inside `with transaction.atomic():` or a function decorated with `@transaction.atomic`. */
+function inAtomic(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === "with_statement" && kids(p).some((c) => c.type === "with_clause" && /\batomic\b/.test(c.text))) return true;
+    if (p.type === "decorated_definition" && kids(p).some((d) => d.type === "decorator" && /^@(?:\w+\.)*atomic\b/.test(d.text))) return true;
+    // A callback handed to on_commit runs after the commit: that is the fix.
+    if (p.type === "call" && /on_commit$/.test(calleeText(p))) return false;
+  }
+  return false;
+}
+
+const enqueueInAtomic: Rule = {
+  id: `${FAMILY}/enqueue-in-transaction`,
+  family: FAMILY,
+  defaultSeverity: "medium",
+  category: "bug",
+  title: "Celery task enqueued inside a transaction without `on_commit`",
+  appliesTo: (path) => isPython(path) && !isTestPath(path),
+  check(file: FileDiff, ctx: RuleContext): RuleHit[] {
+    if (!changeMentions(file, /\.(?:delay|apply_async)\b/)) return [];
+    const changed = changedLines(file);
+    return nodesOf(ctx.trees.get(file, "new")?.rootNode, "call").flatMap((call): RuleHit[] => {
+      const m = /^([\w.]+)\.(delay|apply_async)$/.exec(calleeText(call));
+      if (!m?.[1] || !changed.has(lineOf(call)) || !inAtomic(call)) return [];
+      return [
+        {
+          line: lineOf(call),
+          title: `\`${m[1]}.${m[2]}()\` inside \`transaction.atomic\``,
+          body:
+            `The task is queued before the transaction commits: a worker can pick it up first and not find the rows, or ` +
+            "run for data that is then rolled back. Queue it after the commit: " +
+            `\`transaction.on_commit(lambda: ${m[1]}.${m[2]}(...))\` (or \`delay_on_commit\` on Celery 5.4+).`,
+        },
+      ];
+    });
+  },
+};
+
 /** The Celery family. */
-export const CELERY_RULES: readonly Rule[] = [noRetry];
+export const CELERY_RULES: readonly Rule[] = [noRetry, enqueueInAtomic];

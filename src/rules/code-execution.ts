@@ -7,14 +7,14 @@ import type { FileDiff } from "../diff/types.js";
 import { isPython } from "./paths.js";
 import { findCalls, isConstantString, keyword, positional, type Call } from "./python-expr.js";
 import { fileCodeLines } from "./python-source.js";
-import type { Rule, RuleHit } from "./types.js";
+import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "code-execution";
 
 /** Calls matching `callee` on changed lines, one hit per call. */
-function hitsFor(file: FileDiff, callee: RegExp, fires: (call: Call) => string | undefined): RuleHit[] {
+function hitsFor(file: FileDiff, ctx: RuleContext, callee: RegExp, fires: (call: Call) => string | undefined): RuleHit[] {
   const hits: RuleHit[] = [];
-  for (const lines of fileCodeLines(file)) {
+  for (const lines of fileCodeLines(file, ctx.trees)) {
     for (const call of findCalls(lines, callee)) {
       if (!call.touchesAdded) continue;
       const body = fires(call);
@@ -43,8 +43,9 @@ function evalLike(name: "eval" | "exec"): Rule {
     category: "security",
     title: `\`${name}()\` on non-constant input`,
     appliesTo: isPython,
-    check: (file) =>
-      hitsFor(file, evalCallPattern(name), (call) =>
+    skipsTests: true,
+    check: (file, ctx) =>
+      hitsFor(file, ctx, evalCallPattern(name), (call) =>
         nonConstantFirst(call)
           ? `\`${name}()\` runs its argument as Python code with the process's full rights; if any part of it comes ` +
             `from a request, a task payload or the database, that is remote code execution. Parse the data instead ` +
@@ -61,8 +62,9 @@ const pickleRule: Rule = {
   category: "security",
   title: "Unpickling data (`pickle.loads` and friends)",
   appliesTo: isPython,
-  check: (file) =>
-    hitsFor(file, /\b(?:c?[pP]ickle|_pickle|dill|marshal)\.loads?\s*\(/g, () =>
+  skipsTests: true,
+  check: (file, ctx) =>
+    hitsFor(file, ctx, /\b(?:c?[pP]ickle|_pickle|dill|marshal)\.loads?\s*\(/g, () =>
       "Unpickling runs arbitrary code chosen by whoever wrote the bytes, so it is only safe for data this " +
       "process wrote itself and nobody else could touch (not a cache, queue, upload or request body). Use JSON " +
       "or a schema'd format, or sign the payload (`django.core.signing`) and verify before loading.",
@@ -76,8 +78,9 @@ const yamlRule: Rule = {
   category: "security",
   title: "`yaml.load` without a safe loader",
   appliesTo: isPython,
-  check: (file) =>
-    hitsFor(file, /\byaml\.(?:load|load_all|unsafe_load|unsafe_load_all)\s*\(/g, (call) => {
+  skipsTests: true,
+  check: (file, ctx) =>
+    hitsFor(file, ctx, /\byaml\.(?:load|load_all|unsafe_load|unsafe_load_all)\s*\(/g, (call) => {
       const unsafeFn = /unsafe_/.test(call.line.code.slice(call.col, call.col + 25));
       const loader = keyword(call, "Loader") ?? positional(call)[1];
       if (!unsafeFn && loader && /\b(?:C?SafeLoader|BaseLoader)\b/.test(loader.code)) return undefined;
@@ -96,17 +99,18 @@ const subprocessRule: Rule = {
   category: "security",
   title: "Shell command built from non-constant data",
   appliesTo: isPython,
-  check: (file) => {
+  skipsTests: true,
+  check: (file, ctx) => {
     const body =
       "The command goes through `/bin/sh`, so any quote, `;` or `$(...)` in the interpolated data runs as shell " +
       "(command injection). Pass an argument list without `shell=True` (`subprocess.run([\"cmd\", arg], check=True)`), " +
       "or `shlex.quote()` every piece if a shell is truly needed.";
     return [
-      ...hitsFor(file, /\bsubprocess\.(?:run|call|Popen|check_output|check_call)\s*\(/g, (call) => {
+      ...hitsFor(file, ctx, /\bsubprocess\.(?:run|call|Popen|check_output|check_call)\s*\(/g, (call) => {
         const shell = keyword(call, "shell");
         return shell && /^\s*True\s*$/.test(shell.code) && nonConstantFirst(call) ? body : undefined;
       }),
-      ...hitsFor(file, /\b(?:os\.(?:system|popen)|subprocess\.(?:getoutput|getstatusoutput))\s*\(/g, (call) =>
+      ...hitsFor(file, ctx, /\b(?:os\.(?:system|popen)|subprocess\.(?:getoutput|getstatusoutput))\s*\(/g, (call) =>
         nonConstantFirst(call) ? body : undefined,
       ),
     ];

@@ -2,28 +2,17 @@
  * Django migrations: schema changes that ship without a migration, and migrations
  * that cannot be rolled back or that destroy data. The agent prompt asks for a
  * rollback path with every schema change; these are the cases where there is none.
+ * PostgreSQL locking and rewrite hazards live in migration-safety.ts.
  */
 import type { FileDiff } from "../diff/types.js";
-import { appDirOf, isMigration, isModelsFile } from "./paths.js";
-import { findCalls, keyword, positional, restOfStatement, type Call } from "./python-expr.js";
-import { fileCodeLines, type CodeLine } from "./python-source.js";
+import { MIGRATION_SAFETY_RULES } from "./migration-safety.js";
+import { destroysRows, isNoop, touchedOperations, type Operation } from "./migration-ops.js";
+import { schemaChanges } from "./model-fields.js";
+import { appDirOf, isMigration, isModelsFile, isPython } from "./paths.js";
+import { argument, changedLines, nodesOf, stringValue, touchedLine } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "migrations";
-
-/** Lines that change the database schema when they change: fields, model classes, Meta options. */
-const SCHEMA_LINE =
-  /^\s*(?:\w+\s*=\s*(?:models\.)?\w*(?:Field|ForeignKey)\s*\(|class\s+\w+\((?=[^)]*\bModel\b)[^)]*\)\s*:|(?:unique_together|index_together|indexes|constraints|db_table)\s*=)/;
-
-/** The first schema statement with a changed line (a field's `max_length=` line counts). */
-function firstSchemaLine(lines: readonly CodeLine[]): CodeLine | undefined {
-  if (lines.some((l) => /\babstract\s*=\s*True\b/.test(l.code))) return undefined;
-  return lines.find((l, at) => {
-    if (!SCHEMA_LINE.test(l.code)) return false;
-    const span = restOfStatement(lines, at, 0).raw.split("\n").length;
-    return lines.slice(at, at + span).some((x) => x.added);
-  });
-}
 
 const missingMigration: Rule = {
   id: `${FAMILY}/missing-migration`,
@@ -36,16 +25,17 @@ const missingMigration: Rule = {
     const app = appDirOf(file.path);
     const migrationsDir = app ? `${app}/migrations/` : "migrations/";
     if (ctx.files.some((f) => f.path.startsWith(migrationsDir) && isMigration(f.path))) return [];
-    const added = fileCodeLines(file, "new").map(firstSchemaLine).find((l) => l !== undefined);
-    // A field that is only removed shows on the old side: comment on the deleted line.
-    const removed = added ? undefined : fileCodeLines(file, "old").map(firstSchemaLine).find((l) => l !== undefined);
-    const at = added ?? removed;
-    if (!at) return [];
+    // Compared by meaning: a reformatted field, joined literals or `"app.Model"` for `Model` change no schema.
+    const { added, removed } = schemaChanges(file, ctx.trees);
+    const onNew = added.map((e) => touchedLine(e.node, file, "new")).find((l) => l !== undefined);
+    const onOld = onNew === undefined ? removed.map((e) => touchedLine(e.node, file, "old")).find((l) => l !== undefined) : undefined;
+    const line = onNew ?? onOld;
+    if (line === undefined) return [];
     const label = app.slice(app.lastIndexOf("/") + 1) || "<app>";
     return [
       {
-        line: at.line,
-        side: added ? "RIGHT" : "LEFT",
+        line,
+        side: onNew !== undefined ? "RIGHT" : "LEFT",
         title: `Model change in \`${label}\` without a migration`,
         body:
           `This changes the schema of a model in \`${app || "."}\` but the PR adds no file under \`${migrationsDir}\`, ` +
@@ -56,9 +46,9 @@ const missingMigration: Rule = {
   },
 };
 
-function migrationCalls(file: FileDiff, callee: RegExp): Call[] {
-  return fileCodeLines(file).flatMap((lines) => findCalls(lines, callee).filter((c) => c.touchesAdded));
-}
+const touched = (file: FileDiff, ctx: RuleContext, ops: readonly string[]): Array<Operation & { line: number }> => touchedOperations(file, ctx.trees, ops);
+
+const reverseKw = (op: string): string => (op === "RunPython" ? "reverse_code" : "reverse_sql");
 
 const noReverse: Rule = {
   id: `${FAMILY}/no-reverse`,
@@ -67,19 +57,40 @@ const noReverse: Rule = {
   category: "migration",
   title: "`RunPython`/`RunSQL` without a reverse operation",
   appliesTo: isMigration,
-  check: (file) =>
-    migrationCalls(file, /\b(RunPython|RunSQL)\s*\(/g).flatMap((call): RuleHit[] => {
-      const op = /RunPython|RunSQL/.exec(call.line.code.slice(call.col))?.[0] ?? "RunPython";
-      const reverseKw = op === "RunPython" ? "reverse_code" : "reverse_sql";
-      if (positional(call).length >= 2 || keyword(call, reverseKw)) return [];
+  check: (file, ctx) =>
+    touched(file, ctx, ["RunPython", "RunSQL"]).flatMap((o): RuleHit[] => {
+      if (argument(o.call, 1, reverseKw(o.op))) return [];
       return [
         {
-          line: call.line.line,
-          title: `\`${op}\` without \`${reverseKw}\`: migration cannot be rolled back`,
+          line: o.line,
+          title: `\`${o.op}\` without \`${reverseKw(o.op)}\`: migration cannot be rolled back`,
           body:
-            `Without \`${reverseKw}\` Django refuses to unapply this migration (\`IrreversibleError\`), so a bad deploy ` +
-            `cannot be rolled back past it. Pass a real reverse, or \`${reverseKw}=migrations.${op}.noop\` when undoing ` +
+            `Without \`${reverseKw(o.op)}\` Django refuses to unapply this migration (\`IrreversibleError\`), so a bad deploy ` +
+            `cannot be rolled back past it. Pass a real reverse, or \`${reverseKw(o.op)}=migrations.${o.op}.noop\` when undoing ` +
             "needs nothing (say so in a comment).",
+        },
+      ];
+    }),
+};
+
+const noopReverse: Rule = {
+  id: `${FAMILY}/noop-reverse-after-destructive`,
+  family: FAMILY,
+  defaultSeverity: "medium",
+  category: "migration",
+  title: "Data migration deletes or overwrites rows; its reverse does nothing",
+  appliesTo: isMigration,
+  check: (file, ctx) =>
+    touched(file, ctx, ["RunPython", "RunSQL"]).flatMap((o): RuleHit[] => {
+      if (!destroysRows(o) || !isNoop(o, argument(o.call, 1, reverseKw(o.op)))) return [];
+      return [
+        {
+          line: o.line,
+          title: `\`${o.op}\` destroys rows but its reverse is a no-op`,
+          body:
+            `The forward step deletes or overwrites rows, and the reverse does nothing, so unapplying "succeeds" with the ` +
+            "data gone: a rollback looks clean and is not. Copy the rows aside first (a backup table, or the old values in a " +
+            "column) and restore them in the reverse, or let the reverse raise so nobody believes the rollback restored them.",
         },
       ];
     }),
@@ -92,72 +103,69 @@ const destructive: Rule = {
   category: "migration",
   title: "Destructive migration (`RemoveField`/`DeleteModel`)",
   appliesTo: isMigration,
-  check: (file) =>
-    migrationCalls(file, /\b(RemoveField|DeleteModel)\s*\(/g).map((call): RuleHit => {
-      const op = /RemoveField|DeleteModel/.exec(call.line.code.slice(call.col))?.[0] ?? "RemoveField";
-      return {
-        line: call.line.line,
-        title: `Destructive migration: \`${op}\` drops data`,
+  check: (file, ctx) =>
+    touched(file, ctx, ["RemoveField", "DeleteModel"]).map(
+      (o): RuleHit => ({
+        line: o.line,
+        title: `Destructive migration: \`${o.op}\` drops data`,
         body:
-          `\`${op}\` drops the ${op === "RemoveField" ? "column" : "table"} and its data in every tenant schema. ` +
+          `\`${o.op}\` drops the ${o.op === "RemoveField" ? "column" : "table"} and its data${ctx.facts.tenantsInstalled?.value ? " in every tenant schema" : ""}. ` +
           "Rollback note: unapplying re-creates it empty, so back up the data first (or copy it in a data migration), " +
           "and deploy in two steps — code that no longer uses it, then this migration — so running instances do not break.",
-      };
-    }),
+      }),
+    ),
 };
 
-/** The start of `name = ...` (a model field's definition); `name` is a Python identifier. */
-export function definitionPattern(name: string): RegExp {
-  return new RegExp(`^\\s*${name}\\s*=`);
+/**
+ * Where lines added in the change's other Python files use each name: `obj.name`,
+ * `name__…=` and `"name__…"` lookups. Built once per review, and only when
+ * a migration drops a field, per app.
+ */
+function references(app: string, ctx: RuleContext): Map<string, { path: string; line: number }> {
+  return ctx.memo(`field-references:${app}`, () => {
+    const refs = new Map<string, { path: string; line: number }>();
+    for (const f of ctx.files) {
+      // The app's own code: a same-named attribute elsewhere is most often another model's.
+      if (!f.path.startsWith(`${app}/`) || !isPython(f.path) || isMigration(f.path) || f.status === "removed" || ctx.isTest(f.path)) continue;
+      const changed = changedLines(f);
+      for (const n of nodesOf(ctx.trees.get(f, "new")?.rootNode, ["attribute", "keyword_argument", "string"])) {
+        if (!changed.has(n.startPosition.row + 1)) continue;
+        // `obj.filter(` is a method call, not a field read; `"name"` alone is any string, `"name__in"` a lookup.
+        const called = n.parent?.type === "call" && n.parent.childForFieldName("function")?.id === n.id;
+        const lookup = (text: string | undefined): string | undefined => (text?.includes("__") ? text.split("__")[0] : undefined);
+        const name =
+          n.type === "attribute" ? (called ? undefined : n.childForFieldName("attribute")?.text) : n.type === "keyword_argument" ? lookup(n.childForFieldName("name")?.text) : lookup(stringValue(n));
+        if (name && !refs.has(name)) refs.set(name, { path: f.path, line: n.startPosition.row + 1 });
+      }
+    }
+    return refs;
+  });
 }
 
-/** Whether `name`'s definition in the app's models diff had `null=True` (old side) and lost it (new side). */
-function nullRemoved(ctx: RuleContext, app: string, name: string): boolean {
-  const def = definitionPattern(name);
-  const models = ctx.files.filter((f) => isModelsFile(f.path) && appDirOf(f.path) === app);
-  const nullable = (side: "new" | "old"): boolean[] =>
-    models.flatMap((f) =>
-      fileCodeLines(f, side).flatMap((lines) =>
-        lines.flatMap((l, at) => {
-          if (!def.test(l.code)) return [];
-          const stmt = restOfStatement(lines, at, 0);
-          const changed = lines.slice(at, at + stmt.raw.split("\n").length).some((x) => x.added);
-          return changed ? [/\bnull\s*=\s*True\b/.test(stmt.code)] : [];
-        }),
-      ),
-    );
-  return nullable("old").includes(true) && nullable("new").includes(false);
-}
-
-const alterNotNull: Rule = {
-  id: `${FAMILY}/alter-field-not-null`,
+const removedStillUsed: Rule = {
+  id: `${FAMILY}/removed-field-still-used`,
   family: FAMILY,
   defaultSeverity: "high",
   category: "migration",
-  title: "`AlterField` makes a column NOT NULL without a default",
+  title: "`RemoveField` of a field the change still uses",
   appliesTo: isMigration,
-  check(file, ctx) {
-    const cut = file.path.lastIndexOf("/migrations/");
-    const app = cut >= 0 ? file.path.slice(0, cut) : "";
-    return migrationCalls(file, /\bAlterField\s*\(/g).flatMap((call): RuleHit[] => {
-      const field = keyword(call, "field") ?? positional(call)[2];
-      const nameExpr = keyword(call, "name") ?? positional(call)[1];
-      const name = nameExpr && /^\s*["'](\w+)["']\s*$/.exec(nameExpr.raw)?.[1];
-      if (!field || !name || /\b(?:null\s*=\s*True|default\s*=)/.test(field.code)) return [];
-      if (!nullRemoved(ctx, app, name)) return [];
+  check: (file, ctx) =>
+    touched(file, ctx, ["RemoveField"]).flatMap((o): RuleHit[] => {
+      const name = stringValue(argument(o.call, 1, "name"));
+      const ref = name && name.length > 2 ? references(file.path.slice(0, file.path.lastIndexOf("/migrations/")), ctx).get(name) : undefined;
+      if (!name || !ref) return [];
       return [
         {
-          line: call.line.line,
-          title: `\`${name}\` becomes NOT NULL without a default`,
+          line: o.line,
+          title: `\`${name}\` is dropped but still used in \`${ref.path.slice(ref.path.lastIndexOf("/") + 1)}\``,
           body:
-            `\`${name}\` was nullable and this migration makes it NOT NULL with no default: it fails on any existing ` +
-            "row holding NULL (in any tenant schema) and locks the table while PostgreSQL checks. Backfill first in a " +
-            "`RunPython` with a reverse, or add a `default`. Rollback note: unapplying makes the column nullable again, which is safe.",
+            `This migration drops \`${name}\`, yet lines added in this change still use a \`${name}\` (\`${ref.path}\` line ${ref.line}). ` +
+            "If that is this field, the code fails with `FieldError`/`ProgrammingError` as soon as the migration runs, and " +
+            "instances still running the old release fail too. Remove every use first, deploy, then drop the column.",
         },
       ];
-    });
-  },
+    }),
 };
 
 /** The migrations family. */
-export const MIGRATION_RULES: readonly Rule[] = [missingMigration, noReverse, destructive, alterNotNull];
+export const MIGRATION_RULES: readonly Rule[] = [missingMigration, noReverse, noopReverse, destructive, removedStillUsed, ...MIGRATION_SAFETY_RULES];

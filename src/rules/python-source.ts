@@ -1,4 +1,5 @@
 import type { FileDiff, Hunk } from "../diff/types.js";
+import { ancestor, kids, nodesOf, type FileSide, type ReviewTrees, type Tree } from "./python-tree.js";
 
 /** A string literal (or the part of a triple-quoted one) on one line. */
 export interface Literal {
@@ -30,103 +31,92 @@ export interface CodeLine {
   openAtEnd: boolean;
 }
 
-type OpenTriple = { quote: string; prefix: string } | null;
-
-const PREFIX = /(?:^|[^\w])([rRbBuUfF]{1,2})$/;
-
-/** Finds the closing quote of a one-line literal that opens at `from`. */
-function closeOf(raw: string, quote: string, from: number): number {
-  for (let j = from; j < raw.length; j++) {
-    if (raw[j] === "\\") j++;
-    else if (raw.startsWith(quote, j)) return j;
-  }
-  return -1;
+/** What the tree says about one row: ranges to blank, literal segments, a string still open at its end. */
+interface RowMask {
+  blank: Array<[number, number]>;
+  literals: Literal[];
+  open: boolean;
 }
 
-function blank(chars: string[], from: number, to: number): void {
-  for (let k = from; k < to; k++) if (chars[k] !== "\n") chars[k] = " ";
-}
-
-function interpolates(prefix: string, content: string): boolean {
-  return prefix.includes("f") && /\{(?!\{)/.test(content.replace(/\{\{/g, ""));
+function rowMask(masks: Map<number, RowMask>, row: number): RowMask {
+  let m = masks.get(row);
+  if (!m) masks.set(row, (m = { blank: [], literals: [], open: false }));
+  return m;
 }
 
 /**
- * Masks one line, continuing a triple-quoted string left open by the line before.
- * Returns the masked text, the literals and what is still open at the end.
+ * String and comment positions of a whole side, by row, from its syntax tree: a
+ * string's content and a comment are blanked, the quotes and prefix kept, so a
+ * pattern cannot match inside them and offsets still map back to the raw line.
  */
-export function maskLine(raw: string, open: OpenTriple): { code: string; literals: Literal[]; open: OpenTriple } {
-  // UTF-16 units, like every offset here (a spread would split by code point and shift them after an emoji).
-  const chars = raw.split("");
-  const literals: Literal[] = [];
-  let i = 0;
-  let state = open;
-  if (state) {
-    const close = closeOf(raw, state.quote, 0);
-    const end = close < 0 ? raw.length : close;
-    blank(chars, 0, end);
-    literals.push({ start: 0, end: close < 0 ? raw.length : close + 3, prefix: state.prefix, interpolates: interpolates(state.prefix, raw.slice(0, end)) });
-    if (close < 0) return { code: chars.join(""), literals, open: state };
-    i = close + 3;
-    state = null;
-  }
-  while (i < raw.length) {
-    const c = raw[i];
-    if (c === "#") {
-      blank(chars, i, raw.length);
-      break;
-    }
-    if (c !== '"' && c !== "'") {
-      i++;
+function treeMasks(tree: Tree, width: (row: number) => number): Map<number, RowMask> {
+  const masks = new Map<number, RowMask>();
+  for (const n of nodesOf(tree.rootNode, ["string", "comment"])) {
+    const [r0, c0, r1, c1] = [n.startPosition.row, n.startPosition.column, n.endPosition.row, n.endPosition.column];
+    if (n.type === "comment") {
+      rowMask(masks, r0).blank.push([c0, width(r0)]);
       continue;
     }
-    // A prefix is at most two letters, plus one character that must not be part of a name.
-    const prefix = (PREFIX.exec(raw.slice(Math.max(0, i - 3), i))?.[1] ?? "").toLowerCase();
-    const start = i - prefix.length;
-    const quote = raw.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-    const close = closeOf(raw, quote, i + quote.length);
-    const contentEnd = close < 0 ? raw.length : close;
-    blank(chars, i + quote.length, contentEnd);
-    const end = close < 0 ? raw.length : close + quote.length;
-    literals.push({ start, end, prefix, interpolates: interpolates(prefix, raw.slice(i + quote.length, contentEnd)) });
-    if (close < 0 && quote.length === 3) state = { quote, prefix };
-    i = end;
+    // A string inside an f-string's placeholder is blanked with its host.
+    if (ancestor(n, "string")) continue;
+    const open = kids(n).find((c) => c.type === "string_start")?.text ?? "";
+    const close = kids(n).find((c) => c.type === "string_end")?.text.length ?? 0;
+    const prefix = open.slice(0, Math.max(0, open.search(/["']/))).toLowerCase();
+    const holes = kids(n).filter((c) => c.type === "interpolation").map((c) => [c.startPosition.row, c.endPosition.row]);
+    for (let row = r0; row <= r1; row++) {
+      const m = rowMask(masks, row);
+      const start = row === r0 ? c0 : 0;
+      const end = row === r1 ? c1 : width(row);
+      m.blank.push([row === r0 ? c0 + open.length : 0, row === r1 ? c1 - close : width(row)]);
+      m.literals.push({ start, end, prefix, interpolates: holes.some(([a = 0, b = 0]) => a <= row && row <= b) });
+      if (row < r1) m.open = true;
+    }
   }
-  return { code: chars.join(""), literals, open: state };
+  return masks;
+}
+
+function masked(raw: string, mask: RowMask | undefined): string {
+  if (!mask) return raw;
+  const chars = raw.split("");
+  for (const [from, to] of mask.blank) for (let k = Math.max(0, from); k < Math.min(to, chars.length); k++) chars[k] = " ";
+  return chars.join("");
 }
 
 /**
- * Every rule reads the same hunks; masking once per hunk and side keeps a large PR
- * linear. Keyed weakly so parsed diffs are freed with the review that made them.
+ * Every rule reads the same lines; masking once per file, side and review keeps a
+ * large PR linear. Keyed by the review's trees, whose positions the masks come from.
  */
-const CACHE = new WeakMap<Hunk, Partial<Record<"new" | "old", readonly CodeLine[]>>>();
+const CACHE = new WeakMap<FileDiff, { trees: ReviewTrees } & Partial<Record<FileSide, Array<readonly CodeLine[]>>>>();
 
 /**
- * One side of a hunk as code lines: the new side (added + context, the default)
- * or the old side (deleted + context, where `added` means "deleted" and `line` is
- * the old number). A hunk starting inside a docstring is read as code until the
- * docstring closes: a known, rare blind spot.
+ * Every hunk of a file as code lines, hunk by hunk: the new side (added + context,
+ * the default) or the old side (deleted + context, where `added` means "deleted"
+ * and `line` is the old number). Empty when the side cannot be parsed (over the caps).
  */
-export function hunkCodeLines(hunk: Hunk, side: "new" | "old" = "new"): readonly CodeLine[] {
-  const cached = CACHE.get(hunk)?.[side];
-  if (cached) return cached;
-  const out: CodeLine[] = [];
-  let open: OpenTriple = null;
+export function fileCodeLines(file: FileDiff, trees: ReviewTrees, side: FileSide = "new"): Array<readonly CodeLine[]> {
+  const cached = CACHE.get(file);
+  const hit = cached?.trees === trees ? cached[side] : undefined;
+  if (hit) return hit;
+  const tree = trees.get(file, side);
+  const texts = new Map<number, string>();
+  for (const h of file.hunks) for (const l of h.lines) {
+    const n = side === "new" ? (l.kind === "del" ? undefined : l.newLine) : l.kind === "add" ? undefined : l.oldLine;
+    if (n !== undefined) texts.set(n - 1, l.text);
+  }
+  const masks = tree ? treeMasks(tree, (row) => texts.get(row)?.length ?? 0) : new Map<number, RowMask>();
   const changed = side === "new" ? "add" : "del";
-  for (const l of hunk.lines) {
-    const n = side === "new" ? l.newLine : l.oldLine;
-    if ((l.kind !== changed && l.kind !== "context") || n === undefined) continue;
-    const masked = maskLine(l.text, open);
-    open = masked.open;
-    out.push({ hunk, line: n, added: l.kind === changed, raw: l.text, code: masked.code, literals: masked.literals, openAtEnd: open !== null });
-  }
-  CACHE.set(hunk, { ...CACHE.get(hunk), [side]: out });
+  const out = tree
+    ? file.hunks.map((hunk) =>
+        hunk.lines.flatMap((l): CodeLine[] => {
+          const n = side === "new" ? l.newLine : l.oldLine;
+          if ((l.kind !== changed && l.kind !== "context") || n === undefined) return [];
+          const mask = masks.get(n - 1);
+          return [{ hunk, line: n, added: l.kind === changed, raw: l.text, code: masked(l.text, mask), literals: mask?.literals ?? [], openAtEnd: mask?.open ?? false }];
+        }),
+      )
+    : [];
+  CACHE.set(file, { ...(cached?.trees === trees ? cached : {}), trees, [side]: out });
   return out;
-}
-
-/** Every hunk of a file as code lines, hunk by hunk. */
-export function fileCodeLines(file: FileDiff, side: "new" | "old" = "new"): Array<readonly CodeLine[]> {
-  return file.hunks.map((h) => hunkCodeLines(h, side));
 }
 
 /** True when offset `i` of a line is live code (not inside a string or comment). */

@@ -6,8 +6,8 @@
 import { scanLines, type SecretKind, type SecretMatch } from "../diff/secret-patterns.js";
 import type { FileDiff } from "../diff/types.js";
 import { isConfigFile, isPython, isTestPath } from "./paths.js";
-import { maskLine } from "./python-source.js";
-import type { Rule, RuleHit } from "./types.js";
+import { fileCodeLines, type CodeLine } from "./python-source.js";
+import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "secrets";
 
@@ -66,13 +66,18 @@ function holder(s: Spotted): string | undefined {
  * example, or a string that merely contains such an assignment, is documentation.
  * Known formats count anywhere, since a real token in a comment is just as leaked.
  */
-function isLive(s: Spotted, python: boolean): boolean {
-  if (!python) return true;
-  const { code, literals } = maskLine(s.text, null);
-  const inComment = [...s.text].some((c, i) => c === "#" && i < s.match.start && !literals.some((l) => l.start <= i && i < l.end));
+function isLive(s: Spotted, line: CodeLine | undefined): boolean {
+  if (!line) return true;
+  // A `#` the tree blanked outside any literal starts a comment.
+  const inComment = s.text.split("").some((c, i) => c === "#" && i < s.match.start && line.code[i] === " " && !line.literals.some((l) => l.start <= i && i < l.end));
   if (inComment) return false;
   // The value's opening quote survives masking only if it opens a literal of its own.
-  return s.match.kind === "url-password" || /["']/.test(code[s.match.start - 1] ?? "");
+  return s.match.kind === "url-password" || /["']/.test(line.code[s.match.start - 1] ?? "");
+}
+
+/** The new side's code line `line` of a Python file, when its tree could be built. */
+function codeLineAt(file: FileDiff, ctx: RuleContext, line: number): CodeLine | undefined {
+  return fileCodeLines(file, ctx.trees).flat().find((l) => l.line === line);
 }
 
 const COMPOSE = /^(?:docker-)?compose[\w.-]*\.ya?ml$/;
@@ -113,11 +118,11 @@ const hardcoded: Rule = {
   category: "security",
   title: "Hardcoded secret, password or token",
   appliesTo,
-  check(file) {
+  check(file, ctx) {
     // Compose files describe throw-away local stacks (`POSTGRES_PASSWORD: devpass1`); known tokens still fire there.
     if (COMPOSE.test(file.path.slice(file.path.lastIndexOf("/") + 1))) return [];
     return spot(file)
-      .filter((s) => !KNOWN.has(s.match.kind) && isLive(s, isPython(file.path)))
+      .filter((s) => !KNOWN.has(s.match.kind) && isLive(s, isPython(file.path) ? codeLineAt(file, ctx, s.line) : undefined))
       .map((s): RuleHit => ({
         line: s.line,
         title: title(s),

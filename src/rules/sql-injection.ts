@@ -7,7 +7,7 @@ import type { FileDiff } from "../diff/types.js";
 import { isPython } from "./paths.js";
 import { bareName, findCalls, isDynamicString, keyword, positional, restOfStatement, type Call } from "./python-expr.js";
 import { fileCodeLines, type CodeLine } from "./python-source.js";
-import type { Rule, RuleHit } from "./types.js";
+import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "sql-injection";
 
@@ -31,9 +31,10 @@ const rawFormat: Rule = {
   category: "security",
   title: "SQL text built with string formatting",
   appliesTo: isPython,
-  check(file: FileDiff): RuleHit[] {
+  skipsTests: true,
+  check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file)) {
+    for (const lines of fileCodeLines(file, ctx.trees)) {
       for (const call of findCalls(lines, QUERY_FIRST)) {
         const query = positional(call)[0] ?? keyword(call, "sql") ?? keyword(call, "raw_query");
         if (!call.touchesAdded || !query || !isDynamicString(query)) continue;
@@ -80,9 +81,10 @@ const rawVariable: Rule = {
   category: "security",
   title: "SQL text built with string formatting, then executed without params",
   appliesTo: isPython,
-  check(file: FileDiff): RuleHit[] {
+  skipsTests: true,
+  check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file)) {
+    for (const lines of fileCodeLines(file, ctx.trees)) {
       for (const call of findCalls(lines, QUERY_FIRST)) {
         const [query, params] = positional(call);
         const name = query && bareName(query);

@@ -6,7 +6,7 @@ import type { FileDiff } from "../diff/types.js";
 import { isPython, isTemplate } from "./paths.js";
 import { findCalls, isConstantString, isDynamicString, positional } from "./python-expr.js";
 import { fileCodeLines } from "./python-source.js";
-import type { Rule, RuleHit } from "./types.js";
+import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "templating";
 
@@ -20,9 +20,9 @@ const markSafe: Rule = {
   category: "security",
   title: "`mark_safe`/`SafeString` on non-constant data",
   appliesTo: isPython,
-  check(file: FileDiff): RuleHit[] {
+  check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file)) {
+    for (const lines of fileCodeLines(file, ctx.trees)) {
       for (const call of findCalls(lines, /(?<!def\s+)\b(mark_safe|SafeString|SafeText)\s*\(/g)) {
         const arg = positional(call)[0];
         if (!call.touchesAdded || !arg || isConstantString(arg) || ESCAPED.test(arg.code)) continue;
@@ -48,9 +48,9 @@ const formatHtml: Rule = {
   category: "security",
   title: "`format_html` given a pre-formatted string",
   appliesTo: isPython,
-  check(file: FileDiff): RuleHit[] {
+  check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file)) {
+    for (const lines of fileCodeLines(file, ctx.trees)) {
       for (const call of findCalls(lines, /(?<!def\s+)\bformat_html\s*\(/g)) {
         const template = positional(call)[0];
         if (!call.touchesAdded || !template || !isDynamicString(template)) continue;

@@ -4,9 +4,11 @@
  * the wrong tenant serves one customer's rows to the next request on that connection.
  */
 import type { FileDiff } from "../diff/types.js";
-import { appDirOf, isModelsFile, isPython, isSettingsFile, isTestPath } from "./paths.js";
-import { bracketSpan, findCalls, literalValues, positional, restOfStatement } from "./python-expr.js";
+import { appDirOf, isModelsFile, isPython, isTestPath } from "./paths.js";
+import type { ListFact } from "./project-facts.js";
+import { findCalls, positional, restOfStatement } from "./python-expr.js";
 import { blockAfter, fileCodeLines, indentOf } from "./python-source.js";
+import { changedLines, changeMentions, kids, lineOf, nodesOf } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "tenants";
@@ -20,10 +22,10 @@ const rawSetSchema: Rule = {
   category: "tenancy",
   title: "Schema switched without a context manager",
   appliesTo: nonTest,
-  check(file: FileDiff): RuleHit[] {
+  check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     // Tenant middleware is the one place meant to call set_tenant per request.
     const middleware = /middleware/i.test(file.path);
-    return fileCodeLines(file).flatMap((lines) =>
+    return fileCodeLines(file, ctx.trees).flatMap((lines) =>
       lines.flatMap((l): RuleHit[] => {
         const m = /\bconnection\.(set_schema_to_public|set_schema|set_tenant)\s*\(/.exec(l.code);
         if (!l.added || !m?.[1] || (middleware && m[1] === "set_tenant")) return [];
@@ -43,39 +45,17 @@ const rawSetSchema: Rule = {
   },
 };
 
-/** SHARED_APPS / TENANT_APPS as far as the PR's settings diff shows them. */
-interface AppList {
-  apps: string[];
-  /** The whole list is in the hunk, so "not listed" means something. */
-  complete: boolean;
-}
-type AppLists = Partial<Record<"SHARED_APPS" | "TENANT_APPS", AppList>>;
-
-/** Parsed once per review: every models file and query asks for the same lists. */
-const LISTS = new WeakMap<RuleContext, AppLists>();
+/** SHARED_APPS / TENANT_APPS from the project facts. */
+type AppLists = Partial<Record<"SHARED_APPS" | "TENANT_APPS", ListFact>>;
 
 function appLists(ctx: RuleContext): AppLists {
-  const cached = LISTS.get(ctx);
-  if (cached) return cached;
-  const lists: AppLists = {};
-  for (const f of ctx.files.filter((x) => isSettingsFile(x.path))) {
-    for (const lines of fileCodeLines(f)) {
-      lines.forEach((l, at) => {
-        const m = /^\s*(SHARED_APPS|TENANT_APPS)\s*=\s*[[(]/.exec(l.code);
-        if (!m) return;
-        const span = bracketSpan(lines, at, m[0].length - 1);
-        lists[m[1] as "SHARED_APPS" | "TENANT_APPS"] = { apps: literalValues(span.inner), complete: span.closed };
-      });
-    }
-  }
-  LISTS.set(ctx, lists);
-  return lists;
+  return { SHARED_APPS: ctx.facts.sharedApps, TENANT_APPS: ctx.facts.tenantApps };
 }
 
 /** `billing.apps.BillingConfig` and `apps.billing` both name the directory `…/apps/billing`. */
-function listed(list: AppList | undefined, module: string): boolean {
+function listed(list: ListFact | undefined, module: string): boolean {
   const target = module.split(/[./]/).filter(Boolean);
-  return (list?.apps ?? []).some((entry) => {
+  return (list?.values ?? []).some((entry) => {
     const parts = entry.replace(/\.apps\.\w+Config$/, "").split(".");
     const [shorter, longer] = parts.length <= target.length ? [parts, target] : [target, parts];
     return shorter.length > 0 && shorter.every((p, i) => p === longer[longer.length - shorter.length + i]);
@@ -83,10 +63,10 @@ function listed(list: AppList | undefined, module: string): boolean {
 }
 
 /** Model name → module it is imported from in this file's diff (`.` resolved to the file's directory). */
-function importedModels(file: FileDiff): Map<string, string> {
+function importedModels(file: FileDiff, ctx: RuleContext): Map<string, string> {
   const dir = file.path.slice(0, file.path.lastIndexOf("/"));
   const map = new Map<string, string>();
-  for (const lines of fileCodeLines(file)) {
+  for (const lines of fileCodeLines(file, ctx.trees)) {
     lines.forEach((l, at) => {
       const m = /^\s*from\s+([\w.]+)\s+import\s+/.exec(l.code);
       if (!m?.[1]?.endsWith("models")) return;
@@ -118,9 +98,9 @@ const tenantQueryInPublic: Rule = {
   appliesTo: nonTest,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const lists = appLists(ctx);
-    const imports = importedModels(file);
+    const imports = importedModels(file, ctx);
     const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file)) {
+    for (const lines of fileCodeLines(file, ctx.trees)) {
       for (const call of findCalls(lines, /^\s*(?:async\s+)?with\s+(?:[\w.]*\.)?schema_context\s*\(/g)) {
         const schema = positional(call)[0];
         const isPublic = schema && (/^\s*["']public["']\s*$/.test(schema.raw) || /get_public_schema_name|PUBLIC_SCHEMA_NAME/.test(schema.code));
@@ -154,26 +134,35 @@ const modelInSharedApp: Rule = {
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const lists = appLists(ctx);
     const app = appDirOf(file.path);
-    if (!listed(lists.SHARED_APPS, app) || !lists.TENANT_APPS?.complete || listed(lists.TENANT_APPS, app)) return [];
+    if (!listed(lists.SHARED_APPS, app) || !lists.TENANT_APPS || listed(lists.TENANT_APPS, app)) return [];
     const label = app.slice(app.lastIndexOf("/") + 1);
-    return fileCodeLines(file).flatMap((lines) =>
-      lines.flatMap((l, at): RuleHit[] => {
-        const m = /^\s*class\s+(\w+)\((?=[^)]*\bModel\b)[^)]*\)\s*:/.exec(l.code);
-        if (!l.added || !m?.[1] || blockAfter(lines, at).some((b) => /\babstract\s*=\s*True\b/.test(b.code))) return [];
-        return [
-          {
-            line: l.line,
-            title: `\`${m[1]}\` is created in the shared (public) schema`,
-            body:
-              `\`${label}\` is in \`SHARED_APPS\` but not \`TENANT_APPS\`, so \`${m[1]}\` gets a single table in the ` +
-              "public schema that every tenant reads and writes. If it holds per-tenant data, move the app to " +
-              "`TENANT_APPS` (or give the model a tenant foreign key and filter on it everywhere); if it is global data, this is fine.",
-          },
-        ];
-      }),
-    );
+    if (!changeMentions(file, /\bclass\s/)) return [];
+    const tree = ctx.trees.get(file, "new");
+    const changed = changedLines(file);
+    return nodesOf(tree?.rootNode ?? null, "class_definition").flatMap((cls): RuleHit[] => {
+      const name = cls.childForFieldName("name")?.text;
+      const bases = kids(cls.childForFieldName("superclasses")).map((b) => b.text.split(".").pop() ?? "");
+      // The project's own abstract bases count: `class Invoice(TenantAwareModel)`.
+      const model = bases.some((b) => ctx.facts.modelBases.has(b) || b.endsWith("Model"));
+      if (!name || !model || !changed.has(lineOf(cls)) || /\babstract\s*=\s*True\b/.test(cls.text)) return [];
+      return [
+        {
+          line: lineOf(cls),
+          title: `\`${name}\` is created in the shared (public) schema`,
+          body:
+            `\`${label}\` is in \`SHARED_APPS\` but not \`TENANT_APPS\` (settings: \`${lists.SHARED_APPS?.where ?? "?"}\`), so \`${name}\` gets a single table in the ` +
+            "public schema that every tenant reads and writes. If it holds per-tenant data, move the app to " +
+            "`TENANT_APPS` (or give the model a tenant foreign key and filter on it everywhere); if it is global data, this is fine.",
+        },
+      ];
+    });
   },
 };
 
+/** django-tenants rules stay silent where the settings show it is not installed (commented out, `TENANT_APPS = []`). */
+function whenTenants(rule: Rule): Rule {
+  return { ...rule, check: (file, ctx) => (ctx.facts.tenantsInstalled?.value === false ? [] : rule.check(file, ctx)) };
+}
+
 /** The django-tenants family. */
-export const TENANT_RULES: readonly Rule[] = [rawSetSchema, tenantQueryInPublic, modelInSharedApp];
+export const TENANT_RULES: readonly Rule[] = [rawSetSchema, tenantQueryInPublic, modelInSharedApp].map(whenTenants);

@@ -1,10 +1,20 @@
 import type { FileDiff } from "../diff/types.js";
 import type { Category, Severity, Side } from "../domain/findings.js";
+import type { ProjectFacts } from "./project-facts.js";
+import type { ReviewTrees } from "./python-tree.js";
 
 /** Everything a rule may look at besides the file it checks. */
 export interface RuleContext {
   /** All changed files of the pull request, so cross-file rules (model without migration) work. */
   files: FileDiff[];
+  /** Syntax trees of the files' sides, parsed once per review. */
+  trees: ReviewTrees;
+  /** The project's settings and model bases, read once per review. */
+  facts: ProjectFacts;
+  /** Test code, where SQL built from strings or `exec` is harness, not a finding. */
+  isTest(path: string): boolean;
+  /** Per-review memo: `memo(key, build)` builds once per review (indexes over all files). */
+  memo<T>(key: string, build: () => T): T;
 }
 
 /** Where a rule fired and what to say there; {@link runRules} turns it into a Finding. */
@@ -33,5 +43,7 @@ export interface Rule {
   title: string;
   /** Cheap path filter, so `check` only sees files it understands. */
   appliesTo(path: string): boolean;
+  /** Test code is left out (the review's test globs): a finding there is harness, not risk. */
+  skipsTests?: boolean | undefined;
   check(file: FileDiff, ctx: RuleContext): RuleHit[];
 }

@@ -55,7 +55,7 @@ describe("backend-agent eval", () => {
     expect(run.code).toBe(0);
     // 4 reviews and 1 judge call on the permission case's finding (right lines, category "bug").
     expect(fake.requests).toHaveLength(5);
-    expect(row(run.stdout, "default")).toMatch(/^default\s+claude-sonnet-5-5\s+0\.70\s+on\s+2\s+0\s+1\s+1\.00\s+0\.67\s+0\.80/);
+    expect(row(run.stdout, "default")).toMatch(/^default\s+claude-sonnet-5-5\s+0\.70\s+on\s+3\s+0\s+0\s+1\.00\s+1\.00\s+1\.00/);
     const judged = JSON.parse(readFileSync(join(out, "judge.json"), "utf8")) as Array<{ case: string; same: boolean }>;
     expect(judged).toEqual([expect.objectContaining({ case: "drf-object-permission-dropped", same: true })]);
     const html = readFileSync(join(out, "sweep.html"), "utf8");
@@ -63,8 +63,8 @@ describe("backend-agent eval", () => {
     expect(html).toMatch(/<polyline[^>]+points="[\d., ]+"/);
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
     // Below the clean case's 0.6 false positive the precision drops.
-    expect(run.stdout).toMatch(/\n0\.60\s+0\.67\s+0\.67/);
-    expect(run.stdout).toMatch(/\n0\.70\s+1\.00\s+0\.67/);
+    expect(run.stdout).toMatch(/\n0\.60\s+0\.75\s+1\.00/);
+    expect(run.stdout).toMatch(/\n0\.70\s+1\.00\s+1\.00/);
   });
 
   it("replays the committed cassette with no key and no API, to the same table", async () => {
@@ -93,9 +93,10 @@ describe("backend-agent eval", () => {
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as { runs: Array<{ config: { name: string }; model: string; totals: { all: { tp: number; fp: number } } }>; cost: { lines: unknown[] } };
     expect(result.runs.map((r) => [r.config.name, r.model])).toEqual([["strict", "claude-haiku-5-5"], ["no-rules", "claude-sonnet-5-5"]]);
-    // strict keeps nothing under 0.95 (the scripted findings are 0.9 and 0.6); at 0.5, without a judge, the
-    // permission finding of the wrong category and the clean case's 0.6 finding are both false positives.
-    expect(result.runs.map((r) => [r.totals.all.tp, r.totals.all.fp])).toEqual([[0, 0], [1, 2]]);
+    // strict keeps no model finding under 0.95 (the scripted findings are 0.9 and 0.6), only the rules' (the
+    // migration's non-concurrent index); at 0.5 without rules and without a judge, the permission finding of the
+    // wrong category and the clean case's 0.6 finding are both false positives.
+    expect(result.runs.map((r) => [r.totals.all.tp, r.totals.all.fp])).toEqual([[1, 0], [1, 2]]);
     expect(new Set(fake.requests.map((r) => r.body.model))).toEqual(new Set(["claude-haiku-5-5", "claude-sonnet-5-5"]));
   });
 

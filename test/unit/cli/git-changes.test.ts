@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { changedFiles } from "../../../src/cli/git-changes.js";
 import type { ChangedFile } from "../../../src/diff/types.js";
@@ -55,5 +55,16 @@ describe("changedFiles: a local git diff as GitHub lists a pull request's files"
     writeFileSync(join(fixture.dir, "backend/untracked.py"), "y = 1\n");
     const local = await changedFiles(fixture.dir, { base: fixture.headSha });
     expect(local).toEqual([{ path: "backend/untracked.py", status: "added", additions: 1, deletions: 0, patch: "@@ -0,0 +1 @@\n+y = 1", sha: expect.stringMatching(/^[0-9a-f]{40}$/) }]);
+  });
+
+  it("lists only the reviewed paths, and a configured path that matches nothing is no error", async () => {
+    // Outside `paths`, what git would otherwise read (and could fail on: an unreadable file, a broken nested checkout).
+    mkdirSync(join(fixture.dir, "frontend"), { recursive: true });
+    writeFileSync(join(fixture.dir, "frontend/.git"), "gitdir: /nonexistent\n");
+    writeFileSync(join(fixture.dir, "frontend/app.js"), "x\n");
+    const local = await changedFiles(fixture.dir, { base: fixture.headSha }, ["backend/**", "services/**"]);
+    expect(local.map((f) => f.path)).toEqual(["backend/untracked.py"]);
+    const range = await changedFiles(fixture.dir, { base: fixture.baseSha, head: fixture.headSha }, ["backend/app/**"]);
+    expect(range.map((f) => f.path)).toEqual(["backend/app/views.py"]);
   });
 });

@@ -25,7 +25,6 @@ import { createMarkerSigner } from "../../../src/review/marker-signer.js";
 import { codeSpan, neutralise, neutraliseInline } from "../../../src/review/neutralise.js";
 import { evalCallPattern } from "../../../src/rules/code-execution.js";
 import { runRules } from "../../../src/rules/index.js";
-import { definitionPattern } from "../../../src/rules/migrations.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 const SRC = join(ROOT, "src");
@@ -74,13 +73,11 @@ const BUILT: Pattern[] = [
   { name: "parse-command commandPattern", re: commandPattern("backend-agent") },
   { name: "code-execution evalCallPattern(eval)", re: evalCallPattern("eval") },
   { name: "code-execution evalCallPattern(exec)", re: evalCallPattern("exec") },
-  { name: "migrations definitionPattern", re: definitionPattern("status") },
 ];
 /** `new RegExp` sites and where their patterns are tested: the builders above, or the public function below. */
 const KNOWN_BUILT = [
   "src/commands/parse-command.ts: new RegExp(`^ {0,3}/${escapeRegExp(name)}(?=\\\\s|$)(.*)$`, \"i\")",
   "src/rules/code-execution.ts: new RegExp(`(?<![\\\\w.])(?<!def\\\\s+)${name}\\\\s*\\\\(`, \"g\")",
-  "src/rules/migrations.ts: new RegExp(`^\\\\s*${name}\\\\s*=`)",
   // readFindingData / readIgnored, run on the adversarial inputs below.
   "src/review/finding-marker.ts: new RegExp(`<!-- ${PREFIX}:finding-data (${SIGNED_TOKEN}) -->`)",
   "src/review/finding-marker.ts: new RegExp(`<!-- ${PREFIX}:ignored (${SIGNED_TOKEN}) -->`, \"g\")",

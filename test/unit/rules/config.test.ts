@@ -50,6 +50,7 @@ describe("rules config", () => {
       "sql-injection",
       "templating",
       "auth-settings",
+      "drf",
       "tenants",
       "migrations",
       "celery",

@@ -1,39 +1,50 @@
-import { parsePatch } from "../../../src/diff/parse-patch.js";
+import { parsePatch, toFileDiff } from "../../../src/diff/parse-patch.js";
+import type { FileDiff } from "../../../src/diff/types.js";
 import { findCalls, isConstantString, isDynamicString, positional } from "../../../src/rules/python-expr.js";
-import { hunkCodeLines, maskLine } from "../../../src/rules/python-source.js";
+import { fileCodeLines, type CodeLine } from "../../../src/rules/python-source.js";
+import { ReviewTrees } from "../../../src/rules/python-tree.js";
 
-describe("maskLine", () => {
+const trees = new ReviewTrees();
+afterAll(() => trees.dispose());
+
+/** The code lines of a file whose new side is `lines`, all added. */
+function codeLines(lines: string[]): CodeLine[] {
+  const file: FileDiff = toFileDiff({ path: "a.py", status: "added", additions: lines.length, deletions: 0, patch: `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join("\n")}` });
+  return fileCodeLines(file, trees).flat();
+}
+const maskOne = (raw: string): CodeLine => codeLines([raw])[0] as CodeLine;
+
+describe("masking from the syntax tree", () => {
   it("blanks string contents and comments but keeps offsets", () => {
     const raw = `x = eval("eval(1)")  # eval(2)`;
-    const { code } = maskLine(raw, null);
+    const { code } = maskOne(raw);
     expect(code).toHaveLength(raw.length);
-    expect(code).toBe(`x = eval("       ")         `.padEnd(raw.length, " "));
+    expect(code).toBe(`x = eval("       ")`.padEnd(raw.length, " "));
   });
 
   it("keeps offsets after characters outside the BMP", () => {
     const raw = `label = "🚀 launch"; eval(x)`;
-    const { code } = maskLine(raw, null);
+    const { code } = maskOne(raw);
     expect(code).toHaveLength(raw.length);
     expect(code.indexOf("eval(")).toBe(raw.indexOf("eval("));
   });
 
   it("knows an f-string placeholder from an escaped brace", () => {
-    expect(maskLine(`f"{name}"`, null).literals[0]?.interpolates).toBe(true);
-    expect(maskLine(`f"{{literal}}"`, null).literals[0]?.interpolates).toBe(false);
-    expect(maskLine(`"{name}"`, null).literals[0]?.interpolates).toBe(false);
+    expect(maskOne(`x = f"{name}"`).literals[0]?.interpolates).toBe(true);
+    expect(maskOne(`x = f"{{literal}}"`).literals[0]?.interpolates).toBe(false);
+    expect(maskOne(`x = "{name}"`).literals[0]?.interpolates).toBe(false);
   });
 
   it("carries a triple-quoted string across lines", () => {
-    const first = maskLine(`doc = """starts here eval(`, null);
-    expect(first.open).not.toBeNull();
-    const second = maskLine(`still eval( inside""" ; eval(x)`, first.open);
-    expect(second.open).toBeNull();
-    expect(second.code).toMatch(/^\s+""" ; eval\(x\)$/);
+    const [first, second] = codeLines([`doc = """starts here eval(`, `still eval( inside""" ; eval(x)`]);
+    expect(first?.openAtEnd).toBe(true);
+    expect(second?.openAtEnd).toBe(false);
+    expect(second?.code).toMatch(/^\s+""" ; eval\(x\)$/);
   });
 });
 
 describe("calls and expressions", () => {
-  const hunk = parsePatch(
+  const patch = (
     [
       "@@ -0,0 +1,6 @@",
       "+cursor.execute(",
@@ -42,9 +53,10 @@ describe("calls and expressions", () => {
       "+)",
       '+cursor.execute("SELECT %s", [value])',
       '+cursor.execute("a" "b")',
-    ].join("\n"),
-  )[0];
-  const lines = hunk ? hunkCodeLines(hunk) : [];
+    ].join("\n")
+  );
+  const hunk = parsePatch(patch)[0];
+  const lines = hunk ? fileCodeLines({ path: "a.py", status: "added", hunks: [hunk] }, trees).flat() : [];
   const calls = findCalls(lines, /\.execute\s*\(/g);
 
   it("reads a call's arguments across lines, ignoring brackets and commas in strings", () => {
