@@ -15,7 +15,6 @@ import { createJsonLogger } from "./log.js";
 import { openQueue } from "./jobs/open-queue.js";
 import type { JobQueue } from "./jobs/queue.js";
 import { startWatchdog, type Watchdog } from "./jobs/watchdog.js";
-import { createWorker } from "./jobs/worker.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { countingFetch } from "./ops/counting-fetch.js";
 import { createMarkerSigner } from "./review/marker-signer.js";
@@ -24,6 +23,9 @@ import { RedisErrorLog } from "./ops/redis-error-log.js";
 import { throttleConnection } from "./ops/throttle-connection.js";
 import { announcingQueue } from "./spend/newer-head.js";
 import { SpendPolicy, spendLimitsOf } from "./spend/spend-policy.js";
+import { createJobHandler } from "./workers/job-handler.js";
+import { MainServices } from "./workers/main-services.js";
+import { createReviewRunner, type ReviewRunner } from "./workers/review-runner.js";
 
 /** A running app: the webhook server and the workers of this process. */
 export interface RunningApp {
@@ -110,11 +112,15 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const serves = env.PROCESS_ROLE !== "worker";
   const anthropic = createAnthropicClient(env)?.withOptions({ fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
   let watchdog: Watchdog | undefined;
+  let reviews: ReviewRunner | undefined;
   if (works) {
     // Read on the first job, not at start-up: a GitHub outage then fails reviews with a clear summary instead of the start.
     const appIdentity = appIdentityGetter(async () => fetchAppIdentity((await probot.auth()) as Octokit), probot.log);
     const markers = createMarkerSigner(requireSecret(env));
-    queue.start(createWorker({ probot, anthropic, agent, env, queue, commandLimit: options.commandLimit, checkRuns: backend.checkRuns, metrics, appIdentity, markers, spend, heads: backend.heads }));
+    const services = new MainServices({ probot, appIdentity, spend: backend.spend, heads: backend.heads, checkRuns: backend.checkRuns, metrics });
+    // REVIEW_WORKERS=0: reviews run here, with the model client and logger of this thread.
+    reviews = createReviewRunner(env, services, () => ({ env, agent, anthropic: createAnthropicClient(env), markers, log: probot.log }));
+    queue.start(createJobHandler({ probot, reviews, services, anthropic, agent, env, queue, commandLimit: options.commandLimit, metrics, appIdentity, markers, spend }));
     watchdog = startWatchdog({
       registry: backend.checkRuns, auth: async (id) => (await probot.auth(id)) as Octokit, log: probot.log,
       timeoutMs: env.CHECK_RUN_TIMEOUT_SECONDS * 1000, intervalMs: env.WATCHDOG_INTERVAL_MS, onTimedOut: () => metrics.checkRunsTimedOut.inc(),
@@ -183,6 +189,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
       await Promise.all([server, opsServer].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve()))));
       watchdog?.stop();
       await queue.close(graceMs);
+      await reviews?.close();
       backend.dispose();
       throttle?.disconnect(false).catch(() => undefined);
     },
