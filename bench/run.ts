@@ -7,6 +7,7 @@ import { benchAckBackends } from "./ack-backends.js";
 import { benchIncrementalTokens } from "./incremental-tokens.js";
 import { benchLargePr } from "./large-pr.js";
 import { benchLogLines } from "./log-lines.js";
+import { benchReviewThreads } from "./review-threads.js";
 
 const benches: Record<string, () => Promise<unknown>> = {
   "ack-and-calls": benchAckAndCalls,
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   "incremental-tokens": benchIncrementalTokens,
   "ack-backends": benchAckBackends,
   "log-lines": benchLogLines,
+  "review-threads": benchReviewThreads,
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));
