@@ -71,7 +71,7 @@ async function measure(mode: string, workers: string, ticker: ReturnType<typeof 
     rig.anthropic.fallback = { kind: "json", value: { summary: "", findings: [] } };
     const prs = [{ number: 900, sha: rig.openPullRequest(900, { base: {}, head: files("big", BIG.files, BIG.lines) }) }];
     for (let i = 0; i < ORDINARY; i++) prs.push({ number: 901 + i, sha: rig.openPullRequest(901 + i, { base: {}, head: files(`pr${i}_`, 10, 30) }) });
-    const app = await spawnApp(processEnv(rig.github, rig.anthropic, { REVIEW_WORKERS: workers, REVIEW_CONCURRENCY: "4", LOG_LEVEL: "warn" }), { built: true, discardLogs: true });
+    const app = await spawnApp(processEnv(rig.github, rig.anthropic, { REVIEW_WORKERS: workers, REVIEW_CONCURRENCY: "4" }), { built: true, discardLogs: true });
     try {
       await ticker.run(app.url, 2_000); // warm-up: connections, JIT
       await loopDelay(app.url);
