@@ -6,7 +6,7 @@ import { completeCheckRun, getCheckRunStatus } from "../github/check-run.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { ReviewOutcome } from "../review/run-review.js";
 import type { MainServices } from "./main-services.js";
-import type { ReviewThreadData, ReviewTaskMessage } from "./review-thread.js";
+import type { ReviewThreadData, ReviewTaskMessage, ThreadServices } from "./review-thread.js";
 import { runReviewTask, type ReviewContext } from "./review-task.js";
 import { serveRpc } from "./thread-rpc.js";
 import { threadEntry } from "./thread-entry.js";
@@ -73,17 +73,24 @@ export function createReviewRunner(env: Env, services: MainServices, inProcess: 
     threads,
     async run(job, log) {
       let checkRunId: number | undefined;
+      let timedOut = false;
+      let budget: NodeJS.Timeout | undefined;
+      const stop = new AbortController();
       const { port1, port2 } = new MessageChannel();
-      serveRpc(port1, { ...services.forJob(job, (id) => (checkRunId = id)) });
+      serveRpc(port1, {
+        ...services.forJob(job, (id) => (checkRunId = id)),
+        // The budget runs from the review's start in its thread: a thread still starting (or a full pool) does not spend it.
+        taskStarted: () => void (budget ??= setTimeout(() => ((timedOut = true), stop.abort()), budgetMs).unref()),
+      } satisfies ThreadServices);
       try {
-        return await pool.run({ job, port: port2 }, { transferList: [port2], signal: AbortSignal.timeout(budgetMs) });
+        return await pool.run({ job, port: port2 }, { transferList: [port2], signal: stop.signal });
       } catch (error) {
-        const timedOut = error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
         log.error({ err: error, checkRunId, timedOut }, timedOut ? "review thread passed its time budget and was stopped" : "review thread failed");
         if (checkRunId === undefined) throw error;
         await completeStopped(services, job, checkRunId, timedOut ? budgetMs : undefined, log);
         return undefined;
       } finally {
+        clearTimeout(budget);
         port1.close();
         await services.finished(checkRunId, log);
       }

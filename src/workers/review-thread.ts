@@ -40,11 +40,14 @@ async function buildContext(): Promise<ReviewContext> {
 /** Runs the task's review; the port is closed when it ends, so nothing of the task outlives it. */
 export default async function reviewInThread({ job, port }: ReviewTaskMessage): Promise<ReviewOutcome> {
   try {
-    return await runReviewTask(job, rpcClient<ReviewServicesMethods>(port), await (context ??= buildContext()));
+    const services = rpcClient<ThreadServices>(port);
+    const ready = await (context ??= buildContext());
+    void services.taskStarted();
+    return await runReviewTask(job, services, ready);
   } finally {
     port.close();
   }
 }
 
-/** The services as RPC methods (`ReviewServices`, notifications included, all answered over the port). */
-type ReviewServicesMethods = { [K in keyof ReviewServices]: ReviewServices[K] };
+/** What the main thread serves on a task's port: the review's services, and the signal that starts its time budget. */
+export type ThreadServices = { [K in keyof ReviewServices]: ReviewServices[K] } & { taskStarted(): void };
