@@ -11,6 +11,9 @@ import { runReviewTask, type ReviewContext } from "./review-task.js";
 import { serveRpc } from "./thread-rpc.js";
 import { threadEntry } from "./thread-entry.js";
 
+/** How much less CPU priority a review thread has than the webhook thread. */
+const REVIEW_THREAD_NICE = 10;
+
 /** Runs review jobs: in a pool of worker threads, or in this thread when REVIEW_WORKERS=0. */
 export interface ReviewRunner {
   /** The review's outcome; undefined when its thread died or ran out of time (its check run was completed saying so). */
@@ -63,12 +66,15 @@ export function createReviewRunner(env: Env, services: MainServices, inProcess: 
     // Reviews wait on the network most of the time: a thread runs several, and must not block between them.
     concurrentTasksPerWorker: Math.ceil(env.REVIEW_CONCURRENCY / threads),
     atomics: "disabled",
+    // Below the webhook thread in the CPU scheduler's eyes (Linux threads have their own nice value): acks and health answers first.
+    niceIncrement: REVIEW_THREAD_NICE,
     resourceLimits: { maxOldGenerationSizeMb: env.REVIEW_WORKER_HEAP_MB },
     workerData: { ...entry.workerData, env: threadEnv(env) } satisfies ReviewThreadData,
   });
   // A thread that fails to start (a broken build) is reported with its task; this keeps the pool from throwing unhandled.
   pool.on("error", () => undefined);
   const budgetMs = env.REVIEW_WORKER_TIMEOUT_SECONDS * 1000;
+  let closing = false;
   return {
     threads,
     async run(job, log) {
@@ -85,6 +91,9 @@ export function createReviewRunner(env: Env, services: MainServices, inProcess: 
       try {
         return await pool.run({ job, port: port2 }, { transferList: [port2], signal: stop.signal });
       } catch (error) {
+        // Stopped with the process, past the queue's grace period: as in-process, the review never ends here. Its job is
+        // left to the next start (or another worker), its check run in the registry for the watchdog.
+        if (closing) return new Promise<never>(() => undefined);
         log.error({ err: error, checkRunId, timedOut }, timedOut ? "review thread passed its time budget and was stopped" : "review thread failed");
         if (checkRunId === undefined) throw error;
         await completeStopped(services, job, checkRunId, timedOut ? budgetMs : undefined, log);
@@ -92,10 +101,14 @@ export function createReviewRunner(env: Env, services: MainServices, inProcess: 
       } finally {
         clearTimeout(budget);
         port1.close();
-        await services.finished(checkRunId, log);
+        if (!closing) await services.finished(checkRunId, log);
       }
     },
-    close: () => pool.close(),
+    // After the queue's close: what still runs was past the grace period and runs again at the next start (or on another worker).
+    close: () => {
+      closing = true;
+      return pool.destroy();
+    },
   };
 }
 
