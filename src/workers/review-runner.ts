@@ -23,9 +23,6 @@ export interface ReviewRunner {
   close(): Promise<void>;
 }
 
-/** Settings of the runner. */
-export type RunnerEnv = Pick<Env, "REVIEW_WORKERS" | "REVIEW_CONCURRENCY" | "REVIEW_WORKER_TIMEOUT_SECONDS" | "REVIEW_WORKER_HEAP_MB">;
-
 /** The environment a thread gets: the GitHub App's private key stays in the main thread, which alone authenticates to GitHub. */
 function threadEnv(env: Env): Env {
   const { PRIVATE_KEY: _key, PRIVATE_KEY_PATH: _path, ...rest } = env;
