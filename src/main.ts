@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { loadEnv, type Env } from "./config/env.js";
 import { privateKeyProblem } from "./config/private-key.js";
 import { modelMissing } from "./engine/providers/provider-settings.js";
-import { startApp, type RunningApp } from "./server.js";
+import { startApp, type RunningApp } from "./app/start-app.js";
 import { ensureTrailingNewline } from "./setup/dot-env.js";
 import { setupModeMessage, startSetupMode } from "./setup/setup-mode.js";
 

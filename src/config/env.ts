@@ -85,6 +85,16 @@ export const envSchema = z
     DEFAULT_MODEL: z.string().default("sonnet"),
     /** Reviews running at once in this process. */
     REVIEW_CONCURRENCY: positiveInt(2),
+    /**
+     * Worker threads that run reviews (at most REVIEW_CONCURRENCY; the reviews are shared
+     * out among them), so that the thread answering webhooks and health checks never waits
+     * for one. 0 runs reviews in the webhook thread, as before this setting existed.
+     */
+    REVIEW_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+    /** A review thread still running one review after this long is stopped, and the review's check run completed as timed out. */
+    REVIEW_WORKER_TIMEOUT_SECONDS: positiveInt(15 * 60),
+    /** Heap limit of each review thread in MB: a review past it ends that thread (its check run says so), not the process. */
+    REVIEW_WORKER_HEAP_MB: positiveInt(1024),
     /** Per-request timeout of a model call, in milliseconds. */
     MODEL_TIMEOUT_MS: positiveInt(120_000),
     /** SDK retries on 408/409/429/5xx (honouring retry-after) before the review reports the error. */

@@ -1,3 +1,4 @@
+import { EnqueueBatcher } from "./enqueue-batcher.js";
 import { jobKey, laneKey, supersedeKey, type EnqueueResult, type Job, type JobHandler, type JobQueue, type QueueStats } from "./queue.js";
 import type { Store } from "./sqlite-store.js";
 
@@ -43,7 +44,7 @@ export class SqliteQueue implements JobQueue {
   #handler: JobHandler | undefined;
   #closed = false;
   #prunedAt = 0;
-  readonly #pending: Array<{ job: Job; resolve(result: EnqueueResult): void; reject(error: unknown): void }> = [];
+  readonly #batcher = new EnqueueBatcher<Job, EnqueueResult>((jobs) => this.#commit(jobs));
 
   constructor(db: Store, concurrency: number, events: SqliteQueueEvents = {}) {
     this.#db = db;
@@ -60,32 +61,23 @@ export class SqliteQueue implements JobQueue {
 
   async enqueue(job: Job): Promise<EnqueueResult> {
     if (this.#closed) return { queued: false, reason: "closed" };
-    return new Promise<EnqueueResult>((resolve, reject) => {
-      // Group commit: the enqueues of one turn of the event loop share a transaction,
-      // so a burst of webhooks pays one WAL commit, not one each.
-      if (this.#pending.push({ job, resolve, reject }) === 1) setImmediate(() => this.#flush());
-    });
+    return this.#batcher.add(job);
   }
 
-  /** Commits every pending enqueue in one transaction, then answers each. */
-  #flush(): void {
-    const batch = this.#pending.splice(0);
-    if (batch.length === 0) return;
-    let results: EnqueueResult[];
-    try {
-      results = this.#db.transaction(() => batch.map(({ job }) => this.#insert(job)))();
-    } catch (error) {
-      for (const p of batch) p.reject(error);
-      return;
+  /** Stores a batch in one transaction (one WAL commit), then starts what it can. */
+  #commit(jobs: Job[]): EnqueueResult[] {
+    const results = this.#db.transaction(() => jobs.map((job) => this.#insert(job)))();
+    if (results.some((r) => r.queued)) {
+      // Outside any request once answered: report, do not fail the batch; the jobs wait in the store for the next pump.
+      setImmediate(() => {
+        try {
+          this.#pump();
+        } catch (error) {
+          this.#events.onError?.(undefined, error);
+        }
+      });
     }
-    batch.forEach((p, i) => p.resolve(results[i]!));
-    if (!results.some((r) => r.queued)) return;
-    try {
-      this.#pump();
-    } catch (error) {
-      // Outside any request now: report, do not crash; the jobs wait in the store for the next pump.
-      this.#events.onError?.(undefined, error);
-    }
+    return results;
   }
 
   start(handler: JobHandler): void {
@@ -95,8 +87,8 @@ export class SqliteQueue implements JobQueue {
 
   async close(graceMs?: number): Promise<void> {
     this.#closed = true;
-    // Accepted before the close: committed now, before the store may be shut.
-    this.#flush();
+    // Accepted before the close: committed now (synchronously), before the store may be shut.
+    void this.#batcher.flush();
     const all = Promise.all(this.#running.values()).then(() => undefined);
     if (graceMs === undefined) await all;
     else await Promise.race([all, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);

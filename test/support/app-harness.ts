@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEnv } from "../../src/config/env.js";
-import { startApp, type AppOptions, type RunningApp } from "../../src/server.js";
+import { startApp, type AppOptions, type RunningApp } from "../../src/app/start-app.js";
 import { FakeAnthropic } from "./fake-anthropic.js";
 import { BOT_USER, FakeGitHub, type CheckRunView, type IssueCommentView } from "./fake-github.js";
 import { commentableLines, diffHunkFor } from "./fake-github/diff-lines.js";

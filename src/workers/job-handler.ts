@@ -4,15 +4,12 @@ import type { AgentDefinition } from "../agents/load-agent.js";
 import { createRoleCache } from "../commands/cached-role.js";
 import { RateLimiter } from "../commands/rate-limit.js";
 import { runCommand, type CommandDeps, type CommandGuards } from "../commands/run-command.js";
-import type { Octokit } from "../github/octokit.js";
-import { runReview, type ReviewDeps } from "../review/run-review.js";
-import { statusLabel } from "../http/metric-labels.js";
+import type { Job, JobHandler, JobQueue } from "../jobs/queue.js";
 import type { Metrics } from "../metrics.js";
 import { TtlCache } from "../ops/ttl-cache.js";
-import type { HeadRegistry } from "../spend/newer-head.js";
 import type { SpendPolicy } from "../spend/spend-policy.js";
-import type { CheckRunRegistry } from "./check-run-registry.js";
-import type { Job, JobQueue } from "./queue.js";
+import type { MainServices } from "./main-services.js";
+import type { ReviewRunner } from "./review-runner.js";
 
 /** Slash commands allowed per PR in a window: enough for a conversation, not for a loop. */
 export const DEFAULT_COMMAND_LIMIT = { max: 5, windowMs: 10 * 60_000 } as const;
@@ -24,37 +21,28 @@ export const DEFAULT_COMMAND_LIMIT = { max: 5, windowMs: 10 * 60_000 } as const;
 const DENIED_ENTRIES = 10_000;
 const DENIED_TTL_MS = 24 * 3600_000;
 
-/** What the worker needs: the app, the model client, the bundled agent, the queue for reviews that commands ask for. */
-export interface WorkerDeps {
+/** What the job handler needs: reviews go to the runner; commands run here with the app's client, agent and queue. */
+export interface JobHandlerDeps {
   probot: Probot;
+  reviews: ReviewRunner;
+  services: MainServices;
   anthropic: ModelClient | undefined;
   agent: AgentDefinition;
-  env: ReviewDeps["env"] & CommandDeps["env"];
+  env: CommandDeps["env"];
   queue: JobQueue;
   commandLimit?: { max: number; windowMs: number } | undefined;
-  /** Where the check runs reviews start are recorded for the watchdog. */
-  checkRuns?: CheckRunRegistry | undefined;
   metrics?: Metrics | undefined;
-  /** This app's identity, read once per process (`appIdentityGetter` in src/github/app-identity.ts). */
-  appIdentity: ReviewDeps["appIdentity"];
-  /** The marker key (derived from WEBHOOK_SECRET). */
-  markers: ReviewDeps["markers"];
-  /** Daily spend ceilings and where newer heads are announced (src/spend). */
+  appIdentity: CommandDeps["appIdentity"];
+  markers: CommandDeps["markers"];
   spend?: SpendPolicy | undefined;
-  heads?: HeadRegistry | undefined;
 }
 
-const statusOf = (error: unknown): number => {
-  const status = typeof error === "object" && error !== null && "status" in error ? error.status : undefined;
-  return typeof status === "number" ? status : 0;
-};
-
 /**
- * The job handler: authenticates as the job's installation and runs a review or
- * a command with a logger that carries `{ repo, pr, sha, job }` on every line.
- * The rate limit and the "told once" memory live as long as the worker.
+ * The job handler the queue runs: a review goes to the review runner (a worker
+ * thread), a command runs here with a logger that carries `{ repo, pr, job }` on every
+ * line. The rate limit and the "told once" memory live as long as the handler.
  */
-export function createWorker(deps: WorkerDeps) {
+export function createJobHandler(deps: JobHandlerDeps): JobHandler {
   const limit = deps.commandLimit ?? DEFAULT_COMMAND_LIMIT;
   const denied = new TtlCache<string, true>(DENIED_ENTRIES, DENIED_TTL_MS);
   const guards: CommandGuards = {
@@ -66,35 +54,24 @@ export function createWorker(deps: WorkerDeps) {
     const started = Date.now();
     const log = deps.probot.log.child({ repo: `${job.owner}/${job.repo}`, pr: job.pullNumber, sha: job.kind === "review" ? job.headSha : undefined, job: job.id });
     try {
-      const octokit = (await deps.probot.auth(job.installationId)) as Octokit;
-      octokit.hook.error("request", (error) => {
-        deps.metrics?.githubErrors.inc({ status: statusLabel(statusOf(error)) });
-        throw error;
-      });
       if (job.kind === "review") {
         log.info({ trigger: job.trigger, mode: job.mode, requestedBy: job.requestedBy }, "review started");
-        let checkRunId: number | undefined;
-        const onCheckRunStarted = async (id: number) => {
-          checkRunId = id;
-          const run = { checkRunId: id, jobId: job.id, installationId: job.installationId, owner: job.owner, repo: job.repo, startedAt: Date.now() };
-          // Losing the record only costs the watchdog's safety net, never the review.
-          await deps.checkRuns?.started(run).catch((error: unknown) => log.warn({ err: error }, "could not record the check run for the watchdog"));
-        };
-        const outcome = await runReview(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, onCheckRunStarted, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend, heads: deps.heads });
-        if (checkRunId !== undefined) await deps.checkRuns?.finished(checkRunId).catch((error: unknown) => log.warn({ err: error }, "could not mark the check run finished"));
+        const outcome = await deps.reviews.run(job, log);
+        if (!outcome) return void deps.metrics?.jobsFailed.inc({ kind: job.kind });
         deps.metrics?.reviewDuration.observe({ conclusion: outcome.conclusion }, (Date.now() - started) / 1000);
         for (const [type, n] of Object.entries(outcome.usage)) if (typeof n === "number" && n > 0) deps.metrics?.modelTokens.inc({ type }, n);
         if (outcome.costUsd > 0) deps.metrics?.modelCost.inc(outcome.costUsd);
         deps.metrics?.jobsFinished.inc({ kind: job.kind });
         return;
       }
+      const octokit = await deps.services.installation(job.installationId);
       log.info({ trigger: job.trigger, command: job.command.name, author: job.source.author }, "command started");
       const outcome = await runCommand(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, queue: deps.queue, guards, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend });
       log.info({ command: job.command.name, outcome }, "command finished");
       deps.metrics?.jobsFinished.inc({ kind: job.kind });
     } catch (error) {
       deps.metrics?.jobsFailed.inc({ kind: job.kind });
-      // Only reachable before a review's check run exists (authentication failed): nothing to complete.
+      // Only reachable before a review's check run exists (authentication failed, a thread that died first): nothing to complete.
       log.error({ err: error, kind: job.kind }, "job failed before it could report");
     }
   };

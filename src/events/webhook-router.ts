@@ -1,12 +1,12 @@
 import { Webhooks, type EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Logger } from "pino";
-import { onCheckRunRerun, onCheckSuiteRerun, RERUN_ACTIONS } from "./events/check-rerun.js";
-import { onPullRequest, REVIEW_ACTIONS } from "./events/pull-request.js";
-import { onIssueComment, onReviewComment } from "./events/slash-command.js";
-import { QueueUnavailableError, type JobQueue } from "./jobs/queue.js";
+import { onCheckRunRerun, onCheckSuiteRerun, RERUN_ACTIONS } from "./check-rerun.js";
+import { onPullRequest, REVIEW_ACTIONS } from "./pull-request.js";
+import { onIssueComment, onReviewComment } from "./slash-command.js";
+import { QueueUnavailableError, type JobQueue } from "../jobs/queue.js";
 
 /** What the handlers share: the queue, and the bundled agent's name (the command and the check). */
-export interface AppDeps {
+export interface WebhookRouterDeps {
   queue: JobQueue;
   agentName: string;
   /** Bot logins whose slash commands are not ignored. */
@@ -17,13 +17,13 @@ export interface AppDeps {
 }
 
 /**
- * The webhook side of the app: verifies each delivery and routes it to the event
+ * The webhook router: verifies each delivery and routes it to the event
  * handlers, which only enqueue. Built on `@octokit/webhooks`, the library under
  * Probot's own middleware, but without Probot's per-delivery authenticated Octokit:
  * no handler uses one, and building it was most of the acknowledgement's cost
  * (bench/ack-backends.ts). Reviews get their Octokit from Probot in the worker.
  */
-export function createWebhooks(deps: AppDeps): Webhooks {
+export function createWebhookRouter(deps: WebhookRouterDeps): Webhooks {
   const webhooks = new Webhooks({ secret: deps.secret });
   // Each handler is typed by its own events; `never` lets one helper register them all
   // (a generic one makes TypeScript give up on the payload union, TS2590).

@@ -1,0 +1,147 @@
+import { createProbot, type Probot } from "probot";
+import { loadBundledAgent } from "../agents/load-agent.js";
+import type { Env } from "../config/env.js";
+import { checkPrivateKey } from "../config/private-key.js";
+import { createModelClient, modelReadiness } from "../engine/anthropic-client.js";
+import { appIdentityGetter, fetchAppIdentity } from "../github/app-identity.js";
+import type { Octokit } from "../github/octokit.js";
+import { createWebhookRouter } from "../events/webhook-router.js";
+import { statusLabel } from "../http/metric-labels.js";
+import { createWebhookMiddleware } from "../http/webhook-middleware.js";
+import { createJsonLogger } from "../log.js";
+import { openQueue } from "../jobs/open-queue.js";
+import type { JobQueue } from "../jobs/queue.js";
+import { startWatchdog, type Watchdog } from "../jobs/watchdog.js";
+import { createMetrics, type Metrics } from "../metrics.js";
+import { countingFetch } from "../ops/counting-fetch.js";
+import { createMarkerSigner } from "../review/marker-signer.js";
+import { throttledOctokit } from "../ops/probot-octokit.js";
+import { RedisErrorLog } from "../ops/redis-error-log.js";
+import { throttleConnection } from "../ops/throttle-connection.js";
+import { json, listen, listener, urlOf } from "../server/http-server.js";
+import { healthRoutes, webhookRoute } from "../server/routes.js";
+import { countingQueue, queueObservers } from "./queue-observers.js";
+import { announcingQueue } from "../spend/newer-head.js";
+import { SpendPolicy, spendLimitsOf } from "../spend/spend-policy.js";
+import { createJobHandler } from "../workers/job-handler.js";
+import { MainServices } from "../workers/main-services.js";
+import { createReviewRunner, type ReviewRunner } from "../workers/review-runner.js";
+
+/** A running app: the webhook server and the workers of this process. */
+export interface RunningApp {
+  url: string;
+  /** Where /metrics and /readyz are served: `url` unless METRICS_PORT is set. */
+  metricsUrl: string;
+  probot: Probot;
+  queue: JobQueue;
+  metrics: Metrics;
+  /** One watchdog pass now (undefined in a web-only process). */
+  watchdog: Watchdog | undefined;
+  /**
+   * Stops taking webhooks and jobs, then waits for running reviews — at most
+   * `graceMs` when given; the durable queue runs what was left at the next start.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The webhook secret, which env.ts requires with APP_ID; a server without one would verify nothing. */
+function requireSecret(env: Env): string {
+  if (!env.WEBHOOK_SECRET) throw new Error("WEBHOOK_SECRET is required to serve webhooks");
+  return env.WEBHOOK_SECRET;
+}
+
+/** Settings of the app that have no environment variable yet (tests set them). */
+export interface AppOptions {
+  /** Slash commands allowed per PR in a sliding window (default 5 per 10 minutes). */
+  commandLimit?: { max: number; windowMs: number } | undefined;
+  /** Bot logins whose slash commands are not ignored (default none). */
+  allowedBots?: readonly string[] | undefined;
+}
+
+/**
+ * Builds and starts the app from a validated environment: Probot with the webhook
+ * middleware (unless PROCESS_ROLE=worker), the queue (embedded or BullMQ) with its
+ * workers and the watchdog (unless PROCESS_ROLE=web), and /healthz, /readyz, /metrics.
+ */
+export async function startApp(env: Env, options: AppOptions = {}): Promise<RunningApp> {
+  checkPrivateKey(env);
+  const log = createJsonLogger(env);
+  // Every Redis connection logs through one rate-limited log (Probot's logger is not built yet: it is bound below).
+  let redisErrors: RedisErrorLog | undefined;
+  const throttle = env.REDIS_URL ? throttleConnection(env.REDIS_URL, (redisErrors = new RedisErrorLog({ error: (f, m) => probot.log.error(f, m), warn: (f, m) => probot.log.warn(f, m), info: (f, m) => probot.log.info(f, m) }, { url: env.REDIS_URL }))) : undefined;
+  const Octokit = throttledOctokit({ writeIntervalMs: env.GITHUB_WRITE_INTERVAL_MS, connection: throttle });
+  const probot = createProbot({
+    // Probot reads its own settings (APP_ID, PRIVATE_KEY, GHE_HOST, ...) from this env; not REDIS_URL: the shared throttling connection is ours (above).
+    env: { ...process.env, ...Object.fromEntries(Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))), REDIS_URL: "" },
+    overrides: {
+      log,
+      logLevel: env.LOG_LEVEL === "silent" ? "fatal" : env.LOG_LEVEL,
+      ...(Octokit ? { Octokit } : {}),
+    },
+  });
+  const agent = await loadBundledAgent(env.AGENT_FILE);
+  // Read at scrape time, once `backend` exists.
+  const metrics = createMetrics(() => (backend.queue.counts ? backend.queue.counts() : backend.queue.stats()));
+  const backend = openQueue(env, queueObservers(metrics, () => probot.log, redisErrors), redisErrors);
+  // Every review taken announces its head, so that a running review of an older one stops.
+  const queue = announcingQueue(backend.queue, backend.heads, probot.log);
+  const spend = new SpendPolicy(backend.spend, spendLimitsOf(env), (scope) => metrics.spendCeilingsHit.inc({ scope }));
+  const works = env.PROCESS_ROLE !== "web";
+  const serves = env.PROCESS_ROLE !== "worker";
+  const anthropic = createModelClient(env, { fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
+  // On /readyz and in the start-up line, without a model call; a model the provider lacks stops the start here.
+  const model = modelReadiness(anthropic, env, agent.model);
+  let watchdog: Watchdog | undefined;
+  let reviews: ReviewRunner | undefined;
+  if (works) {
+    // Read on the first job, not at start-up: a GitHub outage then fails reviews with a clear summary instead of the start.
+    const appIdentity = appIdentityGetter(async () => fetchAppIdentity((await probot.auth()) as Octokit), probot.log);
+    const markers = createMarkerSigner(requireSecret(env));
+    const services = new MainServices({ probot, appIdentity, spend: backend.spend, heads: backend.heads, checkRuns: backend.checkRuns, metrics });
+    // REVIEW_WORKERS=0: reviews run here, with the model client and logger of this thread.
+    reviews = createReviewRunner(env, services, () => ({ env, agent, markers, log: probot.log }));
+    queue.start(createJobHandler({ probot, reviews, services, anthropic, agent, env, queue, commandLimit: options.commandLimit, metrics, appIdentity, markers, spend }));
+    watchdog = startWatchdog({
+      registry: backend.checkRuns, auth: async (id) => (await probot.auth(id)) as Octokit, log: probot.log,
+      timeoutMs: env.CHECK_RUN_TIMEOUT_SECONDS * 1000, intervalMs: env.WATCHDOG_INTERVAL_MS, onTimedOut: () => metrics.checkRunsTimedOut.inc(),
+    });
+  }
+
+  const webhooks = serves
+    ? createWebhookMiddleware(
+        createWebhookRouter({ queue: countingQueue(queue, metrics), agentName: agent.name, allowedBots: options.allowedBots, secret: requireSecret(env), log: probot.log }),
+        { path: env.WEBHOOK_PATH, log: probot.log },
+      )
+    : undefined;
+  const separateOps = env.METRICS_PORT !== undefined;
+  const ready = { ping: async () => (await queue.ping?.()) ?? true, stats: () => queue.stats(), queueKind: backend.kind, agentName: agent.name, model };
+  const mainRoutes = healthRoutes(env, metrics, ready, !separateOps);
+  const webhook = webhookRoute(webhooks, metrics);
+  const server = listener((req, res) => void (mainRoutes(req, res) || webhook(req, res)), env);
+  const opsRoutes = separateOps ? healthRoutes(env, metrics, ready, true) : undefined;
+  const opsServer = opsRoutes ? listener((req, res) => void (opsRoutes(req, res) || json(res, 404, { error: "not found" })), env) : undefined;
+  const port = await listen(server, env.PORT, env.HOST, "PORT");
+  const metricsHost = env.METRICS_HOST ?? env.HOST;
+  const metricsPort = opsServer ? await listen(opsServer, env.METRICS_PORT ?? 0, metricsHost, "METRICS_PORT") : port;
+  probot.log.info(
+    { port, host: env.HOST, metricsPort, webhookPath: env.WEBHOOK_PATH, agent: agent.name, model, queue: backend.kind, role: env.PROCESS_ROLE, reviewThreads: reviews?.threads },
+    "backend-agent listening",
+  );
+  return {
+    url: urlOf(env.HOST, port),
+    metricsUrl: urlOf(opsServer ? metricsHost : env.HOST, metricsPort),
+    probot,
+    queue,
+    metrics,
+    watchdog,
+    async stop(graceMs) {
+      for (const s of [server, opsServer]) s?.closeIdleConnections();
+      await Promise.all([server, opsServer].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve()))));
+      watchdog?.stop();
+      await queue.close(graceMs);
+      await reviews?.close();
+      backend.dispose();
+      throttle?.disconnect(false).catch(() => undefined);
+    },
+  };
+}

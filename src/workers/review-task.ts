@@ -1,0 +1,70 @@
+import type { Logger } from "pino";
+import type { AgentDefinition } from "../agents/load-agent.js";
+import type { Env } from "../config/env.js";
+import { createModelClient } from "../engine/anthropic-client.js";
+import type { AppIdentity } from "../github/app-identity.js";
+import type { ReviewJob } from "../jobs/queue.js";
+import { countingFetch } from "../ops/counting-fetch.js";
+import type { MarkerSigner } from "../review/marker-signer.js";
+import { runReview, type ReviewOutcome } from "../review/run-review.js";
+import type { HeadRegistry } from "../spend/newer-head.js";
+import type { Ceiling, Headroom, SpendLedger, SpendScope } from "../spend/spend-ledger.js";
+import { SpendPolicy, spendLimitsOf } from "../spend/spend-policy.js";
+import { githubApiUrl, relayedOctokit, type GitHubRelay } from "./relayed-octokit.js";
+
+/**
+ * What a review shares with the rest of the process, served by the main thread (over
+ * a MessagePort when the review runs in a worker thread, directly when in-process):
+ * one GitHub installation-token cache and throttling, one spend ledger and newer-head
+ * registry, the app identity read once, the watchdog's check-run registry, the metrics.
+ * Plain data in and out, so that a port can carry every call.
+ */
+export interface ReviewServices {
+  github: GitHubRelay;
+  appIdentity(): Promise<AppIdentity>;
+  spendRemaining(ceilings: readonly Ceiling[]): Promise<Headroom[]>;
+  spendCharge(ceilings: readonly Ceiling[], usd: number, tokens: number): Promise<void>;
+  latestHead(lane: string): Promise<string | undefined>;
+  announceHead(lane: string, sha: string): Promise<void>;
+  /** The review's check run exists: recorded for the watchdog, and completed by the pool should the thread die. */
+  checkRunStarted(checkRunId: number): Promise<void>;
+  modelError(status: number): void;
+  spendHit(scope: SpendScope): void;
+}
+
+/** What stays in the thread that runs a review: settings, the agent, the marker key, the logger. */
+export interface ReviewContext {
+  env: Env;
+  agent: AgentDefinition;
+  markers: MarkerSigner;
+  log: Logger;
+}
+
+/** The logger fields of every line about a job. */
+export const jobLogFields = (job: ReviewJob) => ({ repo: `${job.owner}/${job.repo}`, pr: job.pullNumber, sha: job.headSha, job: job.id });
+
+/**
+ * Runs one review with the process's shared services: the one place the app calls
+ * `runReview`, whether in a worker thread (review-thread.ts) or in-process (REVIEW_WORKERS=0).
+ */
+export function runReviewTask(job: ReviewJob, services: ReviewServices, context: ReviewContext): Promise<ReviewOutcome> {
+  const ledger: SpendLedger = {
+    remaining: (ceilings) => services.spendRemaining(ceilings),
+    charge: (ceilings, usd, tokens) => services.spendCharge(ceilings, usd, tokens),
+    close: async () => undefined,
+  };
+  const heads: HeadRegistry = { latest: (lane) => services.latestHead(lane), announce: (lane, sha) => services.announceHead(lane, sha) };
+  return runReview(job, {
+    octokit: relayedOctokit(job.installationId, services.github, githubApiUrl(context.env)),
+    log: context.log.child(jobLogFields(job)),
+    // A client per review, its failures counted by this task's services (the provider's client factory; cheap to make).
+    anthropic: createModelClient(context.env, { fetch: countingFetch((status) => services.modelError(status)) }),
+    agent: context.agent,
+    env: context.env,
+    appIdentity: () => services.appIdentity(),
+    markers: context.markers,
+    spend: new SpendPolicy(ledger, spendLimitsOf(context.env), (scope) => services.spendHit(scope)),
+    heads,
+    onCheckRunStarted: (id) => services.checkRunStarted(id),
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * Reviews run in worker threads, with the app as a real process (`node --import tsx
+ * src/main.ts`, so the threads load their entry through tsx as in development): on the
+ * embedded queue and on BullMQ, and a thread that passes its time budget or runs out of
+ * heap is stopped, its check run completed with what happened, and the pool replaced
+ * with a thread that reviews the next PR.
+ */
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { waitFor } from "../support/app-harness.js";
+import { processEnv, spawnApp, type AppProcess } from "../support/app-process.js";
+import { VIEWS_AFTER, VIEWS_BEFORE } from "../support/django-fixtures.js";
+import { startRig, type ProcessRig } from "../support/process-rig.js";
+import { describeWithRedis, REDIS_URL } from "../support/services.js";
+
+const PROCESS_TEST_MS = 180_000;
+const prefix = `backend-agent-test-${randomUUID()}`;
+let rig: ProcessRig;
+let dataDir: string;
+const apps: AppProcess[] = [];
+
+const start = async (env: Record<string, string> = {}) => {
+  const app = await spawnApp(processEnv(rig.github, rig.anthropic, { DATA_DIR: mkdtempSync(join(dataDir, "app-")), REVIEW_WORKERS: "1", ...env }));
+  apps.push(app);
+  return app;
+};
+
+const django = (number: number, extra: Record<string, string> = {}) =>
+  rig.openPullRequest(number, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER, [`backend/billing/pr_${number}.py`]: `NUMBER = ${number}\n`, ...extra } });
+
+/** The "review finished" line of a PR's review (the thread logs it as the check completes: waited for). */
+const finishedLine = (app: AppProcess, number: number) => waitFor(() => app.logs.find((l) => l.msg === "review finished" && l.pr === number), `PR ${number}'s "review finished" line`);
+
+beforeAll(async () => {
+  rig = await startRig();
+  dataDir = mkdtempSync(join(tmpdir(), "backend-agent-threads-"));
+});
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.stop("SIGKILL")));
+  rig.anthropic.reset();
+});
+afterAll(async () => {
+  await rig.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("reviews in worker threads", () => {
+  it(
+    "runs a review in a thread on the embedded queue",
+    async () => {
+      const app = await start();
+      const sha = django(801);
+      expect((await rig.deliver(app.url, 801, sha)).status).toBe(200);
+      expect(await rig.completedRuns(sha, 1)).toMatchObject([{ status: "completed" }]);
+      // The review's own log line comes from the thread; the webhook thread only enqueued it.
+      expect(await finishedLine(app, 801)).toMatchObject({ thread: "review" });
+      expect(rig.anthropic.requests.length).toBeGreaterThan(0);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    "stops a review past its time budget, completes its check as timed out, and reviews the next PR in a new thread",
+    async () => {
+      const app = await start({ REVIEW_WORKER_TIMEOUT_SECONDS: "4", MODEL_TIMEOUT_MS: "120000" });
+      // A first review warms the thread, so that the budget below is the review's alone.
+      const warm = django(802);
+      await rig.deliver(app.url, 802, warm);
+      await rig.completedRuns(warm, 1);
+      rig.anthropic.fallback = (request) => (request.rawBody.includes("pr_803.py") ? { kind: "hang" } : { kind: "json", value: { summary: "", findings: [] } });
+      const stuck = django(803);
+      await rig.deliver(app.url, 803, stuck);
+      const [run] = await rig.completedRuns(stuck, 1).catch((error: unknown) => {
+        console.log(JSON.stringify(app.logs.slice(-12)));
+        throw error;
+      });
+      expect(run).toMatchObject({ conclusion: "timed_out", output: { title: "Review timed out" } });
+      expect(run!.output.summary).toContain("Re-run this check");
+      expect(app.logs.some((l) => l.msg === "review thread passed its time budget and was stopped" && l.job !== undefined)).toBe(true);
+
+      const next = django(804);
+      await rig.deliver(app.url, 804, next);
+      expect(await rig.completedRuns(next, 1)).toMatchObject([{ conclusion: expect.stringMatching(/success|failure/) }]);
+      expect(await finishedLine(app, 804)).toMatchObject({ thread: "review" });
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    "completes the check of a review whose thread ran out of heap, and keeps serving",
+    async () => {
+      const app = await start({ REVIEW_WORKER_HEAP_MB: process.env.OOM_HEAP_MB ?? "64" });
+      // One file whose parsed patch (half a million lines) is bigger than the thread's heap: the thread dies reading it.
+      const huge = `${"x = 'y'\n".repeat(4 * 1024 * 1024 / 8)}`;
+      const sha = django(805, { "backend/billing/huge.py": huge });
+      await rig.deliver(app.url, 805, sha);
+      const [run] = await rig.completedRuns(sha, 1);
+      expect(run).toMatchObject({ conclusion: "failure", output: { title: "Review failed: the review worker stopped" } });
+      expect(app.logs.find((l) => l.msg === "review thread failed")?.err).toMatchObject({ code: "ERR_WORKER_OUT_OF_MEMORY" });
+      expect(run!.output.summary).toContain("Re-run this check");
+      const health = await fetch(`${app.url}/healthz`);
+      expect(health.status).toBe(200);
+
+      const next = django(806);
+      await rig.deliver(app.url, 806, next);
+      expect(await rig.completedRuns(next, 1)).toMatchObject([{ status: "completed" }]);
+      expect(await finishedLine(app, 806)).toMatchObject({ thread: "review" });
+    },
+    PROCESS_TEST_MS,
+  );
+});
+
+describeWithRedis("reviews in worker threads on BullMQ", () => {
+  afterAll(async () => {
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it(
+    "runs a review in a thread of a BullMQ worker",
+    async () => {
+      const app = await start({ REDIS_URL, QUEUE_PREFIX: prefix, QUEUE_LOCK_MS: "10000" });
+      const sha = django(811);
+      expect((await rig.deliver(app.url, 811, sha)).status).toBe(200);
+      expect(await rig.completedRuns(sha, 1)).toMatchObject([{ status: "completed" }]);
+      expect(await finishedLine(app, 811)).toMatchObject({ thread: "review" });
+    },
+    PROCESS_TEST_MS,
+  );
+});
