@@ -39,7 +39,8 @@ export async function startRig(): Promise<ProcessRig> {
       waitFor(() => {
         const runs = runsOn(sha);
         return runs.length >= count && runs.every((r) => r.status === "completed") ? runs : undefined;
-      }, `${count} completed check runs on ${sha}`, timeoutMs),
+      // Processes that start threads under a loaded machine take a while: a generous overall limit, no fixed sleep.
+      }, `${count} completed check runs on ${sha}`, timeoutMs ?? 150_000),
     async stop() {
       await Promise.all([github.stop(), anthropic.stop()]);
     },
