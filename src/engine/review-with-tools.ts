@@ -20,10 +20,12 @@ export interface RequestTools {
 }
 
 /** A structured request of the review, `ask` or the CLI. */
-export interface ModelRequest<T> {
+export interface ModelRequest<T, A = T> {
   agent: AgentDefinition;
   user: string;
   schema: z.ZodType<T>;
+  /** What makes an answer usable, when looser than `schema` (see `callStructured`). */
+  accept?: z.ZodType<A> | undefined;
   /** `<project_instructions>` text from `loadProjectInstructions` ("" or absent: none). */
   projectInstructions?: string | undefined;
   signal?: AbortSignal | undefined;
@@ -34,8 +36,8 @@ export interface ModelRequest<T> {
  * The system part: the engine's and the agent's prompt, then the project's
  * instructions, with the cache breakpoint on the last block so both are cached.
  */
-export function systemWithInstructions(agent: AgentDefinition, projectInstructions = ""): Anthropic.TextBlockParam[] {
-  const system = buildSystem(agent);
+export function systemWithInstructions(agent: AgentDefinition, projectInstructions = "", tools = false): Anthropic.TextBlockParam[] {
+  const system = buildSystem(agent, { tools });
   if (projectInstructions === "") return system;
   return [...system.map(({ cache_control: _cache, ...block }) => block), { type: "text", text: projectInstructions, cache_control: { type: "ephemeral" } }];
 }
@@ -45,18 +47,18 @@ export function systemWithInstructions(agent: AgentDefinition, projectInstructio
  * the review's effective settings have `tools: true`), else exactly today's plain
  * structured call, whose cached prefix stays the same.
  */
-export async function requestStructured<T>(
+export async function requestStructured<T, A = T>(
   client: ModelClient,
   options: EngineOptions,
-  request: ModelRequest<T>,
+  request: ModelRequest<T, A>,
   tools?: RequestTools | undefined,
-): Promise<EngineResult<T> & { tools?: ToolStats | undefined }> {
+): Promise<EngineResult<A> & { tools?: ToolStats | undefined }> {
   const names = tools ? toolsForAgent(request.agent.tools) : [];
   if (names.length === 0 && !request.projectInstructions) return callStructured(client, options, request);
   return runToolLoop(
     client,
     options,
-    { system: systemWithInstructions(request.agent, request.projectInstructions), user: request.user, schema: request.schema, tools: names, signal: request.signal, onUsage: request.onUsage },
+    { system: systemWithInstructions(request.agent, request.projectInstructions, names.length > 0), user: request.user, schema: request.schema, accept: request.accept, tools: names, signal: request.signal, onUsage: request.onUsage },
     tools?.reader ?? NO_FILES,
     tools?.budgets ?? { tokens: { limit: 0, used: 0 } },
   );

@@ -53,12 +53,39 @@ export interface ToolStats {
   cutBy?: "turns" | "tokens" | undefined;
 }
 
+/** What the tools did across a review's requests: the summary's, the CLI's and the metrics' figures. */
+export interface ToolTotals {
+  toolTurns: number;
+  toolCalls: number;
+  /** Distinct files read with read_file. */
+  filesRead: number;
+  toolTokens: number;
+  /** Requests whose exploration a budget ended. */
+  cut: number;
+}
+
+/** Sums requests' {@link ToolStats}; `read` collects the distinct paths across them. */
+export function addToolStats(total: ToolTotals, stats: ToolStats, read: Set<string>): ToolTotals {
+  total.toolTurns += stats.toolTurns;
+  total.toolCalls += stats.toolCalls;
+  total.toolTokens += stats.toolTokens;
+  for (const path of stats.filesRead) read.add(path);
+  total.filesRead = read.size;
+  if (stats.cutBy) total.cut++;
+  return total;
+}
+
+export const noToolUse = (): ToolTotals => ({ toolTurns: 0, toolCalls: 0, filesRead: 0, toolTokens: 0, cut: 0 });
+
 /** One request with tools. */
-export interface ToolLoopRequest<T> {
+export interface ToolLoopRequest<T, A = T> {
   system: Anthropic.TextBlockParam[];
   /** The user turn, built as without tools (its own frame and data blocks). */
   user: string;
+  /** The answer's shape, sent as the request's output format. */
   schema: z.ZodType<T>;
+  /** What makes an answer usable, when looser than `schema` (as `callStructured`'s `accept`): only an answer failing it is retried. */
+  accept?: z.ZodType<A> | undefined;
   tools: readonly ToolName[];
   signal?: AbortSignal | undefined;
   onUsage?: ((usage: TokenUsage) => void | Promise<void>) | undefined;
@@ -81,13 +108,14 @@ function asParams(content: Anthropic.ContentBlock[]): Anthropic.ContentBlockPara
 }
 
 /** Runs the loop; the answer is validated like `callStructured`'s (one retry, then a {@link UserFacingError}). */
-export async function runToolLoop<T>(
+export async function runToolLoop<T, A = T>(
   client: ModelClient,
   options: EngineOptions,
-  request: ToolLoopRequest<T>,
+  request: ToolLoopRequest<T, A>,
   reader: SnapshotReader,
   budgets: ToolLoopBudgets,
-): Promise<EngineResult<T> & { tools: ToolStats }> {
+): Promise<EngineResult<A> & { tools: ToolStats }> {
+  const accept = (request.accept ?? request.schema) as z.ZodType<A>;
   const maxTurns = budgets.maxTurns ?? 8;
   const maxResultBytes = budgets.maxResultBytes ?? 24_000;
   const maxCallsPerTurn = budgets.maxCallsPerTurn ?? 8;
@@ -151,7 +179,7 @@ export async function runToolLoop<T>(
       continue;
     }
 
-    const result = readOutput(message, request.schema);
+    const result = readOutput(message, accept);
     if (result.ok) return { output: result.value, usage, calls, tools: { ...stats, filesRead: [...read] } };
     if (++rejected === 2) throw new UserFacingError(`The model's answer was unusable twice: ${result.problem}.`);
     const said = asParams(message.content);

@@ -9,6 +9,9 @@ import { runReview, type ReviewDeps } from "../review/run-review.js";
 import { statusLabel } from "../http/metric-labels.js";
 import type { Metrics } from "../metrics.js";
 import { TtlCache } from "../ops/ttl-cache.js";
+import { SnapshotCache } from "../snapshot/snapshot-cache.js";
+import type { Env } from "../config/env.js";
+import { join } from "node:path";
 import type { HeadRegistry } from "../spend/newer-head.js";
 import type { SpendPolicy } from "../spend/spend-policy.js";
 import type { CheckRunRegistry } from "./check-run-registry.js";
@@ -29,7 +32,7 @@ export interface WorkerDeps {
   probot: Probot;
   anthropic: ModelClient | undefined;
   agent: AgentDefinition;
-  env: ReviewDeps["env"] & CommandDeps["env"];
+  env: ReviewDeps["env"] & CommandDeps["env"] & Pick<Env, "DATA_DIR" | "SNAPSHOT_CACHE_MB">;
   queue: JobQueue;
   commandLimit?: { max: number; windowMs: number } | undefined;
   /** Where the check runs reviews start are recorded for the watchdog. */
@@ -42,6 +45,8 @@ export interface WorkerDeps {
   /** Daily spend ceilings and where newer heads are announced (src/spend). */
   spend?: SpendPolicy | undefined;
   heads?: HeadRegistry | undefined;
+  /** Head-commit snapshots for the model's tools; one per process (built from DATA_DIR when absent). */
+  snapshots?: SnapshotCache | undefined;
 }
 
 const statusOf = (error: unknown): number => {
@@ -56,6 +61,8 @@ const statusOf = (error: unknown): number => {
  */
 export function createWorker(deps: WorkerDeps) {
   const limit = deps.commandLimit ?? DEFAULT_COMMAND_LIMIT;
+  // One cache per process: the chunks of a review, later commands and restarts share a commit's download.
+  const snapshots = deps.snapshots ?? new SnapshotCache({ dir: join(deps.env.DATA_DIR, "snapshots"), maxBytes: deps.env.SNAPSHOT_CACHE_MB * 1_000_000 });
   const denied = new TtlCache<string, true>(DENIED_ENTRIES, DENIED_TTL_MS);
   const guards: CommandGuards = {
     limiter: new RateLimiter(limit.max, limit.windowMs),
@@ -80,16 +87,17 @@ export function createWorker(deps: WorkerDeps) {
           // Losing the record only costs the watchdog's safety net, never the review.
           await deps.checkRuns?.started(run).catch((error: unknown) => log.warn({ err: error }, "could not record the check run for the watchdog"));
         };
-        const outcome = await runReview(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, onCheckRunStarted, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend, heads: deps.heads });
+        const outcome = await runReview(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, onCheckRunStarted, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend, heads: deps.heads, snapshots });
         if (checkRunId !== undefined) await deps.checkRuns?.finished(checkRunId).catch((error: unknown) => log.warn({ err: error }, "could not mark the check run finished"));
         deps.metrics?.reviewDuration.observe({ conclusion: outcome.conclusion }, (Date.now() - started) / 1000);
+        for (const [kind, n] of Object.entries(outcome.tools ?? {})) if (n > 0) deps.metrics?.toolUse.inc({ kind }, n);
         for (const [type, n] of Object.entries(outcome.usage)) if (typeof n === "number" && n > 0) deps.metrics?.modelTokens.inc({ type }, n);
         if (outcome.costUsd > 0) deps.metrics?.modelCost.inc(outcome.costUsd);
         deps.metrics?.jobsFinished.inc({ kind: job.kind });
         return;
       }
       log.info({ trigger: job.trigger, command: job.command.name, author: job.source.author }, "command started");
-      const outcome = await runCommand(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, queue: deps.queue, guards, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend });
+      const outcome = await runCommand(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, queue: deps.queue, guards, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend, snapshots });
       log.info({ command: job.command.name, outcome }, "command finished");
       deps.metrics?.jobsFinished.inc({ kind: job.kind });
     } catch (error) {
