@@ -112,7 +112,7 @@ export async function answerQuestion(input: QuestionInput, ports: QuestionPorts)
       { tools: toolsFor(input, ports.code), projectInstructions: input.projectInstructions },
     );
     const basis = `${plural(shown.size, "file")}${omitted.length ? `; ${omitted.length} more did not fit` : ""}`;
-    const read = tools ? ` and ${plural(tools.filesRead.length, "file")} of its code` : "";
+    const read = tools?.filesRead.length ? ` and ${plural(tools.filesRead.length, "file")} of its code` : "";
     const footer = `<sub>Answered from the diff of \`${input.headSha.slice(0, 7)}\` (${basis})${read} by ${codeSpan(input.model)}. Model output: check it before acting on it.</sub>`;
     return { text: `${neutralise(redactText(output.answer).text.trim())}\n\n${footer}`, modelCalls: calls };
   } catch (error) {

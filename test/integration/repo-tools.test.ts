@@ -1,0 +1,141 @@
+/**
+ * The model reads the repository it reviews: through the real app, the real Octokit
+ * fetches the head commit's tarball from the fake GitHub (302 to its codeload), the
+ * real Anthropic client runs the tool loop against the fake API, and what the model
+ * gets back is asserted as it would see it.
+ */
+import type { RecordedMessageRequest } from "../support/fake-anthropic.js";
+import { OWNER, REPO, startHarness, type Harness } from "../support/app-harness.js";
+import { VIEWS_AFTER, VIEWS_BEFORE, lineOf, modelFinding } from "../support/django-fixtures.js";
+
+const TOKEN = ["ghp_", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"].join("");
+const PERMISSIONS_HEAD = "class IsBillingAdmin(BasePermission):\n    def has_permission(self, request, view):\n        return request.user.is_billing_admin\n";
+const base = {
+  "backend/billing/views.py": VIEWS_BEFORE,
+  "backend/billing/permissions.py": PERMISSIONS_HEAD,
+  "backend/settings/base.py": `GITHUB_TOKEN = "${TOKEN}"\nDEBUG = False\n`,
+};
+const pr = { base, head: { "backend/billing/views.py": VIEWS_AFTER } };
+const allLine = lineOf(VIEWS_AFTER, "Invoice.objects.all()");
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ TOOL_MAX_TURNS: "8" });
+  h.github.setPermission(OWNER, REPO, "maya", "write");
+  // The default branch has moved on: only the head commit has this version of the file.
+  h.github.setFile(OWNER, REPO, "backend/billing/permissions.py", "# default branch version\n");
+  h.github.setFile(OWNER, REPO, "CLAUDE.md", "Every queryset of a tenant model is filtered by request.tenant.\n");
+  h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", 'instructions:\n  - paths: ["backend/billing/**"]\n    text: "Invoices are money: flag any missing permission check."\n');
+});
+afterAll(() => h.stop());
+beforeEach(() => h.anthropic.reset());
+
+/** The tool results the request carries in its last user turn, as the model reads them. */
+function toolResults(request: RecordedMessageRequest): Array<{ text: string; isError: boolean }> {
+  const messages = request.body.messages as Array<{ role: string; content: unknown }>;
+  const last = messages.at(-1)?.content;
+  return (Array.isArray(last) ? (last as Array<Record<string, unknown>>) : [])
+    .filter((b) => b["type"] === "tool_result")
+    .map((b) => ({ text: String(b["content"]), isError: b["is_error"] === true }));
+}
+
+const tarballCalls = () => h.github.requestsTo("GET", /\/tarball\//).length;
+
+describe("the model's read-only tools over the head commit", () => {
+  it("reads a file outside the diff from the head commit, greps, is refused `..` and `.git/`, sees secrets redacted — and the check completes", async () => {
+    const sha = h.openPullRequest(401, pr, { tarball: [{ path: ".git/config", content: "[remote \"origin\"]\n" }] });
+    h.anthropic.enqueue(
+      {
+        kind: "tool_use",
+        calls: [
+          { name: "read_file", input: { path: "backend/billing/permissions.py" } },
+          { name: "grep", input: { pattern: "is_billing_admin", glob: "*.py" } },
+          { name: "read_file", input: { path: "../../etc/passwd" } },
+          { name: "read_file", input: { path: ".git/config" } },
+          { name: "read_file", input: { path: "backend/settings/base.py" } },
+        ],
+      },
+      { kind: "json", value: { summary: "Permission dropped.", findings: [modelFinding({ line: allLine, category: "tenancy", severity: "high", title: "Queryset not scoped to the tenant" })] } },
+    );
+
+    await h.deliver("opened", 401, sha);
+    const check = await h.completedCheck(sha);
+
+    const [first, second, ...more] = h.anthropic.requests;
+    expect(more).toEqual([]);
+    expect((first!.body.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(["read_file", "grep", "glob"]);
+    const system = (first!.body.system as Array<{ text: string }>).map((b) => b.text).join("\n");
+    expect(system).toContain("use your read-only tools (read_file, grep, glob)");
+    expect(system).not.toContain("Code outside the diff is unknown to you");
+    // Project instructions from the default branch, in the cached system part; the path-scoped one in the chunk's turn.
+    expect(system).toContain("Every queryset of a tenant model is filtered by request.tenant.");
+    expect(JSON.stringify(first!.body.messages)).toContain("Invoices are money: flag any missing permission check.");
+
+    const [read, grep, passwd, gitConfig, settings] = toolResults(second!);
+    expect(read!.text).toContain("return request.user.is_billing_admin");
+    expect(read!.text).not.toContain("default branch version");
+    expect(grep!.text).toMatch(/backend\/billing\/permissions\.py:3:/);
+    expect(passwd).toMatchObject({ isError: true, text: expect.stringContaining("`..` is not allowed") });
+    expect(gitConfig).toMatchObject({ isError: true, text: expect.stringContaining("`.git/`") });
+    expect(gitConfig!.text).not.toContain("remote");
+    expect(settings!.text).toContain("<redacted:");
+    expect(h.anthropic.sentText().join("\n")).not.toContain(TOKEN);
+
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "1 high" } });
+    expect(check.output.summary).toMatch(/tools: 1 turn, 2 files read, \d+ tokens/);
+    expect(check.output.summary).toContain("instructions: `CLAUDE.md`");
+    // One download of the head commit, through the tarball; no tree listing.
+    expect(tarballCalls()).toBe(1);
+    expect(h.github.requestsTo("GET", /\/git\/trees\//)).toEqual([]);
+
+    // `ask` on the same head reads the code from the same snapshot: no second download.
+    h.anthropic.enqueue(
+      { kind: "tool_use", calls: [{ name: "grep", input: { pattern: "class IsBillingAdmin" } }, { name: "read_file", input: { path: "backend/billing/permissions.py", offset: 1, limit: 3 } }] },
+      { kind: "json", value: { answer: "`IsBillingAdmin` (backend/billing/permissions.py:1) checks `is_billing_admin`, but the view no longer lists it." } },
+    );
+    await h.comment(401, "/backend-agent ask where is this permission enforced?", { user: "maya" });
+    await h.idle();
+    const asked = h.anthropic.requests.slice(2);
+    expect(asked).toHaveLength(2);
+    expect(toolResults(asked[1]!)[0]!.text).toContain("backend/billing/permissions.py:1:class IsBillingAdmin");
+    const reply = h.botComments(401).at(-1)!.body;
+    expect(reply).toContain("checks `is_billing_admin`, but the view no longer lists it.");
+    expect(reply).toContain("and 1 file of its code");
+    expect(tarballCalls()).toBe(1);
+  });
+
+  it("cuts a model that would call tools forever at TOOL_MAX_TURNS, asks for its answer, and completes the check", async () => {
+    const sha = h.openPullRequest(402, pr);
+    let offered = 0;
+    // The model would go on for 60 calls; the API gives it no tool call once `tool_choice` is none.
+    h.anthropic.fallback = (request) => {
+      const choice = (request.body.tool_choice as { type?: string } | undefined)?.type;
+      if (choice === "none" || offered >= 60) return { kind: "json", value: { summary: "Out of budget.", findings: [] } };
+      offered++;
+      return { kind: "tool_use", calls: [{ name: "grep", input: { pattern: `Invoice${offered}` } }] };
+    };
+    await h.deliver("opened", 402, sha);
+    const check = await h.completedCheck(sha);
+    expect(offered).toBe(8);
+    expect(h.anthropic.requests).toHaveLength(9);
+    const last = h.anthropic.requests.at(-1)!;
+    expect(last.body.tool_choice).toEqual({ type: "none" });
+    expect(JSON.stringify(last.body.messages)).toContain("Your tool budget for this request is used up");
+    expect(check).toMatchObject({ conclusion: "success" });
+    expect(check.output.summary).toMatch(/tools: 8 turns, 0 files read, \d+ tokens \(1 part cut by the tool budget\)/);
+  });
+
+  it("offers no tools and downloads nothing when the repository's config says `tools: false`", async () => {
+    h.github.setFile(OWNER, REPO, ".github/backend-agent.yml", "tools: false\n");
+    const sha = h.openPullRequest(403, pr);
+    const before = tarballCalls();
+    await h.deliver("opened", 403, sha);
+    const check = await h.completedCheck(sha);
+    const [request, ...more] = h.anthropic.requests;
+    expect(more).toEqual([]);
+    expect(request!.body.tools).toBeUndefined();
+    expect((request!.body.system as Array<{ text: string }>)[0]!.text).toContain("Code outside the diff is unknown to you: do not guess about it.");
+    expect(tarballCalls()).toBe(before);
+    expect(check.output.summary).not.toContain("tools:");
+  });
+});
