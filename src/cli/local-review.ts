@@ -135,7 +135,7 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
   const client = options.rulesOnly || reviewed.length === 0 ? undefined : createModelClient(env);
   const withoutModel = reviewed.length === 0 ? undefined : options.rulesOnly ? "Rules only (--rules-only): the model was not asked." : "ANTHROPIC_API_KEY is not set: only the deterministic rules ran.";
   if (!client && withoutModel) say(withoutModel);
-  const context = client ? await localContext(root, range, settings, note) : undefined;
+  const context = client ? await localContext(root, headCommit, range, settings, note) : undefined;
   const result = await reviewDiff(
     {
       selection, prepared, settings, agent, model, place: env, mode: "review", title: await reviewTitle(root, options.head, headCommit), notes, withoutModel,
@@ -158,14 +158,14 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
  * them, confined and redacted), and the project's instruction files at the base
  * commit, which steer the review as the default branch's do in the App.
  */
-async function localContext(root: string, range: LocalReview["range"], settings: ReviewSettings, note: (line: string) => void) {
+async function localContext(root: string, headCommit: string, range: LocalReview["range"], settings: ReviewSettings, note: (line: string) => void) {
   const files = settings.tools
     ? await workingTreeSnapshot(root).catch((error: unknown) => {
         note(`The model reviewed without its repository tools: the working tree could not be listed (${messageOf(error).slice(0, 160)}).`);
         return undefined;
       })
     : undefined;
-  if (files && range.head !== "working tree") note(`The model's tools read the working tree, which may differ from ${range.head}.`);
+  if (files && range.head !== "working tree" && headCommit !== (await resolveCommit(root, "HEAD"))) note(`The model's tools read the working tree, which is not ${range.head}: what they show may differ from the reviewed commit.`);
   const projectInstructions = await loadProjectInstructions((path) => showFile(root, range.base, path));
   return { files, projectInstructions };
 }
