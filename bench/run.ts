@@ -8,6 +8,7 @@ import { benchIncrementalTokens } from "./incremental-tokens.js";
 import { benchLargePr } from "./large-pr.js";
 import { benchLogLines } from "./log-lines.js";
 import { benchSnapshotFetch } from "./snapshot-fetch.js";
+import { benchToolTokens } from "./tool-tokens.js";
 
 const benches: Record<string, () => Promise<unknown>> = {
   "ack-and-calls": benchAckAndCalls,
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   "ack-backends": benchAckBackends,
   "log-lines": benchLogLines,
   "snapshot-fetch": benchSnapshotFetch,
+  "tool-tokens": benchToolTokens,
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));
