@@ -55,7 +55,14 @@ describe("the model's read-only tools over the head commit", () => {
           { name: "read_file", input: { path: "backend/settings/base.py" } },
         ],
       },
-      { kind: "json", value: { summary: "Permission dropped.", findings: [modelFinding({ line: allLine, category: "tenancy", severity: "high", title: "Queryset not scoped to the tenant" })] } },
+      {
+        kind: "json",
+        value: {
+          summary: "Permission dropped.",
+          // The answer after the tool loop is checked finding by finding, as without tools: the malformed one is dropped, not the answer.
+          findings: [modelFinding({ line: allLine, category: "tenancy", severity: "high", title: "Queryset not scoped to the tenant" }), modelFinding({ line: allLine, title: "Bad confidence", confidence: 90 })],
+        },
+      },
     );
 
     await h.deliver("opened", 401, sha);
@@ -83,6 +90,7 @@ describe("the model's read-only tools over the head commit", () => {
 
     expect(check).toMatchObject({ conclusion: "failure", output: { title: "1 high" } });
     expect(check.output.summary).toMatch(/tools: 1 turn, 2 files read, \d+ tokens/);
+    expect(check.output.summary).toContain("1 malformed finding in the model's answer was dropped");
     expect(check.output.summary).toContain("instructions: `CLAUDE.md`");
     // One download of the head commit, through the tarball; no tree listing.
     expect(tarballCalls()).toBe(1);
@@ -123,6 +131,19 @@ describe("the model's read-only tools over the head commit", () => {
     expect(JSON.stringify(last.body.messages)).toContain("Your tool budget for this request is used up");
     expect(check).toMatchObject({ conclusion: "success" });
     expect(check.output.summary).toMatch(/tools: 8 turns, 0 files read, \d+ tokens \(1 part cut by the tool budget\)/);
+  });
+
+  it("reviews the diff without tools, and says so, when the head commit cannot be fetched", async () => {
+    // A head of its own (fixture SHAs are deterministic): nothing of it is cached yet.
+    const sha = h.openPullRequest(404, { base, head: { ...pr.head, "backend/billing/urls.py": "urlpatterns = []\n" } });
+    h.github.failNext("GET", /\/tarball\//, 403, undefined, 5);
+    await h.deliver("opened", 404, sha);
+    const check = await h.completedCheck(sha);
+    const [request, ...more] = h.anthropic.requests;
+    expect(more).toEqual([]);
+    expect(request!.body.tools).toBeUndefined();
+    expect(check.conclusion).toBe("success");
+    expect(check.output.summary).toContain("The model reviewed without its repository tools: the head commit's files could not be fetched");
   });
 
   it("offers no tools and downloads nothing when the repository's config says `tools: false`", async () => {
