@@ -44,15 +44,21 @@ export type AskResult = QuestionAnswer;
  * default branch's instruction files join the system part, as for a review.
  */
 export async function runAsk(input: AskInput): Promise<AskResult> {
-  const context = input.anthropic
-    ? await readRepoContext(input.octokit, { ...input.pull, headSha: input.pr.headSha, defaultBranch: input.pr.defaultBranch }, input.settings, input.snapshots, input.log)
-    : { notes: [] };
   return answerQuestion(
     {
-      projectInstructions: context.projectInstructions?.text, toolLimits: { maxTurns: input.env.TOOL_MAX_TURNS, maxTokens: input.env.TOOL_TOKEN_BUDGET },
       question: input.question, title: input.pr.title, headSha: input.pr.headSha, settings: input.settings, agent: input.agent, model: input.model, place: input.env,
       limits: { maxOutputTokens: input.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: input.env.CHUNK_INPUT_TOKENS }, thread: input.thread,
+      toolLimits: { maxTurns: input.env.TOOL_MAX_TURNS, maxTokens: input.env.TOOL_TOKEN_BUDGET },
     },
-    { model: input.anthropic, spend: input.spend, code: context.files, files: async () => selectFiles(await listPullRequestFiles(input.octokit, input.pull), input.settings) },
+    {
+      model: input.anthropic,
+      spend: input.spend,
+      files: async () => selectFiles(await listPullRequestFiles(input.octokit, input.pull), input.settings),
+      // The snapshot (shared with the review of the same head) and the default branch's instructions.
+      context: async () => {
+        const context = await readRepoContext(input.octokit, { ...input.pull, headSha: input.pr.headSha, defaultBranch: input.pr.defaultBranch }, input.settings, input.snapshots, input.log);
+        return { code: context.files, projectInstructions: context.projectInstructions?.text };
+      },
+    },
   );
 }

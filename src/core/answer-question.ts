@@ -36,9 +36,7 @@ export interface QuestionInput {
   limits: { maxOutputTokens: number; chunkTokens: number };
   /** Set when asked in a review-comment thread: its file and GitHub's `diff_hunk`. */
   thread?: { path: string; diffHunk: string } | undefined;
-  /** The project's instruction files (default branch), in the system part as for a review. */
-  projectInstructions?: string | undefined;
-  /** Tool turns and tool tokens of the answer, when `code` is given. */
+  /** Tool turns and tool tokens of the answer, when there is `code`. */
   toolLimits?: { maxTurns: number; maxTokens: number } | undefined;
 }
 
@@ -48,8 +46,12 @@ export interface QuestionPorts {
   files: () => Promise<Pick<FileSelection, "selected">>;
   model?: ModelClient | undefined;
   spend?: SpendHooks | undefined;
-  /** The head commit's files: given, the model may read them (read_file, grep, glob) to answer. */
-  code?: SnapshotReader | undefined;
+  /**
+   * What the model may know beyond the diff, read only once the model will be asked:
+   * the head commit's files (the model may read them with read_file, grep, glob) and
+   * the project's instruction files (default branch), in the system part as for a review.
+   */
+  context?: (() => Promise<{ code?: SnapshotReader | undefined; projectInstructions?: string | undefined }>) | undefined;
 }
 
 /** The reply's text, and how many model calls it took (for logs and tests). */
@@ -96,6 +98,7 @@ export async function answerQuestion(input: QuestionInput, ports: QuestionPorts)
   const [first] = chunkFiles(diffs, input.limits.chunkTokens);
   const shown = new Set(first?.parts.map((p) => p.file.path));
   const omitted = diffs.map((d) => d.path).filter((p) => !shown.has(p));
+  const context = (await ports.context?.()) ?? {};
   try {
     const { output, calls, tools } = await askQuestion(
       ports.model,
@@ -109,7 +112,7 @@ export async function answerQuestion(input: QuestionInput, ports: QuestionPorts)
         thread: input.thread ? { path: input.thread.path, hunkText: threadHunk(input.thread) ?? "(hunk not available)" } : undefined,
       },
       chargeTo(ports.spend, input.model, input.place),
-      { tools: toolsFor(input, ports.code), projectInstructions: input.projectInstructions },
+      { tools: toolsFor(input, context.code), projectInstructions: context.projectInstructions },
     );
     const basis = `${plural(shown.size, "file")}${omitted.length ? `; ${omitted.length} more did not fit` : ""}`;
     const read = tools?.filesRead.length ? ` and ${plural(tools.filesRead.length, "file")} of its code` : "";

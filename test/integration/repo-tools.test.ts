@@ -4,7 +4,7 @@
  * real Anthropic client runs the tool loop against the fake API, and what the model
  * gets back is asserted as it would see it.
  */
-import type { RecordedMessageRequest } from "../support/fake-anthropic.js";
+import { toolResultsOf } from "../support/data-blocks.js";
 import { OWNER, REPO, startHarness, type Harness } from "../support/app-harness.js";
 import { VIEWS_AFTER, VIEWS_BEFORE, lineOf, modelFinding } from "../support/django-fixtures.js";
 
@@ -30,14 +30,6 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 beforeEach(() => h.anthropic.reset());
 
-/** The tool results the request carries in its last user turn, as the model reads them. */
-function toolResults(request: RecordedMessageRequest): Array<{ text: string; isError: boolean }> {
-  const messages = request.body.messages as Array<{ role: string; content: unknown }>;
-  const last = messages.at(-1)?.content;
-  return (Array.isArray(last) ? (last as Array<Record<string, unknown>>) : [])
-    .filter((b) => b["type"] === "tool_result")
-    .map((b) => ({ text: String(b["content"]), isError: b["is_error"] === true }));
-}
 
 const tarballCalls = () => h.github.requestsTo("GET", /\/tarball\//).length;
 
@@ -78,7 +70,7 @@ describe("the model's read-only tools over the head commit", () => {
     expect(system).toContain("Every queryset of a tenant model is filtered by request.tenant.");
     expect(JSON.stringify(first!.body.messages)).toContain("Invoices are money: flag any missing permission check.");
 
-    const [read, grep, passwd, gitConfig, settings] = toolResults(second!);
+    const [read, grep, passwd, gitConfig, settings] = toolResultsOf(second!);
     expect(read!.text).toContain("return request.user.is_billing_admin");
     expect(read!.text).not.toContain("default branch version");
     expect(grep!.text).toMatch(/backend\/billing\/permissions\.py:3:/);
@@ -105,7 +97,7 @@ describe("the model's read-only tools over the head commit", () => {
     await h.idle();
     const asked = h.anthropic.requests.slice(2);
     expect(asked).toHaveLength(2);
-    expect(toolResults(asked[1]!)[0]!.text).toContain("backend/billing/permissions.py:1:class IsBillingAdmin");
+    expect(toolResultsOf(asked[1]!)[0]!.text).toContain("backend/billing/permissions.py:1:class IsBillingAdmin");
     const reply = h.botComments(401).at(-1)!.body;
     expect(reply).toContain("checks `is_billing_admin`, but the view no longer lists it.");
     expect(reply).toContain("and 1 file of its code");
