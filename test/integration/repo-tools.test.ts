@@ -20,7 +20,8 @@ const allLine = lineOf(VIEWS_AFTER, "Invoice.objects.all()");
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ TOOL_MAX_TURNS: "8" });
+  // Small chunks: two ~1,000-token files are two requests, the views fixture one.
+  h = await startHarness({ TOOL_MAX_TURNS: "8", CHUNK_INPUT_TOKENS: "1500" });
   h.github.setPermission(OWNER, REPO, "maya", "write");
   // The default branch has moved on: only the head commit has this version of the file.
   h.github.setFile(OWNER, REPO, "backend/billing/permissions.py", "# default branch version\n");
@@ -123,6 +124,21 @@ describe("the model's read-only tools over the head commit", () => {
     expect(JSON.stringify(last.body.messages)).toContain("Your tool budget for this request is used up");
     expect(check).toMatchObject({ conclusion: "success" });
     expect(check.output.summary).toMatch(/tools: 8 turns, 0 files read, \d+ tokens \(1 part cut by the tool budget\)/);
+  });
+
+  it("fetches the head commit once for all the chunks of a review", async () => {
+    const big = (i: number) => Array.from({ length: 80 }, (_, l) => `value_${i}_${l} = Invoice.objects.filter(pk=${l})`).join("\n") + "\n";
+    const sha = h.openPullRequest(405, { base, head: { "backend/billing/a.py": big(1), "backend/billing/b.py": big(2) } });
+    const before = tarballCalls();
+    h.anthropic.fallback = (request) =>
+      Array.isArray(request.body.tools) && (request.body.messages as unknown[]).length === 1
+        ? { kind: "tool_use", calls: [{ name: "read_file", input: { path: "backend/billing/permissions.py" } }] }
+        : { kind: "json", value: { summary: "Reviewed.", findings: [] } };
+    await h.deliver("opened", 405, sha);
+    const check = await h.completedCheck(sha);
+    expect(check.output.summary).toContain("4 calls · 2 chunks");
+    expect(check.output.summary).toMatch(/tools: 2 turns, 1 file read/);
+    expect(tarballCalls() - before).toBe(1);
   });
 
   it("reviews the diff without tools, and says so, when the head commit cannot be fetched", async () => {
