@@ -74,11 +74,14 @@ describe.each(CASES)("reviews through $label", (c) => {
     expect(JSON.stringify(request!.body.system)).toContain('"cache_control":{"type":"ephemeral"}');
     if (c.native) {
       expect(request!.body.output_config).toMatchObject({ format: { type: "json_schema" } });
-      expect(request!.body.tools).toBeUndefined();
+      // The repository tools only: no answer tool.
+      expect((request!.body.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(["read_file", "grep", "glob"]);
       expect(check.output.summary).not.toContain("forced tool call");
     } else {
       expect(request!.body.output_config).toBeUndefined();
-      expect(request!.body.tool_choice).toEqual({ type: "tool", name: "submit_answer" });
+      // Beside the repository tools the model must call one: reading, or the answer tool.
+      expect((request!.body.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(["submit_answer", "read_file", "grep", "glob"]);
+      expect(request!.body.tool_choice).toEqual({ type: "any" });
       expect(check.output.summary).toContain("Answers came through a forced tool call instead of native structured output");
     }
     const review = h.github.reviews("acme", "platform", 1)[0];
