@@ -6,9 +6,8 @@ import { renderNumberedDiff } from "../diff/render.js";
 import type { FileDiff } from "../diff/types.js";
 import { estimateCost, formatCost, type PricePlace } from "../engine/pricing.js";
 import { buildUserMessage, type ReviewMode } from "../engine/prompt.js";
-import { checkFindings, reviewAnswerSchema, reviewOutputSchema } from "../engine/findings-schema.js";
 import { addUsage, emptyUsage, type ModelClient, type TokenUsage } from "../engine/review-engine.js";
-import { requestStructured, systemWithInstructions, type RequestTools } from "../engine/review-with-tools.js";
+import { reviewChunk, systemWithInstructions, type RequestTools } from "../engine/review-with-tools.js";
 import { addToolStats, noToolUse, type ToolTotals } from "../engine/tool-loop.js";
 import { instructionsFor, type PathInstruction } from "../agents/project-instructions.js";
 import { apiErrorFields, messageOf } from "../errors.js";
@@ -194,12 +193,12 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
           reservedInput += chunk.estimatedTokens + systemTokens;
           const user = chunkUserTurn(chunks, i, allPaths, input);
           try {
-            // Without tools and project instructions this is the plain structured call; either way each finding is checked on its own.
-            const answer = await requestStructured(
+            // Without tools and project instructions this is the plain structured call.
+            const answer = await reviewChunk(
               input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens },
-              { agent: input.agent, user, schema: reviewOutputSchema, accept: reviewAnswerSchema, projectInstructions: input.projectInstructions, signal, onUsage },
+              { agent: input.agent, user, projectInstructions: input.projectInstructions, signal, onUsage },
               input.tools,
-            ).then((a) => ({ ...a, output: checkFindings(a.output.findings) }));
+            );
             if (answer.tools && result.tools) addToolStats(result.tools, answer.tools, filesRead);
             result.calls += answer.calls;
             result.estimatedInput += (systemTokens + estimateTokens(user)) * answer.calls;

@@ -8,6 +8,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { z } from "zod";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { SnapshotReader } from "../snapshot/snapshot-reader.js";
+import { checkFindings, reviewAnswerSchema, reviewOutputSchema, type CheckedFindings } from "./findings-schema.js";
 import { buildSystem } from "./prompt.js";
 import { callStructured, type EngineOptions, type ModelClient, type EngineResult, type TokenUsage } from "./review-engine.js";
 import { runToolLoop, type ToolLoopBudgets, type ToolStats } from "./tool-loop.js";
@@ -62,6 +63,23 @@ export async function requestStructured<T, A = T>(
     tools?.reader ?? NO_FILES,
     tools?.budgets ?? { tokens: { limit: 0, used: 0 } },
   );
+}
+
+/**
+ * Reviews one chunk, with or without tools: the model's findings, each validated on
+ * its own. Only an answer that is not an object with a findings array is retried; a
+ * malformed finding (a confidence of 90 where the schema says 0..1: the API does not
+ * enforce bounds the SDK moved into the description) is dropped with its reason, and
+ * never costs the chunk's other findings.
+ */
+export async function reviewChunk(
+  client: ModelClient,
+  options: EngineOptions,
+  request: Omit<ModelRequest<unknown>, "schema" | "accept">,
+  tools?: RequestTools | undefined,
+): Promise<EngineResult<CheckedFindings> & { tools?: ToolStats | undefined }> {
+  const answer = await requestStructured(client, options, { ...request, schema: reviewOutputSchema, accept: reviewAnswerSchema }, tools);
+  return { ...answer, output: checkFindings(answer.output.findings) };
 }
 
 /** Stands in when no tool is offered: the loop never calls it. */
