@@ -21,7 +21,7 @@ const allLine = lineOf(VIEWS_AFTER, "Invoice.objects.all()");
 let h: Harness;
 beforeAll(async () => {
   // Small chunks: two ~1,000-token files are two requests, the views fixture one.
-  h = await startHarness({ TOOL_MAX_TURNS: "8", CHUNK_INPUT_TOKENS: "1500" });
+  h = await startHarness({ TOOL_MAX_TURNS: "8", CHUNK_INPUT_TOKENS: "1500", METRICS_TOKEN: "metrics-token" });
   h.github.setPermission(OWNER, REPO, "maya", "write");
   // The default branch has moved on: only the head commit has this version of the file.
   h.github.setFile(OWNER, REPO, "backend/billing/permissions.py", "# default branch version\n");
@@ -124,6 +124,10 @@ describe("the model's read-only tools over the head commit", () => {
     expect(JSON.stringify(last.body.messages)).toContain("Your tool budget for this request is used up");
     expect(check).toMatchObject({ conclusion: "success" });
     expect(check.output.summary).toMatch(/tools: 8 turns, 0 files read, \d+ tokens \(1 part cut by the tool budget\)/);
+    // The metric counts this review's turns and its cut request (after the first test's one turn).
+    const metrics = await (await fetch(`${h.app.url}/metrics`, { headers: { authorization: "Bearer metrics-token" } })).text();
+    expect(metrics).toMatch(/backend_agent_model_tool_use_total\{kind="toolTurns"\} 9\n/);
+    expect(metrics).toMatch(/backend_agent_model_tool_use_total\{kind="cut"\} 1\n/);
   });
 
   it("fetches the head commit once for all the chunks of a review", async () => {
