@@ -62,5 +62,10 @@ describe("backend-agent review: the model's tools over the local working tree", 
     expect(report.model.calls).toBe(2);
     expect(report.model.tools).toMatchObject({ toolTurns: 1, toolCalls: 4, filesRead: 1 });
     expect(report.model.tools["toolTokens"]).toBeGreaterThan(0);
+
+    // The text report's cost line says the same.
+    fake.enqueue({ kind: "tool_use", calls: [{ name: "read_file", input: { path: "backend/billing/helpers.py" } }] }, { kind: "json", value: { summary: "ok", findings: [] } });
+    const text = await runCli(repo.dir, ["review"], { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: fake.url, MODEL_MAX_RETRIES: "0" });
+    expect(text.stdout).toMatch(/· tool turns 1, files read 1, tool tokens \d+ ·/);
   });
 });
