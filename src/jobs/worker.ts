@@ -63,6 +63,8 @@ export function createWorker(deps: WorkerDeps) {
   const limit = deps.commandLimit ?? DEFAULT_COMMAND_LIMIT;
   // One cache per process: the chunks of a review, later commands and restarts share a commit's download.
   const snapshots = deps.snapshots ?? new SnapshotCache({ dir: join(deps.env.DATA_DIR, "snapshots"), maxBytes: deps.env.SNAPSHOT_CACHE_MB * 1_000_000 });
+  // A crash mid-extraction leaves a temporary directory behind: cleared at start.
+  void snapshots.sweep().catch((error: unknown) => deps.probot.log.warn({ err: error }, "could not clear old snapshot downloads"));
   const denied = new TtlCache<string, true>(DENIED_ENTRIES, DENIED_TTL_MS);
   const guards: CommandGuards = {
     limiter: new RateLimiter(limit.max, limit.windowMs),
