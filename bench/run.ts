@@ -9,6 +9,7 @@ import { benchLargePr } from "./large-pr.js";
 import { benchLogLines } from "./log-lines.js";
 import { benchSnapshotFetch } from "./snapshot-fetch.js";
 import { benchReviewThreads } from "./review-threads.js";
+import { benchToolTokens } from "./tool-tokens.js";
 
 const benches: Record<string, () => Promise<unknown>> = {
   "ack-and-calls": benchAckAndCalls,
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   "log-lines": benchLogLines,
   "snapshot-fetch": benchSnapshotFetch,
   "review-threads": benchReviewThreads,
+  "tool-tokens": benchToolTokens,
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));

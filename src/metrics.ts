@@ -27,6 +27,7 @@ export function createMetrics(queueStats: () => QueueStats | Promise<QueueStats>
     }),
     modelTokens: new Counter({ name: "backend_agent_model_tokens_total", help: "Model tokens spent by reviews, by type", labelNames: ["type"], registers }),
     modelCost: new Counter({ name: "backend_agent_model_cost_usd_total", help: "Estimated model cost of reviews in USD", registers }),
+    toolUse: new Counter({ name: "backend_agent_model_tool_use_total", help: "What the model's repository tools did in reviews, by kind (toolTurns, toolCalls, filesRead, toolTokens, cut)", labelNames: ["kind"], registers }),
     modelErrors: new Counter({ name: "backend_agent_model_errors_total", help: "Model requests answered with an error or not at all, by status (0 = no answer)", labelNames: ["status"], registers }),
     githubErrors: new Counter({ name: "backend_agent_github_api_errors_total", help: "GitHub API requests that failed, by HTTP status (0 = no answer)", labelNames: ["status"], registers }),
     spendCeilingsHit: new Counter({ name: "backend_agent_spend_ceilings_hit_total", help: "Reviews and answers stopped by a daily spend ceiling, by scope (installation, author, ask)", labelNames: ["scope"], registers }),

@@ -1,4 +1,5 @@
 import { createProbot, type Probot } from "probot";
+import { snapshotCacheFor } from "../snapshot/snapshot-cache.js";
 import { loadBundledAgent } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { checkPrivateKey } from "../config/private-key.js";
@@ -97,10 +98,12 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     // Read on the first job, not at start-up: a GitHub outage then fails reviews with a clear summary instead of the start.
     const appIdentity = appIdentityGetter(async () => fetchAppIdentity((await probot.auth()) as Octokit), probot.log);
     const markers = createMarkerSigner(requireSecret(env));
-    const services = new MainServices({ probot, appIdentity, spend: backend.spend, heads: backend.heads, checkRuns: backend.checkRuns, metrics });
+    // One snapshot cache per process: the main thread downloads head commits for the review threads and for `ask`.
+    const snapshots = snapshotCacheFor(env);
+    const services = new MainServices({ probot, appIdentity, spend: backend.spend, heads: backend.heads, checkRuns: backend.checkRuns, metrics, snapshots });
     // REVIEW_WORKERS=0: reviews run here, with the model client and logger of this thread.
-    reviews = createReviewRunner(env, services, () => ({ env, agent, markers, log: probot.log }));
-    queue.start(createJobHandler({ probot, reviews, services, anthropic, agent, env, queue, commandLimit: options.commandLimit, metrics, appIdentity, markers, spend }));
+    reviews = createReviewRunner(env, services, () => ({ env, agent, markers, log: probot.log, snapshots }));
+    queue.start(createJobHandler({ probot, reviews, services, anthropic, agent, env, queue, snapshots, commandLimit: options.commandLimit, metrics, appIdentity, markers, spend }));
     watchdog = startWatchdog({
       registry: backend.checkRuns, auth: async (id) => (await probot.auth(id)) as Octokit, log: probot.log,
       timeoutMs: env.CHECK_RUN_TIMEOUT_SECONDS * 1000, intervalMs: env.WATCHDOG_INTERVAL_MS, onTimedOut: () => metrics.checkRunsTimedOut.inc(),

@@ -8,6 +8,8 @@ import { chunkFiles, estimateTokens } from "../diff/chunk.js";
 import { estimateCost, formatCost } from "../engine/pricing.js";
 import { modelMissing } from "../engine/providers/provider-settings.js";
 import { buildSystem } from "../engine/prompt.js";
+import { withToolsNote } from "../engine/tool-loop.js";
+import { toolsForAgent } from "../engine/tools/agent-tools.js";
 import { emptyUsage } from "../engine/review-engine.js";
 import { budgetOf } from "../core/budget.js";
 import { chunkUserTurn } from "../core/model-stage.js";
@@ -51,11 +53,14 @@ export async function planLocalReview(options: LocalReviewOptions): Promise<Revi
   const { env } = options;
   const { root, headCommit, range, settings, agent, model, prepared } = await prepareLocalReview(options);
   const chunks = chunkFiles(prepared.redacted, env.CHUNK_INPUT_TOKENS);
-  const systemTokens = estimateTokens(buildSystem(agent).map((b) => b.text).join(""));
+  // As the review will send it: with tools (the working tree) when the settings and the agent allow them.
+  const tools = settings.tools && toolsForAgent(agent.tools).length > 0;
+  const systemTokens = estimateTokens(buildSystem(agent, { tools }).map((b) => b.text).join(""));
   const title = await reviewTitle(root, options.head, headCommit);
   const planned = chunks.map((chunk, i): PlannedChunk => {
     // The same user turn the model stage builds, so the estimate counts its framing too.
-    const user = chunkUserTurn(chunks, i, prepared.reviewed, { mode: "review", minConfidence: settings.minConfidence, title, chunkTokens: env.CHUNK_INPUT_TOKENS });
+    const turn = chunkUserTurn(chunks, i, prepared.reviewed, { mode: "review", minConfidence: settings.minConfidence, title, chunkTokens: env.CHUNK_INPUT_TOKENS, instructions: settings.instructions });
+    const user = tools ? withToolsNote(turn) : turn;
     return { files: chunk.parts.map((p) => ({ path: p.file.path, hunks: p.hunkIndexes ?? null })), inputTokens: systemTokens + estimateTokens(user) };
   });
   const inputTokens = planned.reduce((sum, c) => sum + c.inputTokens, 0);

@@ -63,6 +63,10 @@ function renderFinding(c: Colors, finding: Finding, file: FileDiff | undefined, 
   return [...out, ""];
 }
 
+/** What the model's tools did, for the cost line. */
+const tools = (report: LocalReview["report"]) =>
+  report.tools ? ` · tool turns ${report.tools.toolTurns}, files read ${report.tools.filesRead}, tool tokens ${report.tools.toolTokens}` : "";
+
 /** The text report; `color` turns ANSI colours on (a terminal, not a file or a pipe). */
 export function formatText(review: LocalReview, color: boolean): string {
   const c = pc.createColors(color);
@@ -87,7 +91,7 @@ export function formatText(review: LocalReview, color: boolean): string {
   out.push(
     c.dim(
       review.modelRan
-        ? `model ${report.model} · ${report.modelCalls} calls · ${report.chunks} chunks · tokens ${u.input} in (+${u.cacheRead} cached), ${u.output} out · ~${formatCost(report.costUsd)} · agent ${report.agentSource}`
+        ? `model ${report.model} · ${report.modelCalls} calls · ${report.chunks} chunks · tokens ${u.input} in (+${u.cacheRead} cached), ${u.output} out · ~${formatCost(report.costUsd)}${tools(report)} · agent ${report.agentSource}`
         : `rules only · agent ${report.agentSource}`,
     ),
   );

@@ -51,7 +51,7 @@ function toJson(review: LocalReview) {
     unreviewed: report.unreviewed,
     problems: report.problems,
     notes: report.notes,
-    model: review.modelRan ? { id: report.model, calls: report.modelCalls, chunks: report.chunks, usage: report.usage, failure: review.modelFailure ?? null } : null,
+    model: review.modelRan ? { id: report.model, calls: report.modelCalls, chunks: report.chunks, usage: report.usage, tools: report.tools ?? null, failure: review.modelFailure ?? null } : null,
     agent: report.agentSource,
   };
 }

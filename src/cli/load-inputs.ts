@@ -32,6 +32,8 @@ const CLI_ENV = [
   "MAX_REVIEW_CHUNKS",
   "MAX_REVIEW_SECONDS",
   "MAX_REVIEW_COST_USD",
+  "TOOL_MAX_TURNS",
+  "TOOL_TOKEN_BUDGET",
 ] as const;
 
 /** The environment, validated by the App's own schema; a bad value is a one-line error. */

@@ -27,7 +27,10 @@ import type { FindingsAnalysis } from "../review/analyse-findings.js";
 import { selectFiles, type FileSelection } from "../review/select-files.js";
 import type { ReviewReport } from "../review/summary.js";
 import { changedFiles } from "./git-changes.js";
-import { defaultBranch, mergeBase, repoRoot, resolveCommit, subjectOf } from "./git.js";
+import { defaultBranch, mergeBase, repoRoot, resolveCommit, showFile, subjectOf } from "./git.js";
+import { loadProjectInstructions } from "../agents/project-instructions.js";
+import { messageOf } from "../errors.js";
+import { workingTreeSnapshot } from "../snapshot/working-tree.js";
 import { loadRepoConfig, loadReviewAgent } from "./load-inputs.js";
 import { modelFailureLine } from "./model-failure.js";
 
@@ -132,12 +135,14 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
   const client = options.rulesOnly || reviewed.length === 0 ? undefined : createModelClient(env);
   const withoutModel = reviewed.length === 0 ? undefined : options.rulesOnly ? "Rules only (--rules-only): the model was not asked." : "ANTHROPIC_API_KEY is not set: only the deterministic rules ran.";
   if (!client && withoutModel) say(withoutModel);
+  const context = client ? await localContext(root, headCommit, range, settings, note) : undefined;
   const result = await reviewDiff(
     {
       selection, prepared, settings, agent, model, place: env, mode: "review", title: await reviewTitle(root, options.head, headCommit), notes, withoutModel,
       limits: { maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: env.CHUNK_INPUT_TOKENS, concurrency: env.REVIEW_CONCURRENCY }, budget: budgetOf(env),
+      projectInstructions: context?.projectInstructions, toolLimits: { maxTurns: env.TOOL_MAX_TURNS, maxTokens: env.TOOL_TOKEN_BUDGET },
     },
-    { model: client, onEvent: progress(say) },
+    { model: client, onEvent: progress(say), files: context?.files },
   );
   const { stage, rulesReviewed } = result;
   const failed = new Set(stage?.unreviewed.filter((u) => u.reason === "not reviewed: the model request failed").map((u) => u.path)).size;
@@ -146,6 +151,23 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
   const report = modelFailure ? { ...result.report, notes: [...result.report.notes, modelFailure] } : result.report;
   const analysis = { findings: result.report.findings, decision: result.decision };
   return { report, analysis, conclusion: result.conclusion, settings, agent, range, modelRan: client !== undefined, modelFailure, diffs: result.redacted, inPaths: result.diffs.length, rulesReviewed };
+}
+
+/**
+ * What the model may read besides the diff: the working tree (its files as git lists
+ * them, confined and redacted), and the project's instruction files at the base
+ * commit, which steer the review as the default branch's do in the App.
+ */
+async function localContext(root: string, headCommit: string, range: LocalReview["range"], settings: ReviewSettings, note: (line: string) => void) {
+  const files = settings.tools
+    ? await workingTreeSnapshot(root).catch((error: unknown) => {
+        note(`The model reviewed without its repository tools: the working tree could not be listed (${messageOf(error).slice(0, 160)}).`);
+        return undefined;
+      })
+    : undefined;
+  if (files && range.head !== "working tree" && headCommit !== (await resolveCommit(root, "HEAD"))) note(`The model's tools read the working tree, which is not ${range.head}: what they show may differ from the reviewed commit.`);
+  const projectInstructions = await loadProjectInstructions((path) => showFile(root, range.base, path));
+  return { files, projectInstructions };
 }
 
 /** The user's view of the core's events (stderr): the stage's size, then each settled chunk. */

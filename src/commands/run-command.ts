@@ -16,6 +16,7 @@
  * Replies quote the request and carry the hidden marker, in the thread when the
  * command came from a review comment.
  */
+import type { SnapshotCache } from "../snapshot/snapshot-cache.js";
 import type { ModelEnvKey } from "../engine/models.js";
 import type { ModelClient } from "../engine/anthropic-client.js";
 import type { Logger } from "pino";
@@ -56,7 +57,7 @@ export interface CommandDeps {
   anthropic: ModelClient | undefined;
   /** The bundled agent: its name is the command; a repo may override the rest. */
   agent: AgentDefinition;
-  env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS" | ModelEnvKey>;
+  env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS" | "TOOL_MAX_TURNS" | "TOOL_TOKEN_BUDGET" | ModelEnvKey>;
   queue: JobQueue;
   guards: CommandGuards;
   /** This app's identity (`GET /app`, cached per process): only its own comments and markers count. */
@@ -65,6 +66,8 @@ export interface CommandDeps {
   markers: MarkerSigner;
   /** Daily spend ceilings `ask` answers count against; none when absent. */
   spend?: SpendPolicy | undefined;
+  /** Head-commit snapshots: `ask` reads the code through them (the review's download when it is cached). */
+  snapshots?: SnapshotCache | undefined;
 }
 
 /** How a command ended, for logs and tests. */
@@ -221,7 +224,7 @@ async function dispatch(
       const answer = await runAsk({
         octokit: deps.octokit, anthropic: deps.anthropic, agent: ctx.agent, model: ctx.model, env: deps.env,
         pull: { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber }, pr: ctx.pr, settings: ctx.settings, question: command.question, thread,
-        spend: deps.spend?.forAsk(job.installationId, deps.log),
+        spend: deps.spend?.forAsk(job.installationId, deps.log), snapshots: deps.snapshots, log: deps.log,
       });
       if (answer.failure) deps.log.warn({ modelCalls: answer.modelCalls, ...answer.failure }, "question not answered: the model call failed");
       else deps.log.info({ modelCalls: answer.modelCalls }, "question answered");

@@ -108,6 +108,11 @@ export const envSchema = z
     MAX_REVIEW_CHUNKS: positiveInt(30),
     MAX_REVIEW_SECONDS: positiveInt(600),
     MAX_REVIEW_COST_USD: z.coerce.number().positive().default(5),
+    /** The model's read-only tools over the head commit (repo config `tools`): tool turns per request, and tool tokens per review (capped to half of MAX_REVIEW_INPUT_TOKENS). */
+    TOOL_MAX_TURNS: z.coerce.number().int().min(0).max(50).default(8),
+    TOOL_TOKEN_BUDGET: positiveInt(200_000),
+    /** Head-commit snapshots cached under DATA_DIR/snapshots, least recently used evicted past this size. */
+    SNAPSHOT_CACHE_MB: positiveInt(1024),
     /**
      * Daily (UTC) model spend ceilings, shared by every process (embedded store or Redis):
      * all reviews and answers of one installation, the reviews of one PR author, and the

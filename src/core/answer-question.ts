@@ -11,6 +11,9 @@ import { parsePatch } from "../diff/parse-patch.js";
 import { redactFileDiff, redactText } from "../diff/redact.js";
 import { renderNumberedDiff } from "../diff/render.js";
 import { askQuestion } from "../engine/ask.js";
+import type { RequestTools } from "../engine/review-with-tools.js";
+import { toolTokenBudget } from "../engine/tool-loop.js";
+import type { SnapshotReader } from "../snapshot/snapshot-reader.js";
 import type { ModelClient } from "../engine/review-engine.js";
 import { apiErrorFields, UserFacingError } from "../errors.js";
 import { codeSpan, neutralise, neutraliseInline } from "../review/neutralise.js";
@@ -33,6 +36,8 @@ export interface QuestionInput {
   limits: { maxOutputTokens: number; chunkTokens: number };
   /** Set when asked in a review-comment thread: its file and GitHub's `diff_hunk`. */
   thread?: { path: string; diffHunk: string } | undefined;
+  /** Tool turns and tool tokens of the answer, when there is `code`. */
+  toolLimits?: { maxTurns: number; maxTokens: number } | undefined;
 }
 
 /** What a question reads and talks to. */
@@ -41,6 +46,12 @@ export interface QuestionPorts {
   files: () => Promise<Pick<FileSelection, "selected">>;
   model?: ModelClient | undefined;
   spend?: SpendHooks | undefined;
+  /**
+   * What the model may know beyond the diff, read only once the model will be asked:
+   * the head commit's files (the model may read them with read_file, grep, glob) and
+   * the project's instruction files (default branch), in the system part as for a review.
+   */
+  context?: (() => Promise<{ code?: SnapshotReader | undefined; projectInstructions?: string | undefined }>) | undefined;
 }
 
 /** The reply's text, and how many model calls it took (for logs and tests). */
@@ -49,6 +60,13 @@ export interface QuestionAnswer {
   modelCalls: number;
   /** Why the model call failed, with the provider's status and request id when it answered: for the caller's log. */
   failure?: { reason: string; status?: number; requestId?: string } | undefined;
+}
+
+/** The answer's tools: the head commit, within one request's budgets. */
+function toolsFor(input: QuestionInput, code: SnapshotReader | undefined): RequestTools | undefined {
+  if (!code) return undefined;
+  const limits = input.toolLimits ?? { maxTurns: 8, maxTokens: 200_000 };
+  return { reader: code, budgets: { maxTurns: limits.maxTurns, tokens: toolTokenBudget(limits.maxTokens) } };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -80,8 +98,9 @@ export async function answerQuestion(input: QuestionInput, ports: QuestionPorts)
   const [first] = chunkFiles(diffs, input.limits.chunkTokens);
   const shown = new Set(first?.parts.map((p) => p.file.path));
   const omitted = diffs.map((d) => d.path).filter((p) => !shown.has(p));
+  const context = (await ports.context?.()) ?? {};
   try {
-    const { output, calls } = await askQuestion(
+    const { output, calls, tools } = await askQuestion(
       ports.model,
       { model: input.model, maxOutputTokens: input.limits.maxOutputTokens },
       input.agent,
@@ -93,9 +112,11 @@ export async function answerQuestion(input: QuestionInput, ports: QuestionPorts)
         thread: input.thread ? { path: input.thread.path, hunkText: threadHunk(input.thread) ?? "(hunk not available)" } : undefined,
       },
       chargeTo(ports.spend, input.model, input.place),
+      { tools: toolsFor(input, context.code), projectInstructions: context.projectInstructions },
     );
     const basis = `${plural(shown.size, "file")}${omitted.length ? `; ${omitted.length} more did not fit` : ""}`;
-    const footer = `<sub>Answered from the diff of \`${input.headSha.slice(0, 7)}\` (${basis}) by ${codeSpan(input.model)}. Model output: check it before acting on it.</sub>`;
+    const read = tools?.filesRead.length ? ` and ${plural(tools.filesRead.length, "file")} of its code` : "";
+    const footer = `<sub>Answered from the diff of \`${input.headSha.slice(0, 7)}\` (${basis})${read} by ${codeSpan(input.model)}. Model output: check it before acting on it.</sub>`;
     return { text: `${neutralise(redactText(output.answer).text.trim())}\n\n${footer}`, modelCalls: calls };
   } catch (error) {
     // The engine turns API failures into sentences safe to post; anything else goes to the caller's log.

@@ -5,8 +5,11 @@ import { commentableLines } from "../diff/commentable-lines.js";
 import { renderNumberedDiff } from "../diff/render.js";
 import type { FileDiff } from "../diff/types.js";
 import { estimateCost, formatCost, type PricePlace } from "../engine/pricing.js";
-import { buildSystem, buildUserMessage, type ReviewMode } from "../engine/prompt.js";
-import { addUsage, emptyUsage, reviewChunk, type ModelClient, type TokenUsage } from "../engine/review-engine.js";
+import { buildUserMessage, type ReviewMode } from "../engine/prompt.js";
+import { addUsage, emptyUsage, type ModelClient, type TokenUsage } from "../engine/review-engine.js";
+import { reviewChunk, systemWithInstructions, type RequestTools } from "../engine/review-with-tools.js";
+import { addToolStats, noToolUse, type ToolTotals } from "../engine/tool-loop.js";
+import { instructionsFor, type PathInstruction } from "../agents/project-instructions.js";
 import { apiErrorFields, messageOf } from "../errors.js";
 import type { Finding } from "../domain/findings.js";
 import { codeSpan } from "../review/neutralise.js";
@@ -34,6 +37,8 @@ export interface ModelStageResult {
   failures: string[];
   /** Findings dropped as malformed, one line each (`part 2: findings.0.confidence: …`); the rest of their chunk counted. */
   dropped: string[];
+  /** What the model's tools did, when they were offered. */
+  tools?: ToolTotals | undefined;
 }
 
 /** Inputs of the model stage. */
@@ -65,6 +70,12 @@ export interface ModelStageInput {
   signal?: AbortSignal | undefined;
   /** Told as chunks start and settle and as calls are billed. */
   onEvent?: ReviewEventSink | undefined;
+  /** Read-only tools over the head commit (settings `tools: true` and a snapshot): each chunk may explore within these budgets. */
+  tools?: RequestTools | undefined;
+  /** The project's instruction files from the default branch (`loadProjectInstructions`): in the cached system part. */
+  projectInstructions?: string | undefined;
+  /** The config's path-scoped instructions: each chunk gets those matching its files. */
+  instructions?: readonly PathInstruction[] | undefined;
 }
 
 /** Paths of other files named in a request, so the model knows they exist; capped to keep requests lean. */
@@ -96,7 +107,7 @@ export function chunkUserTurn(
   chunks: readonly DiffChunk[],
   i: number,
   allPaths: readonly string[],
-  input: Pick<ModelStageInput, "mode" | "minConfidence" | "title" | "context" | "chunkTokens">,
+  input: Pick<ModelStageInput, "mode" | "minConfidence" | "title" | "context" | "chunkTokens" | "instructions">,
 ): string {
   const chunk = chunks[i]!;
   const paths = pathsOf(chunk);
@@ -108,6 +119,7 @@ export function chunkUserTurn(
     title: input.title,
     otherFiles: chunks.length > 1 ? allPaths.filter((p) => !paths.includes(p)).slice(0, OTHER_FILES_LISTED) : [],
     prContext: contextFor(paths, input.context, input.chunkTokens - chunk.estimatedTokens),
+    instructions: instructionsFor(paths, input.instructions ?? []),
   });
 }
 
@@ -134,7 +146,10 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
   const queue = new PQueue({ concurrency: input.concurrency });
   const allPaths = allPathsOf(input.files);
   const byPath = new Map(input.files.map((f) => [f.path, f]));
-  const systemTokens = estimateTokens(buildSystem(input.agent).map((b) => b.text).join(""));
+  const systemTokens = estimateTokens(systemWithInstructions(input.agent, input.projectInstructions, input.tools !== undefined).map((b) => b.text).join(""));
+  const toolTokens = input.tools?.budgets.tokens;
+  const filesRead = new Set<string>();
+  if (input.tools) result.tools = noToolUse();
   const { budget } = input;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), budget.maxSeconds * 1000);
@@ -146,7 +161,8 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
     if (input.signal?.aborted) return "the branch moved to a newer commit";
     if (deadline.signal.aborted) return `the time budget (${budget.maxSeconds} s) ran out`;
     if (sent >= budget.maxChunks) return `the request budget (${budget.maxChunks} requests) was reached`;
-    if (reservedInput + chunk.estimatedTokens + systemTokens > budget.maxInputTokens) return `the input budget (${budget.maxInputTokens} tokens) was reached`;
+    // Tool rounds spend input too: what they used counts against the review's input budget.
+    if (reservedInput + (toolTokens?.used ?? 0) + chunk.estimatedTokens + systemTokens > budget.maxInputTokens) return `the input budget (${budget.maxInputTokens} tokens) was reached`;
     if (estimateCost(input.model, result.usage, input.place) >= budget.maxCostUsd) return budget.costCeiling ?? `the cost budget (${formatCost(budget.maxCostUsd)}) was reached`;
     return undefined;
   };
@@ -177,7 +193,13 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
           reservedInput += chunk.estimatedTokens + systemTokens;
           const user = chunkUserTurn(chunks, i, allPaths, input);
           try {
-            const answer = await reviewChunk(input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens }, input.agent, user, signal, onUsage);
+            // Without tools and project instructions this is the plain structured call.
+            const answer = await reviewChunk(
+              input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens },
+              { agent: input.agent, user, projectInstructions: input.projectInstructions, signal, onUsage },
+              input.tools,
+            );
+            if (answer.tools && result.tools) addToolStats(result.tools, answer.tools, filesRead);
             result.calls += answer.calls;
             result.estimatedInput += (systemTokens + estimateTokens(user)) * answer.calls;
             for (const f of answer.output.findings) {

@@ -35,6 +35,11 @@ import type { ReviewBudget, SpendHooks } from "./budget.js";
 import { reviewWithModel, type ModelStageResult } from "./model-stage.js";
 import { coverageAfter, modelView, prepareDiffs, type PreparedDiffs } from "./prepare-diffs.js";
 import type { ReviewEventSink } from "./review-events.js";
+import type { ProjectInstructions } from "../agents/project-instructions.js";
+import type { RequestTools } from "../engine/review-with-tools.js";
+import { toolTokenBudget } from "../engine/tool-loop.js";
+import { codeSpan } from "../review/neutralise.js";
+import type { SnapshotReader } from "../snapshot/snapshot-reader.js";
 
 /** Everything a review reads: plain data, gathered by the caller (GitHub, git). */
 export interface ReviewInput {
@@ -65,6 +70,10 @@ export interface ReviewInput {
   dismissals?: Dismissal[] | undefined;
   /** Changed files beyond GitHub's 3,000-file listing. */
   unlisted?: number | undefined;
+  /** The project's instruction files, read from the default branch (never the PR's head) by the caller. */
+  projectInstructions?: ProjectInstructions | undefined;
+  /** Bounds of the model's tools: turns and result bytes per chunk, tool tokens per review (capped to half the input budget). */
+  toolLimits?: { maxTurns: number; maxTokens: number; maxResultBytes?: number | undefined } | undefined;
   /** Keep the model's findings down to this confidence though the model is told `settings.minConfidence` (the eval sweeps the cut-off itself). */
   keepConfidence?: number | undefined;
 }
@@ -79,6 +88,8 @@ export interface ReviewPorts {
   signal?: AbortSignal | undefined;
   /** Where progress goes (chunks started and settled, usage). */
   onEvent?: ReviewEventSink | undefined;
+  /** The head commit's files (the PR's snapshot, the CLI's working tree): with `tools: true`, the model may read them. */
+  files?: SnapshotReader | undefined;
 }
 
 /** A finished review, ready to be published or printed. */
@@ -112,6 +123,24 @@ function droppedNote(dropped: readonly string[]): string[] {
   return [`${plural(dropped.length, "malformed finding")} in the model's answer ${dropped.length === 1 ? "was" : "were"} dropped (not posted); the other findings of ${dropped.length === 1 ? "its" : "their"} part still count: ${reasons}${dropped.length > 3 ? "; …" : ""}.`];
 }
 
+/** The model's tools for this review, when the settings allow them and there is a snapshot; one tool-token budget shared by its chunks. */
+function toolsOf(input: ReviewInput, files: SnapshotReader | undefined): RequestTools | undefined {
+  if (!input.settings.tools || !files) return undefined;
+  const limits = input.toolLimits ?? { maxTurns: 8, maxTokens: 200_000 };
+  // Carved out of the review's input budget: exploring never takes more than half of it.
+  const tokens = toolTokenBudget(Math.min(limits.maxTokens, Math.floor(input.budget.maxInputTokens / 2)));
+  return { reader: files, budgets: { maxTurns: limits.maxTurns, maxResultBytes: limits.maxResultBytes, tokens } };
+}
+
+/** What the summary says about the project's instructions and the snapshot, when there is something to say. */
+function contextNotes(input: ReviewInput, tools: RequestTools | undefined): string[] {
+  const cut = input.projectInstructions?.files.filter((f) => f.kept < f.chars) ?? [];
+  return [
+    ...cut.map((f) => `The project instructions in ${codeSpan(f.path)} were cut to ${f.kept} of ${f.chars} characters (caps: 16,000 a file, 32,000 in all).`),
+    ...(tools?.reader.partial ? [`The model's view of the repository is partial: ${tools.reader.partial}.`] : []),
+  ];
+}
+
 /** Reviews one diff. Throws only for a bug or a failed port the caller cannot recover from; a failed model call is reported, not thrown. */
 export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): Promise<ReviewResult> {
   const { settings } = input;
@@ -123,12 +152,14 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
 
   // 2.
   let stage: ModelStageResult | undefined;
+  const tools = toolsOf(input, ports.files);
   if (ports.model && forModel.some((d) => d.hunks.length > 0)) {
     stage = await reviewWithModel({
       client: ports.model, agent: input.agent, model: input.model, place: input.place, mode: input.mode, title: redactText(input.title).text,
       maxOutputTokens: input.limits.maxOutputTokens, chunkTokens: input.limits.chunkTokens, concurrency: input.limits.concurrency,
       minConfidence: settings.minConfidence, files: forModel, context: increment ? prepared.redacted : undefined,
       budget: input.budget, spend: ports.spend, signal: ports.signal, onEvent: ports.onEvent,
+      tools, projectInstructions: input.projectInstructions?.text, instructions: settings.instructions,
     });
   }
 
@@ -157,7 +188,8 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
     findings: open, ...coverageAfter(reviewed, prepared.unreviewed, stage), skipped: prepared.skipped, unlisted: input.unlisted, rulesRead: rulesReviewed.length,
     model: input.model, provider: via?.label, usage, modelCalls: stage?.calls ?? 0, chunks: stage?.chunks ?? 0, costUsd: stage?.costUsd ?? 0, agentSource: input.agent.source,
     problems: stage?.problems ?? [],
-    notes: [...(input.notes ?? []), ...(via?.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? [])],
+    tools: stage?.tools, instructionFiles: input.projectInstructions?.files.map((f) => f.path),
+    notes: [...(input.notes ?? []), ...(stage ? contextNotes(input, tools) : []), ...(via?.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? [])],
     droppedFindings: stage?.dropped.length ?? 0, history, dismissals: input.dismissals,
   };
   const decision = input.prior ? decide(open.map((f) => f.finding), settings) : analysis.decision;

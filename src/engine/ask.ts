@@ -1,7 +1,9 @@
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { dataFrame, type DataFrame } from "./data-frame.js";
 import { answerOutputSchema } from "./findings-schema.js";
-import { callStructured, type EngineOptions, type EngineResult, type ModelClient, type TokenUsage } from "./review-engine.js";
+import type { EngineOptions, EngineResult, ModelClient, TokenUsage } from "./review-engine.js";
+import { requestStructured, type RequestTools } from "./review-with-tools.js";
+import type { ToolStats } from "./tool-loop.js";
 
 /** What `/<agent> ask` sends the model. Every text is already redacted. */
 export interface AskRequest {
@@ -40,7 +42,9 @@ export function buildAskMessage(request: AskRequest, frame: DataFrame = dataFram
 
 /**
  * Asks the model a question about the PR. The system prompt is the review's
- * (engine instructions + agent prompt), so its cached prefix is shared with reviews.
+ * (engine instructions + agent prompt, and the project's instructions), so its
+ * cached prefix is shared with reviews; with `context.tools` the model may read the
+ * head commit to answer ("where is this permission enforced?").
  */
 export function askQuestion(
   client: ModelClient,
@@ -48,6 +52,7 @@ export function askQuestion(
   agent: AgentDefinition,
   request: AskRequest,
   onUsage?: (usage: TokenUsage) => void | Promise<void>,
-): Promise<EngineResult<{ answer: string }>> {
-  return callStructured(client, options, { agent, user: buildAskMessage(request), schema: answerOutputSchema, onUsage });
+  context: { tools?: RequestTools | undefined; projectInstructions?: string | undefined } = {},
+): Promise<EngineResult<{ answer: string }> & { tools?: ToolStats | undefined }> {
+  return requestStructured(client, options, { agent, user: buildAskMessage(request), schema: answerOutputSchema, projectInstructions: context.projectInstructions, onUsage }, context.tools);
 }

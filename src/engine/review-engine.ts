@@ -4,7 +4,6 @@ import type { z } from "zod";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { UserFacingError } from "../errors.js";
 import { describeClient } from "./anthropic-client.js";
-import { checkFindings, reviewAnswerSchema, reviewOutputSchema, type CheckedFindings } from "./findings-schema.js";
 import { buildSystem } from "./prompt.js";
 
 /** Token counts of one or more calls. */
@@ -154,23 +153,4 @@ export async function callStructured<T, A = T>(
     note = `\n\nYour previous answer to this request was rejected: ${result.problem}. Answer with the JSON object only.`;
   }
   throw new Error("unreachable");
-}
-
-/**
- * Reviews one chunk: the model's findings, each validated on its own. Only an
- * answer that is not an object with a findings array is retried; a malformed
- * finding (a confidence of 90 where the schema says 0..1: the API does not enforce
- * bounds the SDK moved into the description) is dropped with its reason, and never
- * costs the chunk's other findings.
- */
-export async function reviewChunk(
-  client: ModelClient,
-  options: EngineOptions,
-  agent: AgentDefinition,
-  user: string,
-  signal?: AbortSignal,
-  onUsage?: (usage: TokenUsage) => void | Promise<void>,
-): Promise<EngineResult<CheckedFindings>> {
-  const answer = await callStructured(client, options, { agent, user, schema: reviewOutputSchema, accept: reviewAnswerSchema, signal, onUsage });
-  return { ...answer, output: checkFindings(answer.output.findings) };
 }

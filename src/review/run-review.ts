@@ -59,6 +59,9 @@ import { codeSpan, neutralise, neutraliseInline } from "./neutralise.js";
 import { readReviewHistory } from "./read-history.js";
 import { selectFiles } from "./select-files.js";
 import { watchHead, type HeadWatch } from "./watch-head.js";
+import { readRepoContext } from "./repo-context.js";
+import type { ToolTotals } from "../engine/tool-loop.js";
+import type { SnapshotOpener } from "../snapshot/snapshot-cache.js";
 
 /** What a review needs besides the job. */
 export interface ReviewDeps {
@@ -78,8 +81,12 @@ export interface ReviewDeps {
     | "MAX_REVIEW_SECONDS"
     | "MAX_REVIEW_COST_USD"
     | "HEAD_CHECK_INTERVAL_MS"
+    | "TOOL_MAX_TURNS"
+    | "TOOL_TOKEN_BUDGET"
     | ModelEnvKey
   >;
+  /** Head-commit snapshots (one per process, under DATA_DIR): absent, the model gets no tools. */
+  snapshots?: SnapshotOpener | undefined;
   /** This app's identity (`GET /app`, cached per process): only its own comments, markers and check runs are history. */
   appIdentity: () => Promise<AppIdentity>;
   /** Signs and verifies the hidden markers of the PR's findings and dismissals. */
@@ -101,12 +108,14 @@ export interface ReviewOutcome {
   /** Model tokens and estimated cost spent (zero when the model did not run). */
   usage: TokenUsage;
   costUsd: number;
+  /** What the model's tools did, when they were offered. */
+  tools?: ToolTotals | undefined;
 }
 
 /** What one run of the steps leaves for the finish: the settings in force (for a failure's conclusion) and the spend. */
 interface RunState {
   settings: ReviewSettings;
-  spent: { usage: TokenUsage; costUsd: number };
+  spent: { usage: TokenUsage; costUsd: number; tools?: ToolTotals | undefined };
   watch?: HeadWatch | undefined;
 }
 
@@ -174,23 +183,25 @@ async function reviewPull(job: ReviewJob, deps: ReviewDeps, state: RunState): Pr
   log.info({ since: history.increment?.since, fullBecause: history.fullBecause, prior: history.prior.length }, history.increment ? "incremental review" : "full review");
 
   // 7.
+  const context = deps.anthropic ? await readRepoContext(octokit, { ...pull, headSha: job.headSha, defaultBranch: pr.defaultBranch }, settings, deps.snapshots, log) : { notes: [] };
   const result = await reviewDiff(
     {
       selection, increment: history.increment, settings, agent, model: chooseModel(settings, agent, deps.env.DEFAULT_MODEL, deps.env), place: deps.env, mode: job.mode, title: pr.title,
-      prior: history.prior, notes: history.notes, dismissals: history.dismissals, unlisted,
+      prior: history.prior, notes: [...history.notes, ...context.notes], dismissals: history.dismissals, unlisted,
+      projectInstructions: context.projectInstructions, toolLimits: { maxTurns: deps.env.TOOL_MAX_TURNS, maxTokens: deps.env.TOOL_TOKEN_BUDGET },
       limits: { maxOutputTokens: deps.env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: deps.env.CHUNK_INPUT_TOKENS, concurrency: deps.env.REVIEW_CONCURRENCY },
       budget: gate ? capBudget(budgetOf(deps.env), await gate.costHeadroom()) : budgetOf(deps.env),
       // The operator's choice, which no PR author can cause: stated, not counted as incomplete.
       withoutModel: "Rules only: ANTHROPIC_API_KEY is not set on the server, so the model reviewed nothing and only the deterministic rules and the secret scan ran.",
     },
-    { model: deps.anthropic, spend: gate, signal: state.watch?.signal, onEvent: logEvent(log) },
+    { model: deps.anthropic, spend: gate, signal: state.watch?.signal, onEvent: logEvent(log), files: context.files },
   );
   const { stage } = result;
   if (stage) {
-    state.spent = { usage: stage.usage, costUsd: stage.costUsd };
+    state.spent = { usage: stage.usage, costUsd: stage.costUsd, tools: stage.tools };
     const counted = stage.usage.input + stage.usage.cacheRead + stage.usage.cacheWrite;
     const estimateRatio = counted > 0 ? Number((stage.estimatedInput / counted).toFixed(3)) : undefined;
-    log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, estimatedInputTokens: stage.estimatedInput, estimateRatio, costUsd: stage.costUsd, failedChunks: stage.problems.length, droppedFindings: stage.dropped.length }, "model stage done");
+    log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, estimatedInputTokens: stage.estimatedInput, estimateRatio, costUsd: stage.costUsd, failedChunks: stage.problems.length, droppedFindings: stage.dropped.length, tools: stage.tools }, "model stage done");
   }
   const movedTo = state.watch?.movedTo();
   if (movedTo) return superseded(movedTo, "while");

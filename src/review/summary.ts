@@ -1,4 +1,5 @@
 import { formatCost } from "../engine/pricing.js";
+import type { ToolTotals } from "../engine/tool-loop.js";
 import type { TokenUsage } from "../engine/review-engine.js";
 import { SEVERITIES, type Finding } from "../domain/findings.js";
 import { dismissalLines, type Dismissal } from "./dismissals.js";
@@ -52,6 +53,10 @@ export interface ReviewReport {
   /** Estimated from the price table in src/engine/pricing.ts. */
   costUsd: number;
   agentSource: string;
+  /** What the model's tools did (turns, files read, tokens), when they were offered. */
+  tools?: ToolTotals | undefined;
+  /** The project instruction files in the system prompt (default branch). */
+  instructionFiles?: string[] | undefined;
   /** Findings of the model's answers dropped as malformed (the note says why); the rest of their chunks counted. */
   droppedFindings?: number | undefined;
   /** Parts of the review that did not run (a chunk's model call failed...). */
@@ -139,8 +144,16 @@ export function renderCheckSummary(report: ReviewReport, options: { onIncomplete
       ...skipped,
     ].join("\n")}\n\n</details>`,
     ...(report.history ? [openMarker(report.findings.map((f) => f.fingerprint))] : []),
-    `Model ${codeSpan(report.model)}${report.provider ? ` on ${report.provider}` : ""} · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · ~${formatCost(report.costUsd)} · agent: ${neutraliseInline(report.agentSource)}`,
+    `Model ${codeSpan(report.model)}${report.provider ? ` on ${report.provider}` : ""} · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens: ${u.input} in (+${u.cacheRead} cached read, ${u.cacheWrite} cache write), ${u.output} out · ~${formatCost(report.costUsd)}${toolsPart(report)} · agent: ${neutraliseInline(report.agentSource)}`,
   ].join("\n\n");
+}
+
+/** The cost line's part on the model's tools and the project's instructions. */
+function toolsPart(report: ReviewReport): string {
+  const t = report.tools;
+  const tools = t ? ` · tools: ${plural(t.toolTurns, "turn")}, ${plural(t.filesRead, "file")} read, ${t.toolTokens} tokens${t.cut ? ` (${plural(t.cut, "part")} cut by the tool budget)` : ""}` : "";
+  const files = report.instructionFiles?.length ? ` · instructions: ${report.instructionFiles.map(codeSpan).join(", ")}` : "";
+  return tools + files;
 }
 
 /**

@@ -63,6 +63,9 @@ function checkRef(ref: CommitRef): void {
 }
 
 /** The cache of one process; one instance per `DATA_DIR`. */
+/** What a review needs of the cache: a commit's reader (the cache itself, or a front that has the main thread fetch first). */
+export type SnapshotOpener = Pick<SnapshotCache, "open">;
+
 export class SnapshotCache {
   readonly #dir: string;
   readonly #maxBytes: number;
@@ -189,4 +192,9 @@ export class SnapshotCache {
       if (Number.isFinite(started) && Date.now() - started > 3_600_000) await rm(join(tmp, name), { recursive: true, force: true });
     }
   }
+}
+
+/** The process's cache of head-commit snapshots under DATA_DIR, sized by SNAPSHOT_CACHE_MB. */
+export function snapshotCacheFor(env: { DATA_DIR: string; SNAPSHOT_CACHE_MB: number }): SnapshotCache {
+  return new SnapshotCache({ dir: join(env.DATA_DIR, "snapshots"), maxBytes: env.SNAPSHOT_CACHE_MB * 1_000_000 });
 }

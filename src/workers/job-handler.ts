@@ -7,6 +7,8 @@ import { runCommand, type CommandDeps, type CommandGuards } from "../commands/ru
 import type { Job, JobHandler, JobQueue } from "../jobs/queue.js";
 import type { Metrics } from "../metrics.js";
 import { TtlCache } from "../ops/ttl-cache.js";
+import { snapshotCacheFor, type SnapshotCache } from "../snapshot/snapshot-cache.js";
+import type { Env } from "../config/env.js";
 import type { SpendPolicy } from "../spend/spend-policy.js";
 import type { MainServices } from "./main-services.js";
 import type { ReviewRunner } from "./review-runner.js";
@@ -28,13 +30,15 @@ export interface JobHandlerDeps {
   services: MainServices;
   anthropic: ModelClient | undefined;
   agent: AgentDefinition;
-  env: CommandDeps["env"];
+  env: CommandDeps["env"] & Pick<Env, "DATA_DIR" | "SNAPSHOT_CACHE_MB">;
   queue: JobQueue;
   commandLimit?: { max: number; windowMs: number } | undefined;
   metrics?: Metrics | undefined;
   appIdentity: CommandDeps["appIdentity"];
   markers: CommandDeps["markers"];
   spend?: SpendPolicy | undefined;
+  /** Head-commit snapshots for `ask`'s tools; one per process (built from DATA_DIR when absent). */
+  snapshots?: SnapshotCache | undefined;
 }
 
 /**
@@ -44,6 +48,10 @@ export interface JobHandlerDeps {
  */
 export function createJobHandler(deps: JobHandlerDeps): JobHandler {
   const limit = deps.commandLimit ?? DEFAULT_COMMAND_LIMIT;
+  // One cache per process: the chunks of a review, later commands and restarts share a commit's download.
+  const snapshots = deps.snapshots ?? snapshotCacheFor(deps.env);
+  // A crash mid-extraction leaves a temporary directory behind: cleared at start.
+  void snapshots.sweep().catch((error: unknown) => deps.probot.log.warn({ err: error }, "could not clear old snapshot downloads"));
   const denied = new TtlCache<string, true>(DENIED_ENTRIES, DENIED_TTL_MS);
   const guards: CommandGuards = {
     limiter: new RateLimiter(limit.max, limit.windowMs),
@@ -59,6 +67,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler {
         const outcome = await deps.reviews.run(job, log);
         if (!outcome) return void deps.metrics?.jobsFailed.inc({ kind: job.kind });
         deps.metrics?.reviewDuration.observe({ conclusion: outcome.conclusion }, (Date.now() - started) / 1000);
+        for (const [kind, n] of Object.entries(outcome.tools ?? {})) if (n > 0) deps.metrics?.toolUse.inc({ kind }, n);
         for (const [type, n] of Object.entries(outcome.usage)) if (typeof n === "number" && n > 0) deps.metrics?.modelTokens.inc({ type }, n);
         if (outcome.costUsd > 0) deps.metrics?.modelCost.inc(outcome.costUsd);
         deps.metrics?.jobsFinished.inc({ kind: job.kind });
@@ -66,7 +75,7 @@ export function createJobHandler(deps: JobHandlerDeps): JobHandler {
       }
       const octokit = await deps.services.installation(job.installationId);
       log.info({ trigger: job.trigger, command: job.command.name, author: job.source.author }, "command started");
-      const outcome = await runCommand(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, queue: deps.queue, guards, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend });
+      const outcome = await runCommand(job, { octokit, log, anthropic: deps.anthropic, agent: deps.agent, env: deps.env, queue: deps.queue, guards, appIdentity: deps.appIdentity, markers: deps.markers, spend: deps.spend, snapshots });
       log.info({ command: job.command.name, outcome }, "command finished");
       deps.metrics?.jobsFinished.inc({ kind: job.kind });
     } catch (error) {

@@ -10,6 +10,8 @@ import type { HeadRegistry } from "../spend/newer-head.js";
 import type { SpendLedger } from "../spend/spend-ledger.js";
 import { makeRelayedRequest } from "./relayed-octokit.js";
 import type { ReviewServices } from "./review-task.js";
+import { githubSource } from "../snapshot/github-source.js";
+import type { SnapshotCache } from "../snapshot/snapshot-cache.js";
 
 /** What the main thread shares with every review, wherever it runs. */
 export interface SharedServices {
@@ -19,6 +21,8 @@ export interface SharedServices {
   heads: HeadRegistry;
   checkRuns?: CheckRunRegistry | undefined;
   metrics?: Metrics | undefined;
+  /** The process's snapshot cache: the main thread downloads head commits into it (a stream cannot cross to a thread). */
+  snapshots?: SnapshotCache | undefined;
 }
 
 /** Installations whose Octokit is kept, and for how long (the tokens themselves are Probot's cache's). */
@@ -78,6 +82,10 @@ export class MainServices {
         const run = { checkRunId, jobId: job.id, installationId: job.installationId, owner: job.owner, repo: job.repo, startedAt: Date.now() };
         // Losing the record only costs the watchdog's safety net, never the review.
         await checkRuns?.started(run).catch((error: unknown) => this.#shared.probot.log.warn({ err: error, job: job.id }, "could not record the check run for the watchdog"));
+      },
+      fetchSnapshot: async (installationId, ref) => {
+        // Downloaded and extracted here, into the cache on disk that the thread then opens without a GitHub call.
+        await this.#shared.snapshots?.open(ref, githubSource(await this.installation(installationId), ref));
       },
       modelError: (status) => metrics?.modelErrors.inc({ status: statusLabel(status) }),
       spendHit: (scope) => metrics?.spendCeilingsHit.inc({ scope }),

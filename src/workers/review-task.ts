@@ -6,6 +6,8 @@ import type { AppIdentity } from "../github/app-identity.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import { countingFetch } from "../ops/counting-fetch.js";
 import type { MarkerSigner } from "../review/marker-signer.js";
+import type { CommitRef } from "../snapshot/github-source.js";
+import type { SnapshotCache } from "../snapshot/snapshot-cache.js";
 import { runReview, type ReviewOutcome } from "../review/run-review.js";
 import type { HeadRegistry } from "../spend/newer-head.js";
 import type { Ceiling, Headroom, SpendLedger, SpendScope } from "../spend/spend-ledger.js";
@@ -28,14 +30,18 @@ export interface ReviewServices {
   announceHead(lane: string, sha: string): Promise<void>;
   /** The review's check run exists: recorded for the watchdog, and completed by the pool should the thread die. */
   checkRunStarted(checkRunId: number): Promise<void>;
+  /** Has the main thread download a head commit into the shared snapshot cache on disk. */
+  fetchSnapshot(installationId: number, ref: CommitRef): Promise<void>;
   modelError(status: number): void;
   spendHit(scope: SpendScope): void;
 }
 
-/** What stays in the thread that runs a review: settings, the agent, the marker key, the logger. */
+/** What stays in the thread that runs a review: settings, the agent, the marker key, the logger, the snapshot cache. */
 export interface ReviewContext {
   env: Env;
   agent: AgentDefinition;
+  /** Head-commit snapshots for the model's tools (on disk under DATA_DIR, shared by the process's threads). */
+  snapshots: SnapshotCache;
   markers: MarkerSigner;
   log: Logger;
 }
@@ -63,6 +69,8 @@ export function runReviewTask(job: ReviewJob, services: ReviewServices, context:
     env: context.env,
     appIdentity: () => services.appIdentity(),
     markers: context.markers,
+    // The main thread downloads (GitHub's tarball is a stream, which cannot cross threads); this thread then reads the cache on disk.
+    snapshots: { open: async (ref, source) => (await services.fetchSnapshot(job.installationId, ref), context.snapshots.open(ref, source)) },
     spend: new SpendPolicy(ledger, spendLimitsOf(context.env), (scope) => services.spendHit(scope)),
     heads,
     onCheckRunStarted: (id) => services.checkRunStarted(id),

@@ -3,6 +3,7 @@
  * development and tests, from dist/ in production). Its default export runs one review
  * job with the services the main thread serves on the task's port.
  */
+import { snapshotCacheFor } from "../snapshot/snapshot-cache.js";
 import type { MessagePort } from "node:worker_threads";
 import { workerData } from "piscina";
 import pino from "pino";
@@ -33,7 +34,7 @@ async function buildContext(): Promise<ReviewContext> {
   const { env } = workerData as ReviewThreadData;
   if (!env.WEBHOOK_SECRET) throw new Error("WEBHOOK_SECRET is required to sign markers");
   const log = (createJsonLogger(env) ?? pino({ level: env.LOG_LEVEL })).child({ name: "probot", thread: "review" });
-  return { env, agent: await loadBundledAgent(env.AGENT_FILE), markers: createMarkerSigner(env.WEBHOOK_SECRET), log };
+  return { env, agent: await loadBundledAgent(env.AGENT_FILE), snapshots: snapshotCacheFor(env), markers: createMarkerSigner(env.WEBHOOK_SECRET), log };
 }
 
 /** Runs the task's review; the port is closed when it ends, so nothing of the task outlives it. */

@@ -5,6 +5,7 @@
  * credential chain runs; the metadata endpoints point at loopback all the same.
  */
 import { startHarness, type Harness } from "../support/app-harness.js";
+import { toolResultsOf } from "../support/data-blocks.js";
 import { VIEWS_AFTER, VIEWS_BEFORE, lineOf, modelFinding } from "../support/django-fixtures.js";
 
 process.env.AWS_EC2_METADATA_DISABLED = "true";
@@ -74,11 +75,14 @@ describe.each(CASES)("reviews through $label", (c) => {
     expect(JSON.stringify(request!.body.system)).toContain('"cache_control":{"type":"ephemeral"}');
     if (c.native) {
       expect(request!.body.output_config).toMatchObject({ format: { type: "json_schema" } });
-      expect(request!.body.tools).toBeUndefined();
+      // The repository tools only: no answer tool.
+      expect((request!.body.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(["read_file", "grep", "glob"]);
       expect(check.output.summary).not.toContain("forced tool call");
     } else {
       expect(request!.body.output_config).toBeUndefined();
-      expect(request!.body.tool_choice).toEqual({ type: "tool", name: "submit_answer" });
+      // Beside the repository tools the model must call one: reading, or the answer tool.
+      expect((request!.body.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(["submit_answer", "read_file", "grep", "glob"]);
+      expect(request!.body.tool_choice).toEqual({ type: "any" });
       expect(check.output.summary).toContain("Answers came through a forced tool call instead of native structured output");
     }
     const review = h.github.reviews("acme", "platform", 1)[0];
@@ -96,6 +100,23 @@ describe.each(CASES)("reviews through $label", (c) => {
     expect(check.output.summary).toContain("- `backend/billing/views.py` — not reviewed: the model request failed");
     // Refused credentials are not retried.
     expect(h.anthropic.requests).toHaveLength(1);
+  });
+
+  it("lets the model read the head commit through its tools, then takes its answer", async () => {
+    const sha = h.openPullRequest(4, viewsPr);
+    h.anthropic.enqueue(
+      { kind: "tool_use", calls: [{ name: "read_file", input: { path: "backend/billing/views.py" } }] },
+      { kind: "json", value: { summary: "Scoping removed.", findings: [modelFinding({ line: allLine, category: "tenancy", severity: "critical", title: "Queryset is no longer scoped to the tenant" })] } },
+    );
+    await h.deliver("opened", 4, sha);
+    const check = await h.completedCheck(sha);
+
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "1 critical" } });
+    expect(check.output.summary).toMatch(/tools: 1 turn, 1 file read/);
+    const [, second, ...more] = h.anthropic.requests;
+    expect(more).toEqual([]);
+    expect(toolResultsOf(second!)[0]!.text).toContain("return Invoice.objects.all()");
+    if (!c.native) expect(second!.body.tool_choice).toEqual({ type: "any" });
   });
 
   it("reports provider and model on /readyz without calling the model", async () => {

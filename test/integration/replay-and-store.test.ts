@@ -83,7 +83,13 @@ describe("embedded queue", () => {
     const files = readdirSync(dataDir);
     expect(files).toContain("jobs.sqlite");
     for (const file of files) {
-      expect({ file, mode: statSync(join(dataDir, file)).mode & 0o777 }).toEqual({ file, mode: 0o600 });
+      const info = statSync(join(dataDir, file));
+      // The head-commit snapshot cache: a directory only the app's user can enter, holding the repository's files, never a command's.
+      if (info.isDirectory()) {
+        expect({ file, mode: info.mode & 0o777 }).toEqual({ file: "snapshots", mode: 0o700 });
+        continue;
+      }
+      expect({ file, mode: info.mode & 0o777 }).toEqual({ file, mode: 0o600 });
       expect(readFileSync(join(dataDir, file)).includes(CANARY)).toBe(false);
     }
     const store = openStore(dataDir);

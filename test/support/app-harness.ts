@@ -3,6 +3,7 @@
  * the loopback fakes, and offers the few verbs integration tests need: open a PR
  * from a git fixture, deliver its webhook, wait for the check run to complete.
  */
+import type { TarEntry } from "./fake-tarball.js";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,7 @@ export interface Harness {
   github: FakeGitHub;
   anthropic: FakeAnthropic;
   /** Adds a PR built from real `git diff` output; returns its head SHA. */
-  openPullRequest(number: number, spec: GitFixtureSpec, pr?: { draft?: boolean; title?: string }): string;
+  openPullRequest(number: number, spec: GitFixtureSpec, pr?: { draft?: boolean; title?: string; tarball?: TarEntry[] }): string;
   /** Delivers a signed `pull_request` webhook. */
   deliver(action: "opened" | "synchronize" | "reopened" | "ready_for_review" | "closed", number: number, headSha: string, opts?: { deliveryId?: string; draft?: boolean }): Promise<Delivery>;
   /** Waits until a check run on `headSha` created after the last delivery is completed, and returns it. */
@@ -64,6 +65,21 @@ export async function waitFor<T>(probe: () => T | undefined, what: string, timeo
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The head commit's files of a fixture, as archive entries. */
+function headTree(spec: GitFixtureSpec): TarEntry[] {
+  const files = new Map(Object.entries(spec.base).filter((e): e is [string, string | Buffer] => e[1] !== null));
+  for (const [from, to] of spec.renames ?? []) {
+    const content = files.get(from);
+    files.delete(from);
+    if (content !== undefined) files.set(to, content);
+  }
+  for (const [path, content] of Object.entries(spec.head)) {
+    if (content === null) files.delete(path);
+    else files.set(path, content);
+  }
+  return [...files].map(([path, content]) => ({ path, content }));
 }
 
 /**
@@ -116,6 +132,8 @@ export async function startHarness(env: Record<string, string | undefined> | ((m
       fixture.cleanup();
       github.addPullRequest({ owner: OWNER, repo: REPO, number, headSha: fixture.headSha, baseSha: fixture.baseSha, files: fixture.files, draft: pr.draft ?? false, title: pr.title ?? "Add an endpoint" });
       pulls.set(number, { headSha: fixture.headSha, files: fixture.files });
+      // GitHub has the head commit's archive: its files, and whatever else a test adds.
+      github.setCommit(OWNER, REPO, fixture.headSha, [...headTree(spec), ...(pr.tarball ?? [])]);
       return fixture.headSha;
     },
     deliver(action, number, headSha, opts = {}) {

@@ -25,3 +25,11 @@ export function dataBlock(text: string, name: string): string | undefined {
   if (!text.includes(`end in "_${block[1]}", a random suffix of this request`)) throw new Error(`the request does not name the suffix of <${name}_${block[1]}>`);
   return block[2];
 }
+
+/** The tool results in a request's last user turn, in order, as the model reads them. */
+export function toolResultsOf(request: RecordedMessageRequest): Array<{ text: string; isError: boolean }> {
+  const last = (request.body.messages as Array<{ content: unknown }> | undefined)?.at(-1)?.content;
+  return (Array.isArray(last) ? (last as Array<Record<string, unknown>>) : [])
+    .filter((b) => b["type"] === "tool_result")
+    .map((b) => ({ text: String(b["content"]), isError: b["is_error"] === true }));
+}

@@ -30,6 +30,7 @@ import { pullRoutes } from "./fake-github/routes-pulls.js";
 import { refKey, repoRoutes } from "./fake-github/routes-repos.js";
 import { reviewRoutes } from "./fake-github/routes-reviews.js";
 import { FakeState, now, type UserRef } from "./fake-github/state.js";
+import { FakeTarballServer, type TarEntry } from "./fake-tarball.js";
 import type {
   CheckRunView,
   FakeComparisonInfo,
@@ -124,6 +125,8 @@ export class FakeGitHub {
     ...labelRoutes,
     ...commentRoutes,
   ]);
+  /** Commit archives: the tarball route redirects there, as GitHub redirects to codeload. */
+  tarballs!: FakeTarballServer;
   private failures: Failure[] = [];
   private delays: Delay[] = [];
   /** Resolvers of in-flight delays, released on stop so nothing keeps Jest alive. */
@@ -150,6 +153,8 @@ export class FakeGitHub {
     });
     const { port } = server.address() as AddressInfo;
     const fake = new FakeGitHub(server, port, { requireAuth: options.requireAuth ?? true, app: options.app });
+    fake.tarballs = await FakeTarballServer.start();
+    fake.state.codeload = (owner, repo, sha) => fake.tarballs.codeloadUrl(owner, repo, sha);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       fake.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
@@ -166,7 +171,7 @@ export class FakeGitHub {
     for (const wake of this.sleepers) wake();
     this.sleepers.clear();
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([new Promise<void>((resolve) => this.server.close(() => resolve())), this.tarballs.stop()]);
   }
 
   // ---------------------------------------------------------------- setup
@@ -174,6 +179,11 @@ export class FakeGitHub {
   /** Registers a pull request; registering the same number again models a push (new head). */
   addPullRequest(pr: FakePullRequest): void {
     this.state.upsertPull(pr);
+  }
+
+  /** Serves `sha`'s tarball (`GET /repos/{o}/{r}/tarball/{sha}`) with these entries. */
+  setCommit(owner: string, repo: string, sha: string, entries: TarEntry[]): void {
+    this.tarballs.add({ owner, repo, sha, entries });
   }
 
   /**

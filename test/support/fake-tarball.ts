@@ -106,6 +106,11 @@ export class FakeTarballServer {
     return fake;
   }
 
+  /** The codeload URL of a commit served here, or undefined. */
+  codeloadUrl(owner: string, repo: string, sha: string): string | undefined {
+    return this.#commits.has(`${owner}/${repo}/${sha}`) ? `${this.#url}/codeload/${owner}/${repo}/legacy.tar.gz/${sha}` : undefined;
+  }
+
   /** Serves `commit` from now on. */
   add(commit: FakeCommit): void {
     const tarball = buildTarball(`${commit.owner}-${commit.repo}-${commit.sha.slice(0, 7)}`, commit.entries);

@@ -13,11 +13,15 @@ function asToolRequest(body: Record<string, unknown>): Record<string, unknown> |
   const { format: _format, ...restConfig } = config as Record<string, unknown>;
   const tools = Array.isArray(body["tools"]) ? (body["tools"] as unknown[]) : [];
   const answer = { name: ANSWER_TOOL, description: "Submit the answer. Its input is the whole answer.", input_schema: format["schema"] };
+  // `none` is the tool loop's "answer now": then only the answer tool may be called.
+  const choice = body["tool_choice"];
+  const answerNow = tools.length === 0 || (isRecord(choice) && choice["type"] === "none");
   const rewritten: Record<string, unknown> = {
     ...body,
-    tools: [...tools, answer],
+    // The answer tool first: a model that must call some tool and has nothing left to read answers.
+    tools: [answer, ...tools],
     // With other tools (a tool loop) the model may still call them first; it must end with a tool call.
-    tool_choice: tools.length ? { type: "any" } : { type: "tool", name: ANSWER_TOOL },
+    tool_choice: answerNow ? { type: "tool", name: ANSWER_TOOL } : { type: "any" },
   };
   if (Object.keys(restConfig).length) rewritten["output_config"] = restConfig;
   else delete rewritten["output_config"];

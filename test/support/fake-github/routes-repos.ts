@@ -16,6 +16,7 @@ const DOCS = {
   contents: "https://docs.github.com/rest/repos/contents#get-repository-content",
   permission: "https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user",
   compare: "https://docs.github.com/rest/commits/commits#compare-two-commits",
+  tarball: "https://docs.github.com/rest/repos/contents#download-a-repository-archive-tar",
 };
 
 /** Looks up the repository named by the path, for handlers that 404 otherwise. */
@@ -182,6 +183,16 @@ function compare(ctx: RouteContext): Reply {
 
 /** Routes of this module. */
 export const repoRoutes: Route[] = [
+  {
+    // GitHub answers 302 to codeload.github.com, which streams the archive (test/support/fake-tarball.ts serves it).
+    method: "GET",
+    template: "/repos/{owner}/{repo}/tarball/{+ref}",
+    docs: DOCS.tarball,
+    handle(ctx) {
+      const location = repoOf(ctx) ? ctx.state.codeload?.(ctx.params.owner ?? "", ctx.params.repo ?? "", ctx.params.ref ?? "") : undefined;
+      return location ? { status: 302, headers: { location } } : notFound(DOCS.tarball);
+    },
+  },
   {
     method: "POST",
     template: "/app/installations/{installation_id}/access_tokens",

@@ -153,6 +153,8 @@ export class FakeState {
   readonly reactions = new Map<string, ReactionState[]>();
   /** Installation tokens the fake issued. */
   readonly tokens = new Set<string>();
+  /** Where a commit's tarball is downloaded from (the codeload URL), when the fake serves it. */
+  codeload?: (owner: string, repo: string, sha: string) => string | undefined;
   private readonly counters = new Map<IdKind, number>();
 
   /** Next id of a kind; ids are stable across runs for readable assertions. */

@@ -5,7 +5,7 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { parseAgent } from "../../../src/agents/load-agent.js";
-import { reviewChunk } from "../../../src/engine/review-engine.js";
+import { reviewChunk } from "../../../src/engine/review-with-tools.js";
 import { apiErrorFields, UserFacingError } from "../../../src/errors.js";
 import { FakeAnthropic } from "../../support/fake-anthropic.js";
 
@@ -20,7 +20,7 @@ const agent = parseAgent("---\nname: backend-agent\ndescription: test\n---\nRevi
 it("keeps the SDK error as the cause, with its status and request id", async () => {
   fake.enqueue({ kind: "error", status: 529, type: "overloaded_error", headers: { "request-id": "req_0123456789abcdefghijklmn" } });
   const client = new Anthropic({ apiKey: "k", baseURL: fake.url, maxRetries: 0 });
-  const error: unknown = await reviewChunk(client, { model: "claude-sonnet-4-5", maxOutputTokens: 100 }, agent, "diff").catch((e: unknown) => e);
+  const error: unknown = await reviewChunk(client, { model: "claude-sonnet-4-5", maxOutputTokens: 100 }, { agent, user: "diff" }).catch((e: unknown) => e);
 
   expect(error).toBeInstanceOf(UserFacingError);
   expect((error as Error).message).toBe("The model call failed: the API is overloaded (529) and retries ran out.");

@@ -31,17 +31,25 @@ it("moves the schema into a forced tool and hands its input back as the JSON tex
   expect(message.usage.input_tokens).toBeGreaterThan(0);
 });
 
-it("lets a tool loop's own tools be called first: any tool, the answer tool last in the list", async () => {
+it("lets a tool loop's own tools be called first: any tool, the answer tool first in the list", async () => {
   const readFile = { name: "read_file", description: "Reads a file.", input_schema: { type: "object" as const, properties: { path: { type: "string" } } } };
-  fake.enqueue({ kind: "json", value: { path: "a.py" } });
-  const message = await client.messages.create({ ...base, tools: [readFile], output_config: { format: { type: "json_schema", schema } } });
+  fake.enqueue({ kind: "tool_use", calls: [{ name: "read_file", input: { path: "a.py" } }] });
+  const message = await client.messages.create({ ...base, tools: [readFile], tool_choice: { type: "auto" }, output_config: { format: { type: "json_schema", schema } } });
 
   const sent = fake.requests[0]!.body;
-  expect(sent.tools?.map((t) => (t as { name?: string }).name)).toEqual(["read_file", ANSWER_TOOL]);
+  expect(sent.tools?.map((t) => (t as { name?: string }).name)).toEqual([ANSWER_TOOL, "read_file"]);
   expect(sent.tool_choice).toEqual({ type: "any" });
-  // The fake calls the first tool: a call the loop answers, passed through untouched.
+  // A call of the loop's own tool is the loop's to answer: passed through untouched.
   expect(message.stop_reason).toBe("tool_use");
   expect(message.content[0]).toMatchObject({ type: "tool_use", name: "read_file", input: { path: "a.py" } });
+});
+
+it("forces the answer tool when the loop says `tool_choice: none` (its budget is spent)", async () => {
+  const readFile = { name: "read_file", description: "Reads a file.", input_schema: { type: "object" as const, properties: { path: { type: "string" } } } };
+  fake.enqueue({ kind: "json", value: { answer: "Done." } });
+  const message = await client.messages.create({ ...base, tools: [readFile], tool_choice: { type: "none" }, output_config: { format: { type: "json_schema", schema } } });
+  expect(fake.requests[0]!.body.tool_choice).toEqual({ type: "tool", name: ANSWER_TOOL });
+  expect(message.content).toEqual([{ type: "text", text: '{"answer":"Done."}', citations: null }]);
 });
 
 it("leaves requests without an output format, and error answers, as they are", async () => {
