@@ -66,9 +66,17 @@ function answer(req: IncomingMessage, res: ServerResponse, status: number, body:
   const headers: Record<string, string> = { "content-type": type, "content-length": String(Buffer.byteLength(body)) };
   if (close) headers.connection = "close";
   res.writeHead(status, headers).end(body, () => {
-    if (close) req.socket.destroy();
+    if (!close) return;
+    // A lingering close: closing with the client's bytes unread resets the connection, and a client still
+    // sending may lose the answer with it. So the rest is read and dropped for a moment (bounded), then closed.
+    req.resume();
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
   });
 }
+
+/** How long an answered oversized request's connection is drained before it is closed. */
+const LINGER_MS = 2_000;
 
 const jsonError = (message: string) => JSON.stringify({ error: message });
 
