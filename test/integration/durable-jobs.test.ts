@@ -55,9 +55,9 @@ it("finishes a review after the process is killed mid-review, and completes the 
 
   // GitHub keeps X-GitHub-Delivery on a manual redelivery: still one review, across the restart.
   expect((await rig.deliver(second.url, 201, sha, "delivery-201")).status).toBe(200);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await rig.barrier(second.url);
   expect(rig.runsOn(sha)).toHaveLength(2);
-  expect(rig.anthropic.requests).toHaveLength(1);
+  expect(rig.modelCalls()).toBe(1);
 }, RESTART_TEST_MS);
 
 it("refuses a second process on the same DATA_DIR, which would run the first one's reviews again, and says why", async () => {

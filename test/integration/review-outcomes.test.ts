@@ -140,7 +140,8 @@ describe("every review ends with a completed check that says what happened", () 
       secret: "not-the-secret",
     });
     expect(delivery.status).toBe(400);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Handlers only enqueue, and the answer waits for them: had anything been queued, the queue would not be idle.
+    await h.idle();
     expect(h.github.requests.length).toBe(before);
     expect(SECRET).not.toBe("not-the-secret");
   });
@@ -152,7 +153,7 @@ describe("every review ends with a completed check that says what happened", () 
     const again = await h.deliver("opened", 109, sha, { deliveryId: "delivery-109" });
     expect([first.status, again.status]).toEqual([200, 200]);
     await h.completedCheck(sha);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await h.idle();
     expect(h.github.checkRuns(OWNER, REPO).filter((run) => run.id > before)).toHaveLength(1);
     expect(h.anthropic.requests).toHaveLength(1);
   });

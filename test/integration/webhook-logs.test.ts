@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OWNER, REPO } from "../support/app-harness.js";
+import { OWNER, REPO, waitFor } from "../support/app-harness.js";
 import { processEnv, spawnApp, type AppProcess } from "../support/app-process.js";
 import { startRig, type ProcessRig } from "../support/process-rig.js";
 import { pullRequestPayload, sendWebhook } from "../support/signed-webhook.js";
@@ -32,10 +32,14 @@ it("logs a delivery with a bad signature as one warn line without its payload", 
   const delivery = await sendWebhook(`${app.url}/api/github/webhooks`, { event: "pull_request", payload, secret: "not-the-secret", deliveryId: "bad-sig-1" });
   expect(delivery.status).toBe(400);
   expect(delivery.body).not.toContain(CANARY);
-  // Give the process time to write whatever it would.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // A second bad delivery as a barrier: whatever the first made the process write comes before the second's line.
+  expect((await sendWebhook(`${app.url}/api/github/webhooks`, { event: "ping", payload: { zen: "x" }, secret: "not-the-secret", deliveryId: "bad-sig-2" })).status).toBe(400);
+  const barrier = await waitFor(() => {
+    const at = app.logs.findIndex((l, i) => i >= before && l.delivery === "bad-sig-2");
+    return at >= 0 ? at : undefined;
+  }, "the barrier's log line");
 
-  const lines = app.logs.slice(before);
+  const lines = app.logs.slice(before, barrier);
   expect(lines).toEqual([expect.objectContaining({ level: 40, msg: "webhook delivery refused", delivery: "bad-sig-1", event: "pull_request", reason: "signature does not match" })]);
   expect(JSON.stringify(app.logs)).not.toContain(CANARY);
 });

@@ -14,6 +14,14 @@ export interface ProcessRig {
   runsOn(headSha: string): CheckRunView[];
   /** Waits until `count` check runs on `headSha` are completed, and returns all of them. */
   completedRuns(headSha: string, count: number, timeoutMs?: number): Promise<CheckRunView[]>;
+  /**
+   * Reviews a fresh PR through `url` and waits for its check run: the jobs queued before it
+   * have started by then, so a test can assert that something did *not* happen without a
+   * fixed sleep. Its model calls are left out of {@link ProcessRig.modelCalls}.
+   */
+  barrier(url: string): Promise<void>;
+  /** The model calls made so far, a barrier's left out. */
+  modelCalls(): number;
   stop(): Promise<void>;
 }
 
@@ -23,7 +31,8 @@ export async function startRig(): Promise<ProcessRig> {
   const anthropic = await FakeAnthropic.start();
   github.setRepository(OWNER, REPO, { defaultBranch: "main" });
   const runsOn = (sha: string) => github.checkRuns(OWNER, REPO).filter((r) => r.head_sha === sha);
-  return {
+  let barriers = 0;
+  const rig: ProcessRig = {
     github,
     anthropic,
     openPullRequest(number, spec) {
@@ -41,8 +50,19 @@ export async function startRig(): Promise<ProcessRig> {
         return runs.length >= count && runs.every((r) => r.status === "completed") ? runs : undefined;
       // Processes that start threads under a loaded machine take a while: a generous overall limit, no fixed sleep.
       }, `${count} completed check runs on ${sha}`, timeoutMs ?? 150_000),
+    async barrier(url) {
+      const number = 9_000 + barriers++;
+      const sha = rig.openPullRequest(number, { base: {}, head: { [`backend/barrier/${BARRIER}${number}.py`]: `${BARRIER} = ${number}\n` } });
+      await rig.deliver(url, number, sha);
+      await rig.completedRuns(sha, 1);
+    },
+    modelCalls: () => anthropic.sentText().filter((text) => !text.includes(BARRIER)).length,
     async stop() {
       await Promise.all([github.stop(), anthropic.stop()]);
     },
   };
+  return rig;
 }
+
+/** What marks a barrier's PR (its file name and content). */
+const BARRIER = "QUEUE_BARRIER_";

@@ -126,18 +126,18 @@ describe.each(redisUp ? backends : backends.slice(0, 1))("job queue semantics: %
     await b.queue.enqueue(review("c", 7, "sha-c"));
     await b.queue.enqueue(review("other", 8, "sha-x"));
     await waitFor(() => (gate.started.includes("other") ? true : undefined), "the other PR's review to start");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(gate.started).toEqual(["a", "other"]);
-    gate.release("a");
-    gate.release("other");
-    await waitFor(() => (gate.started.length >= 3 ? true : undefined), "the next review of PR 7");
-    const next = gate.started[2]!;
-    gate.release(next);
-    await waitFor(() => (gate.started.length >= 4 ? true : undefined), "the last review of PR 7");
+    // A third PR, queued after PR 7's waiting jobs, takes the free slot they were held from.
+    await b.queue.enqueue(review("third", 9, "sha-9"));
+    await waitFor(() => (gate.started.includes("third") ? true : undefined), "the third PR's review to start");
+    expect(gate.started).toEqual(["a", "other", "third"]);
+    for (const id of ["a", "other", "third"]) gate.release(id);
+    await waitFor(() => (gate.started.length >= 4 ? true : undefined), "the next review of PR 7");
     gate.release(gate.started[3]!);
+    await waitFor(() => (gate.started.length >= 5 ? true : undefined), "the last review of PR 7");
+    gate.release(gate.started[4]!);
     await waitFor(() => (b.superseded.length === 1 ? true : undefined), "b to be superseded");
     expect(b.superseded.map((j) => j.id)).toEqual(["b"]);
-    expect(gate.started.slice(2).sort()).toEqual(["c", "sec"]);
+    expect(gate.started.slice(3).sort()).toEqual(["c", "sec"]);
   });
 });
 
