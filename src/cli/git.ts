@@ -21,8 +21,9 @@ export class GitError extends Error {
     readonly args: readonly string[],
     readonly code: number | undefined,
     readonly stderr: string,
+    options?: ErrorOptions,
   ) {
-    super(`git ${args.join(" ")} failed: ${stderr.split("\n").find((l) => l.trim()) ?? `exit ${code}`}`);
+    super(`git ${args.join(" ")} failed: ${stderr.split("\n").find((l) => l.trim()) ?? `exit ${code}`}`, options);
     this.name = "GitError";
   }
 }
@@ -40,7 +41,7 @@ export async function git(cwd: string, args: readonly string[], env: Record<stri
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string; code?: number | string };
     if (e.code === "ENOENT") throw new UserFacingError("git is not installed or not on PATH.", undefined, { cause: error });
-    throw new GitError(args, typeof e.code === "number" ? e.code : undefined, e.stderr ?? "");
+    throw new GitError(args, typeof e.code === "number" ? e.code : undefined, e.stderr ?? "", { cause: error });
   }
 }
 

@@ -65,12 +65,12 @@ export async function loadCase(dir: string, name: string): Promise<EvalCase> {
   try {
     raw = parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw new UserFacingError(`${file}: ${(error as Error).message.split("\n")[0]}`);
+    throw new UserFacingError(`${file}: ${(error as Error).message.split("\n")[0]}`, undefined, { cause: error });
   }
   const parsed = expectedSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserFacingError(`${file}: ${issue?.path.join(".") || "(file)"}: ${issue?.message ?? "invalid"}`);
+    throw new UserFacingError(`${file}: ${issue?.path.join(".") || "(file)"}: ${issue?.message ?? "invalid"}`, undefined, { cause: parsed.error });
   }
   if (!existsSync(join(dir, "base"))) throw new UserFacingError(`${dir}: no base/ directory`);
   const patch = join(dir, "change.patch");

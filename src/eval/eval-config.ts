@@ -51,7 +51,7 @@ export async function loadEvalConfig(file: string): Promise<EvalConfig> {
   try {
     raw = parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw new UserFacingError(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message.split("\n")[0]}`);
+    throw new UserFacingError(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message.split("\n")[0]}`, undefined, { cause: error });
   }
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
