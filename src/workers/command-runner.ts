@@ -65,14 +65,19 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
 
 /** Tells the user their command stopped with its thread (or at `budgetMs`), from the main thread. */
 async function replyStopped(deps: CommandRunnerDeps, job: CommandJob, budgetMs: number | undefined, log: Logger): Promise<void> {
-  const minutes = budgetMs === undefined ? 0 : Math.max(1, Math.round(budgetMs / 60_000));
   const text =
     budgetMs === undefined
       ? "This command failed: the worker running it stopped before it finished (it crashed or ran out of memory), so there is no answer. Try again in a few minutes."
-      : `This command failed: it was still running after ${minutes} minute${minutes === 1 ? "" : "s"}, so it was stopped. Try again in a few minutes.`;
+      : `This command failed: it was still running after ${duration(budgetMs)}, so it was stopped. Try again in a few minutes.`;
   try {
     await replyToCommand(await deps.services.installation(job.installationId), job, deps.agentName, text);
   } catch (error) {
     log.error({ err: error }, "could not tell the user their command failed");
   }
+}
+
+/** A budget as a person reads it: seconds under two minutes, whole minutes above. */
+function duration(ms: number): string {
+  const [n, unit] = ms < 120_000 ? [Math.max(1, Math.round(ms / 1000)), "second"] : [Math.round(ms / 60_000), "minute"];
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
