@@ -2,10 +2,17 @@
  * Slash commands run in the worker threads with reviews: `ask` is answered from a
  * thread through the real app; a thread stopped mid-`ask` at its time budget leaves the
  * user a reply saying the command failed (never silence), and the replaced thread
- * answers the next one; with REVIEW_WORKERS=0 `ask` is answered in-process.
+ * answers the next one; with REVIEW_WORKERS=0 `ask` is answered in-process. As a real
+ * process, the lines `ask` logs come from a command thread, not the webhook thread.
  */
-import { OWNER, REPO, startHarness, waitFor, type Harness } from "../support/app-harness.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { OWNER, REPO, SECRET, startHarness, waitFor, type Harness } from "../support/app-harness.js";
+import { processEnv, spawnApp, type AppProcess } from "../support/app-process.js";
 import { VIEWS_AFTER, VIEWS_BEFORE } from "../support/django-fixtures.js";
+import { startRig, type ProcessRig } from "../support/process-rig.js";
+import { issueCommentPayload, sendWebhook } from "../support/signed-webhook.js";
 
 const viewsPr = { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER } };
 const MARKER = "<!-- backend-agent:reply -->";
@@ -83,4 +90,44 @@ describe("slash commands with REVIEW_WORKERS=0", () => {
     expect(reply!.body).toMatch(/^> \/backend-agent ask Where does this run\?\n\nAnswered in-process\./);
     expect(h.anthropic.requests).toHaveLength(1);
   });
+});
+
+describe("slash commands in worker threads of an app process", () => {
+  let rig: ProcessRig;
+  let dataDir: string;
+  let app: AppProcess | undefined;
+  beforeAll(async () => {
+    rig = await startRig();
+    dataDir = mkdtempSync(join(tmpdir(), "backend-agent-command-threads-"));
+    rig.github.setPermission(OWNER, REPO, "maya", "write");
+  });
+  afterAll(async () => {
+    await app?.stop("SIGKILL");
+    await rig.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("logs the answer of `ask` from a command thread, and posts it", async () => {
+    app = await spawnApp(processEnv(rig.github, rig.anthropic, { DATA_DIR: dataDir, REVIEW_WORKERS: "1" }));
+    rig.openPullRequest(521, viewsPr);
+    rig.anthropic.enqueue({ kind: "json", value: { answer: "Answered from a thread." } });
+    const body = "/backend-agent ask Which thread answers?";
+    const id = rig.github.addIssueComment(OWNER, REPO, 521, { body, user: { login: "maya", type: "User" } });
+    const delivery = await sendWebhook(`${app.url}/api/github/webhooks`, {
+      event: "issue_comment", payload: issueCommentPayload({ owner: OWNER, repo: REPO, number: 521 }, { body, user: "maya", id }), secret: SECRET,
+    });
+    expect(delivery.status).toBe(200);
+    const line = await waitFor(() => app!.logs.find((l) => l.msg === "question answered" && l.pr === 521), "PR 521's \"question answered\" line", WAIT_MS);
+    // The core ran where the line was logged: in a thread of the pool (the webhook thread's lines carry no `thread`).
+    expect(line).toMatchObject({ thread: "command", job: expect.any(String), modelCalls: 1 });
+    const replies = await waitFor(() => {
+      const bot = rig.github.issueComments(OWNER, REPO, 521).filter((c) => c.body.includes(MARKER));
+      return bot.length > 0 ? bot : undefined;
+    }, "the reply on PR 521", WAIT_MS);
+    expect(replies.map((c) => c.body)).toEqual([expect.stringMatching(/^> \/backend-agent ask Which thread answers\?\n\nAnswered from a thread\./)]);
+    const finished = await waitFor(() => app!.logs.find((l) => l.msg === "command finished" && l.pr === 521), "PR 521's \"command finished\" line", WAIT_MS);
+    // The webhook thread only logged the job's start and end.
+    expect(finished).toMatchObject({ outcome: "answered" });
+    expect(finished.thread).toBeUndefined();
+  }, THREAD_TEST_MS);
 });
