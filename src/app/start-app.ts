@@ -23,10 +23,12 @@ import { json, listen, listener, urlOf } from "../server/http-server.js";
 import { healthRoutes, webhookRoute } from "../server/routes.js";
 import { countingQueue, queueObservers } from "./queue-observers.js";
 import { announcingQueue } from "../spend/newer-head.js";
-import { SpendPolicy, spendLimitsOf } from "../spend/spend-policy.js";
+import { createCommandGuards } from "../commands/command-guards.js";
+import { createCommandRunner } from "../workers/command-runner.js";
 import { createJobHandler } from "../workers/job-handler.js";
 import { MainServices } from "../workers/main-services.js";
 import { createReviewRunner, type ReviewRunner } from "../workers/review-runner.js";
+import { createThreadPool } from "../workers/thread-pool.js";
 
 /** A running app: the webhook server and the workers of this process. */
 export interface RunningApp {
@@ -86,7 +88,6 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const backend = openQueue(env, queueObservers(metrics, () => probot.log, redisErrors), redisErrors);
   // Every review taken announces its head, so that a running review of an older one stops.
   const queue = announcingQueue(backend.queue, backend.heads, probot.log);
-  const spend = new SpendPolicy(backend.spend, spendLimitsOf(env), (scope) => metrics.spendCeilingsHit.inc({ scope }));
   const works = env.PROCESS_ROLE !== "web";
   const serves = env.PROCESS_ROLE !== "worker";
   const anthropic = createModelClient(env, { fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
@@ -101,9 +102,13 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
     // One snapshot cache per process: the main thread downloads head commits for the review threads and for `ask`.
     const snapshots = snapshotCacheFor(env);
     const services = new MainServices({ probot, appIdentity, spend: backend.spend, heads: backend.heads, checkRuns: backend.checkRuns, metrics, snapshots });
-    // REVIEW_WORKERS=0: reviews run here, with the model client and logger of this thread.
-    reviews = createReviewRunner(env, services, () => ({ env, agent, markers, log: probot.log, snapshots }));
-    queue.start(createJobHandler({ probot, reviews, services, anthropic, agent, env, queue, snapshots, commandLimit: options.commandLimit, metrics, appIdentity, markers, spend }));
+    // Reviews and slash commands share the worker threads; REVIEW_WORKERS=0: both run here, with this thread's logger.
+    const pool = createThreadPool(env);
+    const inProcess = () => ({ env, agent, markers, log: probot.log, snapshots });
+    reviews = createReviewRunner(env, services, inProcess, pool);
+    const guards = createCommandGuards((id) => services.installation(id), options.commandLimit);
+    const commands = createCommandRunner({ services, guards, queue, agentName: agent.name, pool, inProcess });
+    queue.start(createJobHandler({ probot, reviews, commands, env, snapshots, metrics }));
     watchdog = startWatchdog({
       registry: backend.checkRuns, auth: async (id) => (await probot.auth(id)) as Octokit, log: probot.log,
       timeoutMs: env.CHECK_RUN_TIMEOUT_SECONDS * 1000, intervalMs: env.WATCHDOG_INTERVAL_MS, onTimedOut: () => metrics.checkRunsTimedOut.inc(),

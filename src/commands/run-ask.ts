@@ -10,7 +10,7 @@ import type { PullRequestInfo } from "../github/pull-request.js";
 import { listPullRequestFiles } from "../github/pull-request-files.js";
 import { selectFiles } from "../review/select-files.js";
 import { readRepoContext } from "../review/repo-context.js";
-import type { SnapshotCache } from "../snapshot/snapshot-cache.js";
+import type { SnapshotOpener } from "../snapshot/snapshot-cache.js";
 import type { Logger } from "pino";
 
 /** Inputs of one question. */
@@ -29,7 +29,7 @@ export interface AskInput {
   /** The daily ceilings an answer counts against (`ask` and installation); none when absent. */
   spend?: SpendHooks | undefined;
   /** Head-commit snapshots: the model reads the code to answer (with `tools: true`). */
-  snapshots?: SnapshotCache | undefined;
+  snapshots?: SnapshotOpener | undefined;
   log: Logger;
 }
 

@@ -16,7 +16,7 @@
  * Replies quote the request and carry the hidden marker, in the thread when the
  * command came from a review comment.
  */
-import type { SnapshotCache } from "../snapshot/snapshot-cache.js";
+import type { SnapshotOpener } from "../snapshot/snapshot-cache.js";
 import type { ModelEnvKey } from "../engine/models.js";
 import type { ModelClient } from "../engine/anthropic-client.js";
 import type { Logger } from "pino";
@@ -32,23 +32,13 @@ import type { CommandJob, JobQueue } from "../jobs/queue.js";
 import type { MarkerSigner } from "../review/marker-signer.js";
 import { codeSpan } from "../review/neutralise.js";
 import { loadCommandContext, type CommandContext } from "./command-context.js";
-import { cachedRepoRole, roleKey, type RoleCache } from "./cached-role.js";
+import type { CommandGuards } from "./command-guards.js";
 import { commandTable, renderHelp } from "./help.js";
-import type { RateLimiter } from "./rate-limit.js";
 import { formatReply, replyMarker } from "./replies.js";
 import { runAsk } from "./run-ask.js";
 import { runIgnore } from "./run-ignore.js";
 import { runSkip, SKIP_ROLES } from "./run-skip.js";
 import type { SpendPolicy } from "../spend/spend-policy.js";
-
-/** State kept across commands: the rate limit and who was already told they may not run commands. */
-export interface CommandGuards {
-  limiter: RateLimiter;
-  /** `owner/repo#n:login` already answered with the denial (bounded: see worker.ts). */
-  denied: { has(key: string): boolean; add(key: string): unknown };
-  /** Users' roles by installation, repository and login, so command spam costs one lookup a window. */
-  roles?: RoleCache | undefined;
-}
 
 /** What a command needs besides the job. */
 export interface CommandDeps {
@@ -58,7 +48,9 @@ export interface CommandDeps {
   /** The bundled agent: its name is the command; a repo may override the rest. */
   agent: AgentDefinition;
   env: Pick<Env, "DEFAULT_MODEL" | "MODEL_MAX_OUTPUT_TOKENS" | "CHUNK_INPUT_TOKENS" | "TOOL_MAX_TURNS" | "TOOL_TOKEN_BUDGET" | ModelEnvKey>;
-  queue: JobQueue;
+  /** Where `review` and `security` put the review they ask for. */
+  queue: Pick<JobQueue, "enqueue">;
+  /** The process's rate limit, roles and "told once" memory (command-guards.ts). */
   guards: CommandGuards;
   /** This app's identity (`GET /app`, cached per process): only its own comments and markers count. */
   appIdentity: () => Promise<AppIdentity>;
@@ -67,13 +59,29 @@ export interface CommandDeps {
   /** Daily spend ceilings `ask` answers count against; none when absent. */
   spend?: SpendPolicy | undefined;
   /** Head-commit snapshots: `ask` reads the code through them (the review's download when it is cached). */
-  snapshots?: SnapshotCache | undefined;
+  snapshots?: SnapshotOpener | undefined;
+  /**
+   * Told (and awaited) once the command is accepted, before it runs: a worker thread tells
+   * the main thread, which then replies that the command failed should the thread die.
+   */
+  accepted?: (() => Promise<unknown>) | undefined;
 }
 
 /** How a command ended, for logs and tests. */
 export type CommandOutcome = "denied" | "denied-again" | "rate-limited" | "review-queued" | "review-running" | "closed" | "answered" | "help" | "skipped" | "failed";
 
 const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+
+/** The reply to a command that failed once accepted. */
+const COMMAND_FAILED = "Something went wrong running this command; the server log has the details. Try again in a few minutes.";
+
+/** Posts `text` as the reply to the command: quoting it, in its review thread when it came from one. */
+export function replyToCommand(octokit: Octokit, job: CommandJob, agentName: string, text: string): Promise<number> {
+  return postComment(octokit, {
+    owner: job.owner, repo: job.repo, pullNumber: job.pullNumber,
+    body: formatReply(agentName, job.command.request, text), inReplyTo: job.source.type === "review-comment" ? job.source.commentId : undefined,
+  });
+}
 
 /** Runs one command; never throws (failures are logged, and replied to once the command was accepted). */
 export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<CommandOutcome> {
@@ -82,17 +90,16 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
   const name = deps.agent.name;
   const repo = { owner: job.owner, repo: job.repo };
   const pull = { ...repo, pullNumber: job.pullNumber };
-  const reply = (text: string) =>
-    postComment(octokit, { ...pull, body: formatReply(name, command.request, text), inReplyTo: source.type === "review-comment" ? source.commentId : undefined });
+  const reply = (text: string) => replyToCommand(octokit, job, name, text);
   let accepted = false;
   try {
     // An outsider already told no, with a role still cached: nothing to ask GitHub.
     const roleRef = { installationId: job.installationId, ...repo, username: source.author };
-    if (guards.roles?.get(roleKey(roleRef)) !== undefined && guards.denied.has(deniedKey(job))) return "denied-again";
+    if (await guards.knownDenied(roleRef, deniedKey(job))) return "denied-again";
     // 1.
     const [ctx, role, app] = await Promise.all([
       loadCommandContext(octokit, pull, deps.agent, deps.env),
-      cachedRepoRole(octokit, guards.roles, roleRef),
+      guards.role(roleRef),
       deps.appIdentity(),
     ]);
 
@@ -105,15 +112,16 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
 
     // 3.
     accepted = true;
+    await deps.accepted?.();
     await addReaction(octokit, { ...repo, kind: source.type, commentId: source.commentId, content: "eyes" }).catch((error: unknown) => {
       log.warn({ err: error }, "could not react to the command");
     });
 
     // 4.
-    const rate = guards.limiter.take(`${job.owner}/${job.repo}#${job.pullNumber}`);
+    const rate = await guards.take(`${job.owner}/${job.repo}#${job.pullNumber}`);
     if (!rate.allowed) {
       log.info({ author: source.author, command: command.name, retryInMs: rate.retryInMs }, "command refused: rate limit");
-      await reply(`Too many commands on this pull request: at most ${guards.limiter.max} every ${minutes(guards.limiter.windowMs)} minutes. Try again in ${minutes(rate.retryInMs)} minute${minutes(rate.retryInMs) === 1 ? "" : "s"}.`);
+      await reply(`Too many commands on this pull request: at most ${rate.max} every ${minutes(rate.windowMs)} minutes. Try again in ${minutes(rate.retryInMs)} minute${minutes(rate.retryInMs) === 1 ? "" : "s"}.`);
       return "rate-limited";
     }
 
@@ -122,7 +130,7 @@ export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<Co
   } catch (error) {
     log.error({ err: error, command: command.name }, "command failed");
     if (accepted) {
-      await reply(`Something went wrong running this command; the server log has the details. Try again in a few minutes.`).catch((e: unknown) => log.error({ err: e }, "could not report the failure"));
+      await reply(COMMAND_FAILED).catch((e: unknown) => log.error({ err: e }, "could not report the failure"));
     }
     return "failed";
   }
@@ -142,9 +150,8 @@ async function deny(job: CommandJob, deps: CommandDeps, allowed: readonly string
   const skip = job.command.name === "skip";
   const key = deniedKey(job);
   const kind = `denied${skip ? "-skip" : ""}:${login.toLowerCase()}`;
-  if (deps.guards.denied.has(key)) return "denied-again";
   // Taken before the lookup: commands of the same user running at once tell them once.
-  deps.guards.denied.add(key);
+  if (await deps.guards.markDenied(key)) return "denied-again";
   const marker = replyMarker(deps.agent.name, kind);
   if (await hasBotComment(deps.octokit, { owner: job.owner, repo: job.repo, pullNumber: job.pullNumber, marker, botLogin: app.botLogin })) return "denied-again";
   const roles = allowed.length > 1 ? `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}` : allowed.join("");

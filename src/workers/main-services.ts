@@ -68,7 +68,7 @@ export class MainServices {
   }
 
   /** The services of one review job; `started` learns its check run's id. */
-  forJob(job: ReviewJob, started: (checkRunId: number) => void): ReviewServices {
+  forJob(job: Pick<ReviewJob, "id" | "installationId" | "owner" | "repo">, started: (checkRunId: number) => void): ReviewServices {
     const { spend, heads, checkRuns, metrics, appIdentity } = this.#shared;
     return {
       github: async (installationId, request) => makeRelayedRequest(await this.installation(installationId), request),

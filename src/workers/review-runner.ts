@@ -1,18 +1,11 @@
-import { MessageChannel } from "node:worker_threads";
-import { Piscina } from "piscina";
 import type { Logger } from "pino";
 import type { Env } from "../config/env.js";
 import { completeCheckRun, getCheckRunStatus } from "../github/check-run.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { ReviewOutcome } from "../review/run-review.js";
 import type { MainServices } from "./main-services.js";
-import type { ReviewThreadData, ReviewTaskMessage, ThreadServices } from "./review-thread.js";
 import { runReviewTask, type ReviewContext } from "./review-task.js";
-import { serveRpc } from "./thread-rpc.js";
-import { threadEntry } from "./thread-entry.js";
-
-/** How much less CPU priority a review thread has than the webhook thread. */
-const REVIEW_THREAD_NICE = 10;
+import { createThreadPool, type ThreadPool } from "./thread-pool.js";
 
 /** Runs review jobs: in a pool of worker threads, or in this thread when REVIEW_WORKERS=0. */
 export interface ReviewRunner {
@@ -23,31 +16,16 @@ export interface ReviewRunner {
   close(): Promise<void>;
 }
 
-/** The settings a thread gets: the GitHub App's private key stays in the main thread, which alone authenticates to GitHub. */
-function threadEnv(env: Env): Env {
-  const { PRIVATE_KEY: _key, PRIVATE_KEY_PATH: _path, ...rest } = env;
-  return rest as Env;
-}
-
 /**
- * The process environment a thread sees, given explicitly (this module's `process.env`, as
- * the credential chains of the providers' SDKs read it) and without the private key.
+ * Runs reviews in the process's worker threads (`pool`; in this thread when
+ * REVIEW_WORKERS=0): parsing, redaction, rules, rendering and the model's answers never
+ * share the webhook thread's event loop. A thread that throws, dies (`process.exit`,
+ * out of heap) or passes REVIEW_WORKER_TIMEOUT_SECONDS is replaced by Piscina; its
+ * review's check run is completed here, saying what happened, so that a required check
+ * never hangs; the job ends (a re-run of the check tries again).
  */
-function threadProcessEnv(): NodeJS.ProcessEnv {
-  const { PRIVATE_KEY: _key, PRIVATE_KEY_PATH: _path, ...rest } = process.env;
-  return rest;
-}
-
-/**
- * A pool of `REVIEW_WORKERS` threads, each running up to its share of
- * REVIEW_CONCURRENCY reviews: parsing, redaction, rules, rendering and the model's
- * answers never share the webhook thread's event loop. A thread that throws, dies
- * (`process.exit`, out of heap) or passes REVIEW_WORKER_TIMEOUT_SECONDS is replaced by
- * Piscina; its review's check run is completed here, saying what happened, so that a
- * required check never hangs; the job ends (a re-run of the check tries again).
- */
-export function createReviewRunner(env: Env, services: MainServices, inProcess: () => ReviewContext): ReviewRunner {
-  if (env.REVIEW_WORKERS === 0) {
+export function createReviewRunner(env: Env, services: MainServices, inProcess: () => ReviewContext, pool: ThreadPool | undefined = createThreadPool(env)): ReviewRunner {
+  if (!pool) {
     let context: ReviewContext | undefined;
     return {
       threads: 0,
@@ -62,60 +40,27 @@ export function createReviewRunner(env: Env, services: MainServices, inProcess: 
       close: async () => undefined,
     };
   }
-  const threads = Math.min(env.REVIEW_WORKERS, env.REVIEW_CONCURRENCY);
-  const entry = threadEntry(new URL("./review-thread.js", import.meta.url));
-  const pool = new Piscina<ReviewTaskMessage, ReviewOutcome>({
-    filename: entry.filename,
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: Infinity,
-    // Reviews wait on the network most of the time: a thread runs several, and must not block between them.
-    concurrentTasksPerWorker: Math.ceil(env.REVIEW_CONCURRENCY / threads),
-    atomics: "disabled",
-    // Below the webhook thread in the CPU scheduler's eyes (Linux threads have their own nice value): acks and health answers first.
-    niceIncrement: REVIEW_THREAD_NICE,
-    resourceLimits: { maxOldGenerationSizeMb: env.REVIEW_WORKER_HEAP_MB },
-    workerData: { ...entry.workerData, env: threadEnv(env) } satisfies ReviewThreadData,
-    env: threadProcessEnv(),
-  });
-  // A thread that fails to start (a broken build) is reported with its task; this keeps the pool from throwing unhandled.
-  pool.on("error", () => undefined);
-  const budgetMs = env.REVIEW_WORKER_TIMEOUT_SECONDS * 1000;
-  let closing = false;
   return {
-    threads,
+    threads: pool.threads,
     async run(job, log) {
       let checkRunId: number | undefined;
-      let timedOut = false;
-      let budget: NodeJS.Timeout | undefined;
-      const stop = new AbortController();
-      const { port1, port2 } = new MessageChannel();
-      serveRpc(port1, {
-        ...services.forJob(job, (id) => (checkRunId = id)),
-        // The budget runs from the review's start in its thread: a thread still starting (or a full pool) does not spend it.
-        taskStarted: () => void (budget ??= setTimeout(() => ((timedOut = true), stop.abort()), budgetMs).unref()),
-      } satisfies ThreadServices);
+      const result = await pool.run<ReviewOutcome>(job, services.forJob(job, (id) => (checkRunId = id)));
       try {
-        return await pool.run({ job, port: port2 }, { transferList: [port2], signal: stop.signal });
-      } catch (error) {
+        if (result.ok) return result.value;
         // Stopped with the process, past the queue's grace period: as in-process, the review never ends here. Its job is
         // left to the next start (or another worker), its check run in the registry for the watchdog.
-        if (closing) return new Promise<never>(() => undefined);
+        if (pool.closing) return new Promise<never>(() => undefined);
+        const { error, timedOut } = result;
         log.error({ err: error, checkRunId, timedOut }, timedOut ? "review thread passed its time budget and was stopped" : "review thread failed");
         if (checkRunId === undefined) throw error;
-        await completeStopped(services, job, checkRunId, timedOut ? budgetMs : undefined, log);
+        await completeStopped(services, job, checkRunId, timedOut ? pool.budgetMs : undefined, log);
         return undefined;
       } finally {
-        clearTimeout(budget);
-        port1.close();
-        if (!closing) await services.finished(checkRunId, log);
+        if (!pool.closing) await services.finished(checkRunId, log);
       }
     },
     // After the queue's close: what still runs was past the grace period and runs again at the next start (or on another worker).
-    close: () => {
-      closing = true;
-      return pool.destroy();
-    },
+    close: () => pool.destroy(),
   };
 }
 

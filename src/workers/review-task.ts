@@ -1,18 +1,16 @@
 import type { Logger } from "pino";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
-import { createModelClient } from "../engine/anthropic-client.js";
 import type { AppIdentity } from "../github/app-identity.js";
 import type { ReviewJob } from "../jobs/queue.js";
-import { countingFetch } from "../ops/counting-fetch.js";
 import type { MarkerSigner } from "../review/marker-signer.js";
 import type { CommitRef } from "../snapshot/github-source.js";
 import type { SnapshotCache } from "../snapshot/snapshot-cache.js";
 import { runReview, type ReviewOutcome } from "../review/run-review.js";
 import type { HeadRegistry } from "../spend/newer-head.js";
-import type { Ceiling, Headroom, SpendLedger, SpendScope } from "../spend/spend-ledger.js";
-import { SpendPolicy, spendLimitsOf } from "../spend/spend-policy.js";
-import { githubApiUrl, relayedOctokit, type GitHubRelay } from "./relayed-octokit.js";
+import type { Ceiling, Headroom, SpendScope } from "../spend/spend-ledger.js";
+import type { GitHubRelay } from "./relayed-octokit.js";
+import { taskModel, taskOctokit, taskSnapshots, taskSpend } from "./task-ports.js";
 
 /**
  * What a review shares with the rest of the process, served by the main thread (over
@@ -54,24 +52,17 @@ export const jobLogFields = (job: ReviewJob) => ({ repo: `${job.owner}/${job.rep
  * `runReview`, whether in a worker thread (review-thread.ts) or in-process (REVIEW_WORKERS=0).
  */
 export function runReviewTask(job: ReviewJob, services: ReviewServices, context: ReviewContext): Promise<ReviewOutcome> {
-  const ledger: SpendLedger = {
-    remaining: (ceilings) => services.spendRemaining(ceilings),
-    charge: (ceilings, usd, tokens) => services.spendCharge(ceilings, usd, tokens),
-    close: async () => undefined,
-  };
   const heads: HeadRegistry = { latest: (lane) => services.latestHead(lane), announce: (lane, sha) => services.announceHead(lane, sha) };
   return runReview(job, {
-    octokit: relayedOctokit(job.installationId, services.github, githubApiUrl(context.env)),
+    octokit: taskOctokit(job.installationId, services, context.env),
     log: context.log.child(jobLogFields(job)),
-    // A client per review, its failures counted by this task's services (the provider's client factory; cheap to make).
-    anthropic: createModelClient(context.env, { fetch: countingFetch((status) => services.modelError(status)) }),
+    anthropic: taskModel(services, context.env),
     agent: context.agent,
     env: context.env,
     appIdentity: () => services.appIdentity(),
     markers: context.markers,
-    // The main thread downloads (GitHub's tarball is a stream, which cannot cross threads); this thread then reads the cache on disk.
-    snapshots: { open: async (ref, source) => (await services.fetchSnapshot(job.installationId, ref), context.snapshots.open(ref, source)) },
-    spend: new SpendPolicy(ledger, spendLimitsOf(context.env), (scope) => services.spendHit(scope)),
+    snapshots: taskSnapshots(job.installationId, services, context.snapshots),
+    spend: taskSpend(services, context.env),
     heads,
     onCheckRunStarted: (id) => services.checkRunStarted(id),
   });

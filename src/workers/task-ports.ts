@@ -1,0 +1,38 @@
+/**
+ * The ports a job (review or command) gets from the main thread's services, wherever
+ * it runs: GitHub through the main Octokit, the model client, the spend ceilings over
+ * the main ledger, and head snapshots the main thread downloads.
+ */
+import type { Env } from "../config/env.js";
+import { createModelClient, type ModelClient } from "../engine/anthropic-client.js";
+import type { Octokit } from "../github/octokit.js";
+import { countingFetch } from "../ops/counting-fetch.js";
+import type { SnapshotCache, SnapshotOpener } from "../snapshot/snapshot-cache.js";
+import type { SpendLedger } from "../spend/spend-ledger.js";
+import { SpendPolicy, spendLimitsOf } from "../spend/spend-policy.js";
+import { githubApiUrl, relayedOctokit } from "./relayed-octokit.js";
+import type { ReviewServices } from "./review-task.js";
+
+/** The services every job uses (a command's are these plus its own). */
+export type TaskServices = Pick<ReviewServices, "github" | "appIdentity" | "spendRemaining" | "spendCharge" | "fetchSnapshot" | "modelError" | "spendHit">;
+
+/** An Octokit whose requests the main thread's installation Octokit makes (one token cache, one throttling). */
+export const taskOctokit = (installationId: number, services: TaskServices, env: Env): Octokit => relayedOctokit(installationId, services.github, githubApiUrl(env));
+
+/** A model client per job, its failures counted by the job's services (the provider's client factory; cheap to make). */
+export const taskModel = (services: TaskServices, env: Env): ModelClient | undefined => createModelClient(env, { fetch: countingFetch((status) => services.modelError(status)) });
+
+/** The daily spend ceilings, over the main thread's ledger. */
+export function taskSpend(services: TaskServices, env: Env): SpendPolicy {
+  const ledger: SpendLedger = {
+    remaining: (ceilings) => services.spendRemaining(ceilings),
+    charge: (ceilings, usd, tokens) => services.spendCharge(ceilings, usd, tokens),
+    close: async () => undefined,
+  };
+  return new SpendPolicy(ledger, spendLimitsOf(env), (scope) => services.spendHit(scope));
+}
+
+/** Head snapshots: the main thread downloads (GitHub's tarball is a stream, which cannot cross threads); this thread then reads the cache on disk. */
+export const taskSnapshots = (installationId: number, services: TaskServices, cache: SnapshotCache): SnapshotOpener => ({
+  open: async (ref, source) => (await services.fetchSnapshot(installationId, ref), cache.open(ref, source)),
+});
