@@ -9,6 +9,7 @@ import { badge, cell, location } from "./format.js";
 import { renderIncomplete } from "./incomplete-review.js";
 import type { ReviewSettings } from "../config/repo-config.js";
 import { asBlockquote, codeSpan, neutralise, neutraliseInline } from "./neutralise.js";
+import { rejectedSummary, type RejectedCandidate } from "../rules/candidates.js";
 
 /** A finding as reported: where it ended up, and its id. */
 export interface ReportedFinding {
@@ -66,6 +67,8 @@ export interface ReviewReport {
   history?: ReviewHistory | undefined;
   /** Who dismissed which earlier finding, and thread resolutions that did not count. */
   dismissals?: Dismissal[] | undefined;
+  /** The rules' hits the model was asked about, when it was: how many it confirmed, those it rejected (not posted) with its reason. */
+  confirmation?: { offered: number; confirmed: number; rejected: RejectedCandidate[]; malformed: number } | undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -139,6 +142,7 @@ export function renderCheckSummary(report: ReviewReport, options: { onIncomplete
     ...dismissalLines(report.dismissals),
     ...findingsTable(report.findings),
     ...listed(report.findings),
+    ...(report.confirmation?.rejected.length ? [rejectedSummary(report.confirmation.rejected)] : []),
     `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped, ${report.unreviewed.length + (report.unlisted ?? 0)} not reviewed</summary>\n\n${report.skipped.length ? "Skipped files are left out of the model's review only: the rules and the secret scan read them too.\n\n" : ""}${[
       ...capped(report.reviewed.map((p) => `- ${codeSpan(p)}`)),
       ...skipped,
