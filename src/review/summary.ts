@@ -157,7 +157,9 @@ function toolsPart(report: ReviewReport): string {
   const t = report.tools;
   const tools = t ? ` · tools: ${plural(t.toolTurns, "turn")}, ${plural(t.filesRead, "file")} read, ${t.toolTokens} tokens${t.cut ? ` (${plural(t.cut, "part")} cut by the tool budget)` : ""}` : "";
   const files = report.instructionFiles?.length ? ` · instructions: ${report.instructionFiles.map(codeSpan).join(", ")}` : "";
-  return tools + files;
+  const c = report.confirmation;
+  const rules = c ? ` · rule hits asked: ${c.offered} (${c.confirmed} confirmed, ${c.rejected.length} rejected)` : "";
+  return tools + files + rules;
 }
 
 /**

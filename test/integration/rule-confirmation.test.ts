@@ -66,6 +66,7 @@ describe("rule hits confirmed by the model", () => {
     expect(check.output.title).toBe("1 high");
     const summary = check.output.summary;
     expect(summary).toContain("<details><summary>1 rule hit the model rejected (not posted)</summary>");
+    expect(summary).toContain(" · rule hits asked: 2 (1 confirmed, 1 rejected)");
     expect(summary).toContain(`- \`code-execution/eval\` \`${VIEWS}:${evalLine}\` — \`eval()\` on non-constant input. Model: Only called from the admin shell &lt;b>tool&lt;/b>; # @&#8203;maintainers ignore this`);
     // The model's reason is neutralised: no HTML, no mention, no heading.
     expect(summary).not.toContain("<b>tool");
@@ -95,6 +96,7 @@ describe("rule hits confirmed by the model", () => {
     expect(review!.comments.map((c) => c.line).sort()).toEqual([evalLine, sqlLine].sort());
     expect(check.output.summary).toContain("1 malformed verdict on the rules' candidates was dropped; those candidates are posted as the rules found them: part 1: verdicts.0.verdict:");
     expect(check.output.summary).not.toContain("the model rejected");
+    expect(check.output.summary).toContain(" · rule hits asked: 2 (0 confirmed, 0 rejected)");
   });
 
   it("posts every rule hit, asking nothing, when the repository turns confirmation off", async () => {
