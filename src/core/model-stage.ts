@@ -40,6 +40,8 @@ export interface ModelStageResult {
   dropped: string[];
   /** What the model's tools did, when they were offered. */
   tools?: ToolTotals | undefined;
+  /** Rule candidates carried by requests the model answered. */
+  asked: number;
   /** The model's valid verdicts on the rule candidates its requests carried. */
   verdicts: Verdict[];
   /** Verdicts dropped as malformed, one line each (`part 1: verdicts.0.verdict: …`): their candidates are posted as found. */
@@ -159,7 +161,7 @@ function onIncrement(finding: Finding, files: Map<string, FileDiff>): boolean {
  */
 export async function reviewWithModel(input: ModelStageInput): Promise<ModelStageResult> {
   const chunks = chunkFiles(input.files, input.chunkTokens);
-  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [], failures: [], dropped: [], verdicts: [], malformedVerdicts: [] };
+  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [], failures: [], dropped: [], asked: 0, verdicts: [], malformedVerdicts: [] };
   const emit = input.onEvent ?? (() => undefined);
   let done = 0;
   emit({ type: "model-stage-started", model: input.model, files: allPathsOf(input.files).length, chunks: chunks.length });
@@ -231,6 +233,7 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
               if (!input.context || onIncrement(finding, byPath)) result.findings.push(finding);
             }
             result.dropped.push(...answer.output.dropped.map((d) => `part ${i + 1}: ${d}`));
+            result.asked += offered.size;
             result.verdicts.push(...answer.output.verdicts.verdicts);
             result.malformedVerdicts.push(...answer.output.verdicts.malformed.map((d) => `part ${i + 1}: ${d}`));
             settled(i + 1, "answered", { findings: answer.output.findings.length, dropped: answer.output.dropped });

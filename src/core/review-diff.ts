@@ -205,7 +205,7 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
     tools: stage?.tools, instructionFiles: input.projectInstructions?.files.map((f) => f.path),
     notes: [...(input.notes ?? []), ...(stage ? contextNotes(input, tools) : []), ...(via?.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? []), ...malformedVerdictNote(stage?.malformedVerdicts ?? [])],
     droppedFindings: stage?.dropped.length ?? 0, history, dismissals: input.dismissals,
-    confirmation: candidates.length && stage ? { offered: candidates.length, confirmed: verdicts.confirmed, rejected: verdicts.rejected, malformed: stage.malformedVerdicts.length } : undefined,
+    confirmation: stage?.asked ? { offered: stage.asked, confirmed: verdicts.confirmed, rejected: verdicts.rejected, malformed: stage.malformedVerdicts.length } : undefined,
   };
   const decision = input.prior ? decide(open.map((f) => f.finding), settings) : analysis.decision;
   const conclusion = conclude(decision, isIncomplete(report), settings.onIncomplete);

@@ -67,7 +67,7 @@ export interface ReviewReport {
   history?: ReviewHistory | undefined;
   /** Who dismissed which earlier finding, and thread resolutions that did not count. */
   dismissals?: Dismissal[] | undefined;
-  /** The rules' hits the model was asked about, when it was: how many it confirmed, those it rejected (not posted) with its reason. */
+  /** The rules' hits the model was asked about in requests it answered, when any: how many it confirmed, those it rejected (not posted) with its reason. */
   confirmation?: { offered: number; confirmed: number; rejected: RejectedCandidate[]; malformed: number } | undefined;
 }
 
