@@ -13,6 +13,7 @@ import { toolsForAgent } from "../engine/tools/agent-tools.js";
 import { emptyUsage } from "../engine/review-engine.js";
 import { budgetOf } from "../core/budget.js";
 import { chunkUserTurn } from "../core/model-stage.js";
+import { toCandidates } from "../rules/candidates.js";
 import type { LocalReviewOptions } from "./local-review.js";
 import { prepareLocalReview, reviewTitle } from "./local-review.js";
 
@@ -57,9 +58,11 @@ export async function planLocalReview(options: LocalReviewOptions): Promise<Revi
   const tools = settings.tools && toolsForAgent(agent.tools).length > 0;
   const systemTokens = estimateTokens(buildSystem(agent, { tools }).map((b) => b.text).join(""));
   const title = await reviewTitle(root, options.head, headCommit);
+  // The rules' hits the model would be asked to confirm travel in the same turns.
+  const candidates = settings.confirmRules ? toCandidates(prepared.ruleFindings, prepared.diffs) : [];
   const planned = chunks.map((chunk, i): PlannedChunk => {
     // The same user turn the model stage builds, so the estimate counts its framing too.
-    const turn = chunkUserTurn(chunks, i, prepared.reviewed, { mode: "review", minConfidence: settings.minConfidence, title, chunkTokens: env.CHUNK_INPUT_TOKENS, instructions: settings.instructions });
+    const turn = chunkUserTurn(chunks, i, prepared.reviewed, { mode: "review", minConfidence: settings.minConfidence, title, chunkTokens: env.CHUNK_INPUT_TOKENS, instructions: settings.instructions, candidates });
     const user = tools ? withToolsNote(turn) : turn;
     return { files: chunk.parts.map((p) => ({ path: p.file.path, hunks: p.hunkIndexes ?? null })), inputTokens: systemTokens + estimateTokens(user) };
   });

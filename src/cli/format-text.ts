@@ -63,6 +63,20 @@ function renderFinding(c: Colors, finding: Finding, file: FileDiff | undefined, 
   return [...out, ""];
 }
 
+/** Model text on a terminal: no control characters (an escape sequence could rewrite the report), one line. */
+const plain = (text: string) => [...text].map((ch) => (/\p{Cc}/u.test(ch) ? " " : ch)).join("").replace(/ {2,}/g, " ").trim();
+
+/** The rules' hits the model rejected: not findings, listed with its reason so a reader can check it. */
+function rejectedLines(c: Colors, report: LocalReview["report"]): string[] {
+  const rejected = report.confirmation?.rejected ?? [];
+  if (rejected.length === 0) return [];
+  return [
+    c.dim(`rejected by the model (not reported): ${rejected.length}`),
+    ...rejected.map(({ finding: f, reason }) => c.dim(`  ${f.source.slice("rule:".length)} ${f.path}:${f.line} — ${plain(f.title)}: ${plain(reason)}`)),
+    "",
+  ];
+}
+
 /** What the model's tools did, for the cost line. */
 const tools = (report: LocalReview["report"]) =>
   report.tools ? ` · tool turns ${report.tools.toolTurns}, files read ${report.tools.filesRead}, tool tokens ${report.tools.toolTokens}` : "";
@@ -84,6 +98,7 @@ export function formatText(review: LocalReview, color: boolean): string {
       out.push(...renderFinding(c, f.finding, byPath.get(path), offDiff ? f.reason : undefined));
     }
   }
+  out.push(...rejectedLines(c, report));
   for (const problem of report.problems) out.push(c.yellow(`! ${problem}`));
   for (const u of report.unreviewed) out.push(c.yellow(`! not reviewed: ${u.path} (${u.reason.replace(/^not reviewed: /, "")})`));
   if (report.skipped.length) out.push(c.dim(`skipped: ${report.skipped.map((s) => `${s.path} (${s.reason})`).join(", ")}`));

@@ -49,6 +49,10 @@ function toJson(review: LocalReview) {
     rulesReviewed: review.rulesReviewed,
     skipped: report.skipped,
     unreviewed: report.unreviewed,
+    // The rules' hits the model rejected: not findings, listed so a reader can check the model's reasons.
+    rejectedByModel: (report.confirmation?.rejected ?? []).map(({ finding, reason }) => ({
+      rule: finding.source.slice("rule:".length), path: finding.path, line: finding.line, side: finding.side, severity: finding.severity, title: finding.title, reason,
+    })),
     problems: report.problems,
     notes: report.notes,
     model: review.modelRan ? { id: report.model, calls: report.modelCalls, chunks: report.chunks, usage: report.usage, tools: report.tools ?? null, failure: review.modelFailure ?? null } : null,

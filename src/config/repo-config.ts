@@ -61,6 +61,10 @@ export const repoConfigSchema = z
       )
       .describe("Rule id or family → `off` or a severity")
       .optional(),
+    confirmRules: z
+      .boolean()
+      .describe("With a model: send the rules' hits (secrets aside) to it as candidates; one it rejects is listed, collapsed, in the summary instead of posted. `false`: post every rule hit")
+      .optional(),
     tools: z.boolean().describe("Let the model read the head commit's files (read_file, grep, glob) while it reviews; `false` sends the diff only").optional(),
     instructions: z
       .array(
@@ -101,6 +105,7 @@ export const DEFAULT_SETTINGS: ReviewSettings = {
   reviewEvent: "COMMENT",
   minConfidence: 0.7,
   rules: {},
+  confirmRules: true,
   tools: true,
   instructions: [],
 };

@@ -13,6 +13,7 @@ import { instructionsFor, type PathInstruction } from "../agents/project-instruc
 import { apiErrorFields, messageOf } from "../errors.js";
 import type { Finding } from "../domain/findings.js";
 import { codeSpan } from "../review/neutralise.js";
+import { candidateBlock, type Candidate, type Verdict } from "../rules/candidates.js";
 import { chargeTo, type ReviewBudget, type SpendHooks } from "./budget.js";
 import type { ReviewEventSink } from "./review-events.js";
 
@@ -39,6 +40,12 @@ export interface ModelStageResult {
   dropped: string[];
   /** What the model's tools did, when they were offered. */
   tools?: ToolTotals | undefined;
+  /** Rule candidates carried by requests the model answered. */
+  asked: number;
+  /** The model's valid verdicts on the rule candidates its requests carried. */
+  verdicts: Verdict[];
+  /** Verdicts dropped as malformed, one line each (`part 1: verdicts.0.verdict: …`): their candidates are posted as found. */
+  malformedVerdicts: string[];
 }
 
 /** Inputs of the model stage. */
@@ -76,6 +83,8 @@ export interface ModelStageInput {
   projectInstructions?: string | undefined;
   /** The config's path-scoped instructions: each chunk gets those matching its files. */
   instructions?: readonly PathInstruction[] | undefined;
+  /** Rule hits for the model to confirm or reject: each goes with the chunk that holds its line. */
+  candidates?: readonly Candidate[] | undefined;
 }
 
 /** Paths of other files named in a request, so the model knows they exist; capped to keep requests lean. */
@@ -98,6 +107,19 @@ function contextFor(paths: string[], context: FileDiff[] | undefined, room: numb
   return parts.length ? parts.join("\n\n") : undefined;
 }
 
+/** The candidates whose line is in `chunk` (a file split over chunks: the part with the line's hunk). */
+export function candidatesIn(chunk: DiffChunk, candidates: readonly Candidate[] = []): Candidate[] {
+  return candidates.filter(({ finding }) =>
+    chunk.parts.some((part) =>
+      part.file.path === finding.path &&
+      part.file.hunks.some((h) =>
+        (!part.hunkIndexes || part.hunkIndexes.includes(h.index)) &&
+        h.lines.some((l) => (finding.side === "LEFT" ? l.kind !== "add" && l.oldLine === finding.line : l.kind !== "del" && l.newLine === finding.line)),
+      ),
+    ),
+  );
+}
+
 /**
  * The user turn of chunk `i`: its numbered diff, framed, with the other files' names
  * and, in an incremental review, the PR's diff of its files as context. The dry run
@@ -107,10 +129,11 @@ export function chunkUserTurn(
   chunks: readonly DiffChunk[],
   i: number,
   allPaths: readonly string[],
-  input: Pick<ModelStageInput, "mode" | "minConfidence" | "title" | "context" | "chunkTokens" | "instructions">,
+  input: Pick<ModelStageInput, "mode" | "minConfidence" | "title" | "context" | "chunkTokens" | "instructions" | "candidates">,
 ): string {
   const chunk = chunks[i]!;
   const paths = pathsOf(chunk);
+  const candidates = candidatesIn(chunk, input.candidates);
   return buildUserMessage(chunk.text, {
     mode: input.mode,
     minConfidence: input.minConfidence,
@@ -120,6 +143,7 @@ export function chunkUserTurn(
     otherFiles: chunks.length > 1 ? allPaths.filter((p) => !paths.includes(p)).slice(0, OTHER_FILES_LISTED) : [],
     prContext: contextFor(paths, input.context, input.chunkTokens - chunk.estimatedTokens),
     instructions: instructionsFor(paths, input.instructions ?? []),
+    candidates: candidates.length ? candidateBlock(candidates) : undefined,
   });
 }
 
@@ -137,7 +161,7 @@ function onIncrement(finding: Finding, files: Map<string, FileDiff>): boolean {
  */
 export async function reviewWithModel(input: ModelStageInput): Promise<ModelStageResult> {
   const chunks = chunkFiles(input.files, input.chunkTokens);
-  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [], failures: [], dropped: [] };
+  const result: ModelStageResult = { findings: [], usage: emptyUsage(), estimatedInput: 0, calls: 0, chunks: chunks.length, costUsd: 0, problems: [], unreviewed: [], failures: [], dropped: [], asked: 0, verdicts: [], malformedVerdicts: [] };
   const emit = input.onEvent ?? (() => undefined);
   let done = 0;
   emit({ type: "model-stage-started", model: input.model, files: allPathsOf(input.files).length, chunks: chunks.length });
@@ -192,12 +216,14 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
           sent++;
           reservedInput += chunk.estimatedTokens + systemTokens;
           const user = chunkUserTurn(chunks, i, allPaths, input);
+          const offered = new Set(candidatesIn(chunk, input.candidates).map((c) => c.id));
           try {
             // Without tools and project instructions this is the plain structured call.
             const answer = await reviewChunk(
               input.client, { model: input.model, maxOutputTokens: input.maxOutputTokens },
               { agent: input.agent, user, projectInstructions: input.projectInstructions, signal, onUsage },
               input.tools,
+              offered,
             );
             if (answer.tools && result.tools) addToolStats(result.tools, answer.tools, filesRead);
             result.calls += answer.calls;
@@ -207,6 +233,9 @@ export async function reviewWithModel(input: ModelStageInput): Promise<ModelStag
               if (!input.context || onIncrement(finding, byPath)) result.findings.push(finding);
             }
             result.dropped.push(...answer.output.dropped.map((d) => `part ${i + 1}: ${d}`));
+            result.asked += offered.size;
+            result.verdicts.push(...answer.output.verdicts.verdicts);
+            result.malformedVerdicts.push(...answer.output.verdicts.malformed.map((d) => `part ${i + 1}: ${d}`));
             settled(i + 1, "answered", { findings: answer.output.findings.length, dropped: answer.output.dropped });
           } catch (error) {
             result.calls += 1;

@@ -39,6 +39,7 @@ import type { ProjectInstructions } from "../agents/project-instructions.js";
 import type { RequestTools } from "../engine/review-with-tools.js";
 import { toolTokenBudget } from "../engine/tool-loop.js";
 import { codeSpan } from "../review/neutralise.js";
+import { applyVerdicts, toCandidates } from "../rules/candidates.js";
 import type { SnapshotReader } from "../snapshot/snapshot-reader.js";
 
 /** Everything a review reads: plain data, gathered by the caller (GitHub, git). */
@@ -123,6 +124,13 @@ function droppedNote(dropped: readonly string[]): string[] {
   return [`${plural(dropped.length, "malformed finding")} in the model's answer ${dropped.length === 1 ? "was" : "were"} dropped (not posted); the other findings of ${dropped.length === 1 ? "its" : "their"} part still count: ${reasons}${dropped.length > 3 ? "; …" : ""}.`];
 }
 
+/** The note on malformed verdicts: their rule candidates were posted as the rules found them. */
+function malformedVerdictNote(malformed: readonly string[]): string[] {
+  if (malformed.length === 0) return [];
+  const reasons = malformed.slice(0, 3).map((d) => d.slice(0, 160)).join("; ");
+  return [`${plural(malformed.length, "malformed verdict")} on the rules' candidates ${malformed.length === 1 ? "was" : "were"} dropped; those candidates are posted as the rules found them: ${reasons}${malformed.length > 3 ? "; …" : ""}.`];
+}
+
 /** The model's tools for this review, when the settings allow them and there is a snapshot; one tool-token budget shared by its chunks. */
 function toolsOf(input: ReviewInput, files: SnapshotReader | undefined): RequestTools | undefined {
   if (!input.settings.tools || !files) return undefined;
@@ -153,19 +161,25 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
   // 2.
   let stage: ModelStageResult | undefined;
   const tools = toolsOf(input, ports.files);
+  // Rule hits the model is asked to confirm (issue 19 §4); without a model the rules post alone, as they always did.
+  const candidates = ports.model && settings.confirmRules ? toCandidates(prepared.ruleFindings, prepared.diffs) : [];
   if (ports.model && forModel.some((d) => d.hunks.length > 0)) {
     stage = await reviewWithModel({
       client: ports.model, agent: input.agent, model: input.model, place: input.place, mode: input.mode, title: redactText(input.title).text,
       maxOutputTokens: input.limits.maxOutputTokens, chunkTokens: input.limits.chunkTokens, concurrency: input.limits.concurrency,
       minConfidence: settings.minConfidence, files: forModel, context: increment ? prepared.redacted : undefined,
       budget: input.budget, spend: ports.spend, signal: ports.signal, onEvent: ports.onEvent,
-      tools, projectInstructions: input.projectInstructions?.text, instructions: settings.instructions,
+      tools, projectInstructions: input.projectInstructions?.text, instructions: settings.instructions, candidates,
     });
   }
 
   // 3.
   const kept = input.keepConfidence === undefined ? settings : { ...settings, minConfidence: input.keepConfidence };
-  const analysis = analyseFindings([...prepared.ruleFindings, ...(stage?.findings ?? [])], prepared.diffs, kept, input.prior ?? []);
+  // A rejected candidate is not posted and does not count; a confirmed one and the model's own finding on it merge into one (mergeFindings).
+  const verdicts = applyVerdicts(candidates, stage?.verdicts ?? []);
+  const dropped = new Set(verdicts.rejected.map((r) => r.finding));
+  const ruleFindings = prepared.ruleFindings.filter((f) => !dropped.has(f));
+  const analysis = analyseFindings([...ruleFindings, ...(stage?.findings ?? [])], prepared.diffs, kept, input.prior ?? []);
   let fresh = analysis.findings;
   let open: ReportedFinding[] = fresh;
   let history: ReviewHistory | undefined;
@@ -189,8 +203,9 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
     model: input.model, provider: via?.label, usage, modelCalls: stage?.calls ?? 0, chunks: stage?.chunks ?? 0, costUsd: stage?.costUsd ?? 0, agentSource: input.agent.source,
     problems: stage?.problems ?? [],
     tools: stage?.tools, instructionFiles: input.projectInstructions?.files.map((f) => f.path),
-    notes: [...(input.notes ?? []), ...(stage ? contextNotes(input, tools) : []), ...(via?.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? [])],
+    notes: [...(input.notes ?? []), ...(stage ? contextNotes(input, tools) : []), ...(via?.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? []), ...malformedVerdictNote(stage?.malformedVerdicts ?? [])],
     droppedFindings: stage?.dropped.length ?? 0, history, dismissals: input.dismissals,
+    confirmation: stage?.asked ? { offered: stage.asked, confirmed: verdicts.confirmed, rejected: verdicts.rejected, malformed: stage.malformedVerdicts.length } : undefined,
   };
   const decision = input.prior ? decide(open.map((f) => f.finding), settings) : analysis.decision;
   const conclusion = conclude(decision, isIncomplete(report), settings.onIncomplete);

@@ -8,7 +8,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { z } from "zod";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import type { SnapshotReader } from "../snapshot/snapshot-reader.js";
-import { checkFindings, reviewAnswerSchema, reviewOutputSchema, type CheckedFindings } from "./findings-schema.js";
+import { checkFindings, checkVerdicts, reviewAnswerSchema, reviewOutputSchema, reviewWithVerdictsSchema, type CheckedFindings, type CheckedVerdicts } from "./findings-schema.js";
 import { buildSystem } from "./prompt.js";
 import { callStructured, type EngineOptions, type ModelClient, type EngineResult, type TokenUsage } from "./review-engine.js";
 import { runToolLoop, type ToolLoopBudgets, type ToolStats } from "./tool-loop.js";
@@ -70,16 +70,20 @@ export async function requestStructured<T, A = T>(
  * its own. Only an answer that is not an object with a findings array is retried; a
  * malformed finding (a confidence of 90 where the schema says 0..1: the API does not
  * enforce bounds the SDK moved into the description) is dropped with its reason, and
- * never costs the chunk's other findings.
+ * never costs the chunk's other findings. With `candidates` (the ids of the rule
+ * candidates in the request), the answer also carries a verdict per candidate,
+ * checked the same way.
  */
 export async function reviewChunk(
   client: ModelClient,
   options: EngineOptions,
   request: Omit<ModelRequest<unknown>, "schema" | "accept">,
   tools?: RequestTools | undefined,
-): Promise<EngineResult<CheckedFindings> & { tools?: ToolStats | undefined }> {
-  const answer = await requestStructured(client, options, { ...request, schema: reviewOutputSchema, accept: reviewAnswerSchema }, tools);
-  return { ...answer, output: checkFindings(answer.output.findings) };
+  candidates: ReadonlySet<string> = new Set(),
+): Promise<EngineResult<CheckedFindings & { verdicts: CheckedVerdicts }> & { tools?: ToolStats | undefined }> {
+  const schema = candidates.size > 0 ? reviewWithVerdictsSchema : reviewOutputSchema;
+  const answer = await requestStructured(client, options, { ...request, schema, accept: reviewAnswerSchema }, tools);
+  return { ...answer, output: { ...checkFindings(answer.output.findings), verdicts: checkVerdicts(answer.output.verdicts, candidates) } };
 }
 
 /** Stands in when no tool is offered: the loop never calls it. */

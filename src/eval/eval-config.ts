@@ -19,6 +19,7 @@ const schema = z
     rules: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional().describe("false: the deterministic rules' findings are left out; a map: rule id or family → off or a severity"),
     modelReview: z.boolean().optional().describe("false: the model is not asked (the rules alone)"),
     tools: z.boolean().optional().describe("Repository reads by the model on or off: the settings file's `tools`, where this build has it"),
+    confirmRules: z.boolean().optional().describe("The model confirms or rejects the rules' hits (the settings file's `confirmRules`); off unless set, as the committed cassette was recorded"),
   })
   .strict();
 
@@ -34,6 +35,8 @@ export interface EvalConfig {
   modelReview: boolean;
   /** The settings file's `tools`; undefined: the reviewer's default. */
   tools?: boolean | undefined;
+  /** The rules' hits go to the model as candidates; undefined: off (the committed cassette predates it). */
+  confirmRules?: boolean | undefined;
 }
 
 /** Whether this build's settings file has a `tools` key (the reviewer's repository reads). */
@@ -57,7 +60,7 @@ export async function loadEvalConfig(file: string): Promise<EvalConfig> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.code === "unrecognized_keys" ? issue.keys.join(", ") : issue?.path.join(".");
-    throw new UserFacingError(`${file}: ${key || "(file)"}: ${issue?.code === "unrecognized_keys" ? "unknown key (name, model, minConfidence, rules, modelReview, tools)" : issue?.message}`);
+    throw new UserFacingError(`${file}: ${key || "(file)"}: ${issue?.code === "unrecognized_keys" ? "unknown key (name, model, minConfidence, rules, modelReview, tools, confirmRules)" : issue?.message}`);
   }
   const checked = typeof parsed.data.rules === "object" ? parseRepoConfig({ rules: parsed.data.rules }) : undefined;
   if (checked && "problems" in checked) throw new UserFacingError(`${file}: ${checked.problems[0]?.key}: ${checked.problems[0]?.message}`);
@@ -71,5 +74,6 @@ export async function loadEvalConfig(file: string): Promise<EvalConfig> {
     ruleSettings: typeof c.rules === "object" ? (c.rules as Record<string, string>) : {},
     modelReview: c.modelReview !== false,
     tools: c.tools,
+    confirmRules: c.confirmRules,
   };
 }

@@ -92,7 +92,8 @@ export async function reviewCase(evalCase: EvalCase, config: EvalConfig, client:
       {
         selection, prepared: config.rules ? prepared : { ...prepared, ruleFindings: [] },
         // Every finding the model gives, at any confidence and however many: the scorer applies the cut-off.
-        settings: { ...settings, maxComments: 100 }, keepConfidence: 0, agent, model, mode: "review", title: await reviewTitle(root, "change", headCommit),
+        // Confirmation by the model only when the configuration asks: the committed cassette's requests carry no candidates.
+        settings: { ...settings, maxComments: 100, confirmRules: config.confirmRules ?? false }, keepConfidence: 0, agent, model, mode: "review", title: await reviewTitle(root, "change", headCommit),
         limits: { maxOutputTokens: env.MODEL_MAX_OUTPUT_TOKENS, chunkTokens: env.CHUNK_INPUT_TOKENS, concurrency: env.REVIEW_CONCURRENCY }, budget: budgetOf(env),
       },
       { model: modelRan ? client : undefined },

@@ -201,7 +201,9 @@ async function reviewPull(job: ReviewJob, deps: ReviewDeps, state: RunState): Pr
     state.spent = { usage: stage.usage, costUsd: stage.costUsd, tools: stage.tools };
     const counted = stage.usage.input + stage.usage.cacheRead + stage.usage.cacheWrite;
     const estimateRatio = counted > 0 ? Number((stage.estimatedInput / counted).toFixed(3)) : undefined;
-    log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, estimatedInputTokens: stage.estimatedInput, estimateRatio, costUsd: stage.costUsd, failedChunks: stage.problems.length, droppedFindings: stage.dropped.length, tools: stage.tools }, "model stage done");
+    const confirmation = result.report.confirmation;
+    const ruleCandidates = confirmation && { offered: confirmation.offered, confirmed: confirmation.confirmed, rejected: confirmation.rejected.length, malformed: confirmation.malformed };
+    log.info({ chunks: stage.chunks, calls: stage.calls, usage: stage.usage, estimatedInputTokens: stage.estimatedInput, estimateRatio, costUsd: stage.costUsd, failedChunks: stage.problems.length, droppedFindings: stage.dropped.length, ruleCandidates, tools: stage.tools }, "model stage done");
   }
   const movedTo = state.watch?.movedTo();
   if (movedTo) return superseded(movedTo, "while");

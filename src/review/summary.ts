@@ -9,6 +9,7 @@ import { badge, cell, location } from "./format.js";
 import { renderIncomplete } from "./incomplete-review.js";
 import type { ReviewSettings } from "../config/repo-config.js";
 import { asBlockquote, codeSpan, neutralise, neutraliseInline } from "./neutralise.js";
+import { rejectedSummary, type RejectedCandidate } from "../rules/candidates.js";
 
 /** A finding as reported: where it ended up, and its id. */
 export interface ReportedFinding {
@@ -66,6 +67,8 @@ export interface ReviewReport {
   history?: ReviewHistory | undefined;
   /** Who dismissed which earlier finding, and thread resolutions that did not count. */
   dismissals?: Dismissal[] | undefined;
+  /** The rules' hits the model was asked about in requests it answered, when any: how many it confirmed, those it rejected (not posted) with its reason. */
+  confirmation?: { offered: number; confirmed: number; rejected: RejectedCandidate[]; malformed: number } | undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -139,6 +142,7 @@ export function renderCheckSummary(report: ReviewReport, options: { onIncomplete
     ...dismissalLines(report.dismissals),
     ...findingsTable(report.findings),
     ...listed(report.findings),
+    ...(report.confirmation?.rejected.length ? [rejectedSummary(report.confirmation.rejected)] : []),
     `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped, ${report.unreviewed.length + (report.unlisted ?? 0)} not reviewed</summary>\n\n${report.skipped.length ? "Skipped files are left out of the model's review only: the rules and the secret scan read them too.\n\n" : ""}${[
       ...capped(report.reviewed.map((p) => `- ${codeSpan(p)}`)),
       ...skipped,
@@ -153,7 +157,9 @@ function toolsPart(report: ReviewReport): string {
   const t = report.tools;
   const tools = t ? ` · tools: ${plural(t.toolTurns, "turn")}, ${plural(t.filesRead, "file")} read, ${t.toolTokens} tokens${t.cut ? ` (${plural(t.cut, "part")} cut by the tool budget)` : ""}` : "";
   const files = report.instructionFiles?.length ? ` · instructions: ${report.instructionFiles.map(codeSpan).join(", ")}` : "";
-  return tools + files;
+  const c = report.confirmation;
+  const rules = c ? ` · rule hits asked: ${c.offered} (${c.confirmed} confirmed, ${c.rejected.length} rejected)` : "";
+  return tools + files + rules;
 }
 
 /**

@@ -1,16 +1,19 @@
 /**
  * Rule hits as candidates for the model to confirm (issue 19 §4), as pure
- * functions: the prompt text with each hit's evidence, and the merge of the
- * model's verdicts. Not wired yet: the model stage calls {@link candidatePrompt}
- * next to the diff and {@link mergeVerdicts} on what comes back.
+ * functions: the data block with each hit's evidence, the verdicts applied, and
+ * the summary's collapsed list of what the model rejected. The model stage
+ * (src/core/model-stage.ts) sends each candidate with the chunk that holds its
+ * line; the core (src/core/review-diff.ts) applies the verdicts.
  *
- * Fail closed towards the rules: a candidate the model does not answer about is
+ * Fail closed towards the rules: a candidate the model does not answer about
+ * (its chunk failed or was not sent, the answer skipped it or was malformed) is
  * posted as the rules-only mode would post it.
  */
 import { redactText } from "../diff/redact.js";
 import type { FileDiff } from "../diff/types.js";
 import { codeFence } from "../review/code-span.js";
-import { neutraliseInline } from "../review/neutralise.js";
+import { location } from "../review/format.js";
+import { codeSpan, neutraliseInline } from "../review/neutralise.js";
 import type { Finding } from "../domain/findings.js";
 
 /** A rule hit offered to the model, under a short id it answers with. */
@@ -21,28 +24,50 @@ export interface Candidate {
   evidence: string;
 }
 
-/** The model's answer about one candidate. */
+/** The model's answer about one candidate (validated: src/engine/findings-schema.ts). */
 export interface Verdict {
   id: string;
   verdict: "confirmed" | "rejected";
-  /** Model text: bounded and neutralised before it is shown anywhere. */
+  /** Model text: bounded, redacted and neutralised before it is shown anywhere. */
   reason: string;
 }
 
-/** A candidate the model rejected, for the summary (collapsed). */
+/** A candidate the model rejected, for the summary (collapsed): not posted, not counted. */
 export interface RejectedCandidate {
   finding: Finding;
+  /** The model's reason, redacted (not yet neutralised: each output does it its own way). */
   reason: string;
+}
+
+/** What the verdicts did to the candidates. */
+export interface AppliedVerdicts {
+  /** The rule findings to drop from the review: the rejected candidates' (same objects). */
+  rejected: RejectedCandidate[];
+  /** Candidates the model confirmed: posted once, as the rule's finding. */
+  confirmed: number;
 }
 
 const CONTEXT = 3;
 const MAX_REASON = 300;
+const MAX_MESSAGE = 800;
 
-/** The hunk lines within {@link CONTEXT} of the finding on its side, `+`/`-`/` ` marked, secrets redacted. */
-function evidenceOf(finding: Finding, files: readonly FileDiff[]): string {
+/** The rules that find a secret written in the code. */
+const LEAK_RULES = new Set(["rule:secrets/known-token", "rule:secrets/hardcoded-secret"]);
+
+/**
+ * A leaked secret is never offered, nor a hit whose code was redacted: the model
+ * only sees `<redacted:KIND>` where the secret was, so it cannot judge it, and text
+ * in the diff must not be able to talk it into hiding a leaked key.
+ */
+function isConfirmable(finding: Finding, files: readonly FileDiff[]): boolean {
+  return finding.source.startsWith("rule:") && !LEAK_RULES.has(finding.source) && !evidenceOf(finding, files, 0).includes("<redacted:");
+}
+
+/** The hunk lines within `context` lines of the finding on its side, `+`/`-`/` ` marked, secrets redacted. */
+function evidenceOf(finding: Finding, files: readonly FileDiff[], context = CONTEXT): string {
   const file = files.find((f) => f.path === finding.path);
-  const from = (finding.startLine ?? finding.line) - CONTEXT;
-  const to = finding.line + CONTEXT;
+  const from = (finding.startLine ?? finding.line) - context;
+  const to = finding.line + context;
   const lines = (file?.hunks ?? []).flatMap((h) =>
     h.lines.flatMap((l) => {
       const n = finding.side === "LEFT" ? (l.kind === "add" ? undefined : l.oldLine) : l.kind === "del" ? undefined : l.newLine;
@@ -53,59 +78,48 @@ function evidenceOf(finding: Finding, files: readonly FileDiff[]): string {
   return redactText(lines.join("\n"), { path: finding.path }).text;
 }
 
-/** The rule findings as candidates, numbered `R1`, `R2`… in their order. */
+/** The confirmable rule findings as candidates, numbered `R1`, `R2`… in their order. */
 export function toCandidates(ruleFindings: readonly Finding[], files: readonly FileDiff[]): Candidate[] {
-  return ruleFindings.map((finding, i) => ({ id: `R${i + 1}`, finding, evidence: evidenceOf(finding, files) }));
-}
-
-/** The prompt section asking the model to confirm or reject each candidate, with its evidence. */
-export function candidatePrompt(candidates: readonly Candidate[]): string {
-  if (candidates.length === 0) return "";
-  const items = candidates.map((c) => {
-    const f = c.finding;
-    const where = `${f.path}:${f.side === "LEFT" ? "old " : ""}${f.line}`;
-    return `### ${c.id} — ${f.source.slice("rule:".length)} at ${where}\nClaim: ${f.title}\n\n${codeFence(c.evidence, "diff")}`;
-  });
-  return [
-    "## Candidates from the deterministic rules",
-    "Each candidate below is a pattern a rule matched. Read the code around it and answer for every id: `confirmed` when a " +
-      "senior reviewer of this code would want it raised, `rejected` otherwise, with a one-sentence reason. Do not report a " +
-      "confirmed candidate again as your own finding.",
-    ...items,
-  ].join("\n\n");
-}
-
-/** Two findings about the same place: same file and side, line ranges overlapping. */
-function samePlace(a: Finding, b: Finding): boolean {
-  const [a0, b0] = [a.startLine ?? a.line, b.startLine ?? b.line];
-  return a.path === b.path && a.side === b.side && a0 <= b.line && b0 <= a.line;
+  return ruleFindings
+    .filter((finding) => isConfirmable(finding, files))
+    .map((finding, i) => ({ id: `R${i + 1}`, finding, evidence: evidenceOf(finding, files) }));
 }
 
 /**
- * Merges the model's verdicts: confirmed and unanswered candidates are posted, and
- * the model's own findings at the same place are dropped (posted once); rejected ones
- * go to the summary with the reason.
+ * The candidates block of one request: per candidate its id, rule, place, claim,
+ * the rule's message (which names the project fact it relied on) and the code.
+ * Data: the caller frames it like the diff (src/engine/prompt.ts).
  */
-export function mergeVerdicts(
-  candidates: readonly Candidate[],
-  verdicts: readonly Verdict[],
-  modelFindings: readonly Finding[],
-): { findings: Finding[]; rejected: RejectedCandidate[] } {
-  const byId = new Map(verdicts.map((v) => [v.id, v]));
-  const rejected: RejectedCandidate[] = [];
-  const posted: Finding[] = [];
-  for (const c of candidates) {
-    const v = byId.get(c.id);
-    if (v?.verdict === "rejected") rejected.push({ finding: c.finding, reason: neutraliseInline(v.reason.slice(0, MAX_REASON)) });
-    else posted.push(c.finding);
-  }
-  const own = modelFindings.filter((m) => !posted.some((p) => samePlace(p, m) && p.category === m.category));
-  return { findings: [...posted, ...own], rejected };
+export function candidateBlock(candidates: readonly Candidate[]): string {
+  return candidates
+    .map((c) => {
+      const f = c.finding;
+      const where = `${f.path}:${f.side === "LEFT" ? "old " : ""}${f.startLine ? `${f.startLine}-` : ""}${f.line}`;
+      const message = redactText(f.body.slice(0, MAX_MESSAGE)).text;
+      return `### ${c.id} — rule ${f.source.slice("rule:".length)} at ${where} (${f.severity} · ${f.category})\nClaim: ${f.title}\nRule's message: ${message}\n\n${codeFence(c.evidence, "diff")}`;
+    })
+    .join("\n\n");
 }
 
-/** The summary's collapsed list of rejected candidates (markdown), empty when none. */
+/** Splits the candidates by verdict: rejected ones leave the review, with the model's reason; the rest stay as the rules found them. */
+export function applyVerdicts(candidates: readonly Candidate[], verdicts: readonly Verdict[]): AppliedVerdicts {
+  const byId = new Map(verdicts.map((v) => [v.id, v]));
+  const rejected: RejectedCandidate[] = [];
+  let confirmed = 0;
+  for (const c of candidates) {
+    const v = byId.get(c.id);
+    if (v?.verdict === "rejected") rejected.push({ finding: c.finding, reason: redactText(v.reason.slice(0, MAX_REASON)).text });
+    else if (v?.verdict === "confirmed") confirmed++;
+  }
+  return { rejected, confirmed };
+}
+
+/** The summary's collapsed list of rejected candidates (markdown, model text neutralised), empty when none. */
 export function rejectedSummary(rejected: readonly RejectedCandidate[]): string {
   if (rejected.length === 0) return "";
-  const rows = rejected.map((r) => `- \`${r.finding.source.slice("rule:".length)}\` ${neutraliseInline(r.finding.path)}:${r.finding.line} — ${r.reason}`);
-  return `<details><summary>${rejected.length} rule hit${rejected.length === 1 ? "" : "s"} the model rejected</summary>\n\n${rows.join("\n")}\n\n</details>`;
+  const rows = rejected.map(
+    (r) => `- \`${r.finding.source.slice("rule:".length)}\` ${codeSpan(location(r.finding))} — ${neutraliseInline(r.finding.title)}. Model: ${neutraliseInline(r.reason)}`,
+  );
+  const n = rejected.length;
+  return `<details><summary>${n} rule hit${n === 1 ? "" : "s"} the model rejected (not posted)</summary>\n\n${rows.join("\n")}\n\n</details>`;
 }

@@ -1,8 +1,7 @@
 /** Rule hits as candidates for the model, and the merge of its verdicts: what would be posted and what lands in the summary. */
 import { toFileDiff } from "../../../src/diff/parse-patch.js";
-import { candidatePrompt, mergeVerdicts, rejectedSummary, toCandidates } from "../../../src/rules/candidates.js";
+import { applyVerdicts, candidateBlock, rejectedSummary, toCandidates } from "../../../src/rules/candidates.js";
 import { runRules } from "../../../src/rules/index.js";
-import type { Finding } from "../../../src/domain/findings.js";
 
 const KEY = "sk-ant-api03-" + "A".repeat(93) + "AA";
 const patch = [
@@ -20,41 +19,34 @@ const files = [toFileDiff({ path: "backend/platform/auth.py", status: "modified"
 const ruleFindings = runRules(files);
 const compare = ruleFindings.find((f) => f.source === "rule:secrets/non-constant-time-compare");
 
-const modelFinding = (line: number, category: Finding["category"] = "security"): Finding => ({
-  path: "backend/platform/auth.py", line, side: "RIGHT", severity: "medium", category, title: "Timing leak", body: "Use hmac.compare_digest.", confidence: 0.9, source: "model",
-});
-
 describe("rule candidates for the model", () => {
-  it("asks about every rule hit with the code around it, secrets redacted", () => {
+  it("offers each judgement hit with the rule's message and the code around it, secrets redacted; never the leaked key itself", () => {
     expect(compare).toBeDefined();
     const candidates = toCandidates(ruleFindings, files);
-    const prompt = candidatePrompt(candidates);
-    expect(candidates.map((c) => c.id)).toEqual(ruleFindings.map((_, i) => `R${i + 1}`));
-    expect(prompt).toContain("secrets/non-constant-time-compare at backend/platform/auth.py:7");
-    expect(prompt).toContain("if api_key != settings.PLATFORM_API_KEY:");
-    expect(prompt).not.toContain(KEY);
-    expect(candidatePrompt([])).toBe("");
+    expect(candidates.map((c) => c.finding.source)).toContain("rule:secrets/non-constant-time-compare");
+    expect(candidates.map((c) => c.finding.source)).not.toContain("rule:secrets/known-token");
+    expect(candidates.map((c) => c.id)).toEqual(candidates.map((_, i) => `R${i + 1}`));
+    const block = candidateBlock(candidates);
+    expect(block).toContain("rule secrets/non-constant-time-compare at backend/platform/auth.py:7");
+    expect(block).toContain(`Rule's message: ${compare!.body.split("\n")[0]}`);
+    expect(block).toContain("if api_key != settings.PLATFORM_API_KEY:");
+    expect(block).not.toContain(KEY);
   });
 
-  it("posts a confirmed hit once, drops the model's duplicate, keeps its other findings", () => {
+  it("keeps confirmed and unanswered hits, and sets rejected ones apart with the reason, redacted", () => {
     const candidates = toCandidates(ruleFindings, files);
-    const id = candidates.find((c) => c.finding === compare)?.id ?? "";
-    const other = modelFinding(2, "bug");
-    const merged = mergeVerdicts(candidates, [{ id, verdict: "confirmed", reason: "real" }], [modelFinding(7), other]);
-    expect(merged.findings.filter((f) => f.line === 7).map((f) => f.source)).toEqual(["rule:secrets/non-constant-time-compare"]);
-    expect(merged.findings).toContain(other);
-    expect(merged.rejected).toEqual([]);
+    const id = candidates.find((c) => c.finding === compare)!.id;
+    expect(applyVerdicts(candidates, [{ id, verdict: "confirmed", reason: "real" }])).toEqual({ rejected: [], confirmed: 1 });
+    const applied = applyVerdicts(candidates, [{ id, verdict: "rejected", reason: `Both sides are hashes ${KEY}` }]);
+    expect(applied.confirmed).toBe(0);
+    expect(applied.rejected).toEqual([{ finding: compare, reason: expect.stringMatching(/^Both sides are hashes <redacted:/) }]);
   });
 
-  it("lists a rejected hit in a collapsed summary with the model's reason, neutralised, and posts unanswered ones", () => {
-    const candidates = toCandidates(ruleFindings, files);
-    const id = candidates.find((c) => c.finding === compare)?.id ?? "";
-    const merged = mergeVerdicts(candidates, [{ id, verdict: "rejected", reason: "Both sides are hashes.\n# @admin <img src=x>" }], []);
-    expect(merged.findings).not.toContain(compare);
-    expect(merged.findings.length).toBe(ruleFindings.length - 1);
-    const summary = rejectedSummary(merged.rejected);
-    expect(summary).toMatch(/^<details><summary>1 rule hit the model rejected<\/summary>/);
-    expect(summary).toContain("`secrets/non-constant-time-compare` backend/platform/auth.py:7 — Both sides are hashes.");
+  it("lists rejected hits collapsed, the model's reason neutralised", () => {
+    const summary = rejectedSummary([{ finding: compare!, reason: "Both sides are hashes.\n# @admin <img src=x>" }]);
+    expect(summary).toMatch(/^<details><summary>1 rule hit the model rejected \(not posted\)<\/summary>/);
+    expect(summary).toContain("`secrets/non-constant-time-compare` `backend/platform/auth.py:7`");
+    expect(summary).toContain("Model: Both sides are hashes.");
     expect(summary).not.toContain("\n# @admin");
     expect(summary).not.toContain("<img");
     expect(rejectedSummary([])).toBe("");
