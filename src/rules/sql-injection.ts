@@ -4,7 +4,7 @@
  * query text, so formatting data into the text is the injection.
  */
 import type { FileDiff } from "../diff/types.js";
-import { isPython } from "./paths.js";
+import { isManagementCommand, isMigration, isPython } from "./paths.js";
 import { bareName, findCalls, isDynamicString, keyword, positional, restOfStatement, type Call } from "./python-expr.js";
 import { fileCodeLines, type CodeLine } from "./python-source.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
@@ -30,7 +30,8 @@ const rawFormat: Rule = {
   defaultSeverity: "high",
   category: "security",
   title: "SQL text built with string formatting",
-  appliesTo: isPython,
+  // Migrations and management commands run on the server with no request in reach: their SQL is built from metadata and operator input.
+  appliesTo: (path) => isPython(path) && !isMigration(path) && !isManagementCommand(path),
   skipsTests: true,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];
@@ -80,7 +81,8 @@ const rawVariable: Rule = {
   defaultSeverity: "high",
   category: "security",
   title: "SQL text built with string formatting, then executed without params",
-  appliesTo: isPython,
+  // Migrations and management commands run on the server with no request in reach: their SQL is built from metadata and operator input.
+  appliesTo: (path) => isPython(path) && !isMigration(path) && !isManagementCommand(path),
   skipsTests: true,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];
