@@ -89,7 +89,8 @@ const openPaths: Rule = {
         if (!name || !SKIP_LIST.test(name) || !value || !["list", "tuple", "set"].includes(value.type)) continue;
         for (const item of kids(value)) {
           const path = stringValue(item);
-          if (path === undefined || !changed.has(lineOf(item)) || !/^\^?\/|^api\b|\/$/.test(path)) continue;
+          // A URL path (`/internal/`, `^/api/`), not a template or module prefix that happens to sit in a "skip" list.
+          if (path === undefined || !changed.has(lineOf(item)) || !/^\^?\/|^\^?api\//.test(path) || /template/i.test(name)) continue;
           hits.push({
             line: lineOf(item),
             title: `\`${path}\` added to \`${name}\`: served without authentication`,

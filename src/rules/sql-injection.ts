@@ -24,6 +24,13 @@ function calleeName(call: Call): string {
   return /(executemany|execute|raw|RawSQL|extra)\s*\(/.exec(call.line.code.slice(call.col))?.[1] ?? "execute";
 }
 
+/**
+ * DDL and session statements name schemas, tables and roles, which SQL cannot
+ * take as parameters: formatting is the only way to write them (django-pgschemas'
+ * `CREATE SCHEMA %s`), so the "use params" advice does not apply.
+ */
+const DDL = /^\s*[rRbBuUfF]{0,2}(?:"""|'''|"|')\s*(?:CREATE|DROP|ALTER|SET\s+search_path|TRUNCATE|GRANT|REVOKE|COMMENT\s+ON|LOCK)\b/i;
+
 const rawFormat: Rule = {
   id: `${FAMILY}/raw-format`,
   family: FAMILY,
@@ -38,7 +45,7 @@ const rawFormat: Rule = {
     for (const lines of fileCodeLines(file, ctx.trees)) {
       for (const call of findCalls(lines, QUERY_FIRST)) {
         const query = positional(call)[0] ?? keyword(call, "sql") ?? keyword(call, "raw_query");
-        if (!call.touchesAdded || !query || !isDynamicString(query)) continue;
+        if (!call.touchesAdded || !query || !isDynamicString(query) || DDL.test(query.raw)) continue;
         hits.push({
           line: call.line.line,
           title: `SQL injection: query for \`${calleeName(call)}()\` built with string formatting`,
