@@ -10,7 +10,7 @@ import picomatch from "picomatch";
 import type { ChangedFile } from "../diff/types.js";
 import type { FileSources } from "../rules/index.js";
 import { isPython, isSettingsFile } from "../rules/paths.js";
-import { git, showFile } from "./git.js";
+import { git } from "./git.js";
 
 /** Past this many Python files the rules read the hunks alone: a huge change stays fast. */
 const MAX_FILES = 400;
@@ -20,12 +20,14 @@ export async function ruleSources(root: string, range: { base: string; head?: st
   const sources = new Map<string, FileSources>();
   const python = files.filter((f) => isPython(f.path));
   if (python.length > MAX_FILES) return sources;
+  // One `git show` per side (a missing path fails, and is left out).
+  const show = (rev: string, path: string): Promise<string | undefined> => git(root, ["show", `${rev}:${path}`]).catch(() => undefined);
   const atHead = (path: string): Promise<string | undefined> =>
-    (range.head === undefined ? readFile(join(root, path), "utf8") : showFile(root, range.head, path)).catch(() => undefined);
+    range.head === undefined ? readFile(join(root, path), "utf8").catch(() => undefined) : show(range.head, path);
   for (const f of python) {
     sources.set(f.path, {
       head: f.status === "removed" ? undefined : await atHead(f.path),
-      base: f.status === "added" ? undefined : await showFile(root, range.base, f.previousPath ?? f.path).catch(() => undefined),
+      base: f.status === "added" ? undefined : await show(range.base, f.previousPath ?? f.path),
     });
   }
   // Settings within the reviewed paths only: a review of `backend/` reads nothing outside it.
