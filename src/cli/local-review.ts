@@ -27,6 +27,7 @@ import type { FindingsAnalysis } from "../review/analyse-findings.js";
 import { selectFiles, type FileSelection } from "../review/select-files.js";
 import type { ReviewReport } from "../review/summary.js";
 import { changedFiles } from "./git-changes.js";
+import { ruleSources } from "./rule-sources.js";
 import { defaultBranch, mergeBase, repoRoot, resolveCommit, showFile, subjectOf } from "./git.js";
 import { loadProjectInstructions } from "../agents/project-instructions.js";
 import { messageOf } from "../errors.js";
@@ -111,7 +112,8 @@ export async function prepareLocalReview(options: Omit<LocalReviewOptions, "rule
   const selection = selectFiles(files, settings);
 
   // 4.
-  return { root, headCommit, range, settings, agent, model, selection, prepared: prepareDiffs(selection, settings.rules, { testPaths: settings.testPaths }) };
+  const sources = await ruleSources(root, { base, head: options.head === undefined ? undefined : headCommit }, files, settings.paths);
+  return { root, headCommit, range, settings, agent, model, selection, prepared: prepareDiffs(selection, settings.rules, { testPaths: settings.testPaths, sources }) };
 }
 
 /** The title the model sees: the commit's subject, redacted. */

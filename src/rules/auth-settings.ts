@@ -83,6 +83,38 @@ function underDefaults(ctx: RuleContext, path: string): string | null | undefine
   return `The project's default is \`${perms.values.join(", ")}\` (\`REST_FRAMEWORK\` in \`${perms.where}\`): this view opts out of it.`;
 }
 
+/**
+ * Views that must be open to anonymous clients by what they are: they issue the
+ * credentials (token, login, sign-up, password reset) or check their own.
+ */
+export const PUBLIC_BY_PURPOSE = /(?:Obtain|Token|Login|Logout|Register|Signup|SignUp|PasswordReset|Health|Webhook|Callback)\w*$/;
+
+/** The statement that encloses line `at`: the nearest earlier line indented less (a class, def or top-level assignment). */
+function enclosing(lines: readonly CodeLine[], at: number): string {
+  const indent = (l: CodeLine | undefined): number => /^\s*/.exec(l?.code ?? "")?.[0].length ?? 0;
+  let level = indent(lines[at]);
+  for (let i = at - 1; i >= 0 && level > 0; i--) {
+    const l = lines[i];
+    if (!l || !l.code.trim() || indent(l) >= level) continue;
+    level = indent(l);
+    if (/^\s*(?:class|def)\s/.test(l.code) || level === 0) return l.code.trim();
+  }
+  return "";
+}
+
+/**
+ * Opting out is deliberate here: a view public by purpose, a line documented by
+ * a comment, the class that defines AllowAny, or a settings dict that is not
+ * the project's `REST_FRAMEWORK` (a library's own defaults).
+ */
+function deliberate(line: CodeLine, at: number, lines: readonly CodeLine[]): boolean {
+  if (/^\s*class\s+AllowAny\b/.test(line.code) || /#/.test(line.raw.slice(line.code.trimEnd().length))) return true;
+  const outer = enclosing(lines, at);
+  const cls = /^class\s+(\w+)/.exec(outer)?.[1];
+  if (cls && PUBLIC_BY_PURPOSE.test(cls)) return true;
+  return /^[A-Z_]+\s*=/.test(outer) && !/^REST_FRAMEWORK\s*=/.test(outer);
+}
+
 const allowAny = lineRule({
   name: "allow-any",
   severity: "medium",
@@ -91,7 +123,7 @@ const allowAny = lineRule({
     "`AllowAny` lets unauthenticated clients call this endpoint (or, in `DEFAULT_PERMISSION_CLASSES`, every " +
     "endpoint that does not override it). If the view is meant to be public (login, health check, webhook " +
     "with its own signature check) say so in a comment; otherwise use `IsAuthenticated` or a tenant-aware permission.",
-  fires: (line) => liveMatch(line, /\bAllowAny\b/, /["']rest_framework\.permissions\.AllowAny["']/g),
+  fires: (line, at, lines) => liveMatch(line, /\bAllowAny\b/, /["']rest_framework\.permissions\.AllowAny["']/g) && !deliberate(line, at, lines),
   fact: underDefaults,
 });
 
@@ -103,7 +135,8 @@ const emptyPermissions = lineRule({
     "An empty `permission_classes` disables every permission check for the view: anyone, authenticated or " +
     "not, may call it. Set the permission the endpoint needs (`[IsAuthenticated]`, an object/tenant permission), " +
     "or `[AllowAny]` explicitly if it is really public.",
-  fires: (line) =>
+  fires: (line, at, lines) =>
+    !deliberate(line, at, lines) &&
     liveMatch(
       line,
       /\bpermission_classes\s*=\s*[[(]\s*[\])]|@permission_classes\(\s*[[(]\s*[\])]\s*\)/,
@@ -120,7 +153,8 @@ const emptyAuthentication = lineRule({
     "With no authentication classes `request.user` is always anonymous, so object ownership and tenant checks " +
     "that rely on it silently pass or fail, and session CSRF protection is not applied. Keep the defaults unless " +
     "the endpoint authenticates by other means (e.g. a verified webhook signature), and document that.",
-  fires: (line) =>
+  fires: (line, at, lines) =>
+    !deliberate(line, at, lines) &&
     liveMatch(
       line,
       /\bauthentication_classes\s*=\s*[[(]\s*[\])]|@authentication_classes\(\s*[[(]\s*[\])]\s*\)/,

@@ -4,7 +4,7 @@
  * because it cannot carry attacker data.
  */
 import type { FileDiff } from "../diff/types.js";
-import { isPython } from "./paths.js";
+import { isManagementCommand, isPython } from "./paths.js";
 import { findCalls, isConstantString, keyword, positional, type Call } from "./python-expr.js";
 import { fileCodeLines } from "./python-source.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
@@ -42,7 +42,8 @@ function evalLike(name: "eval" | "exec"): Rule {
     defaultSeverity: "high",
     category: "security",
     title: `\`${name}()\` on non-constant input`,
-    appliesTo: isPython,
+    // A management command (`shell_plus`) runs code for the operator who typed it.
+    appliesTo: (path) => isPython(path) && !isManagementCommand(path),
     skipsTests: true,
     check: (file, ctx) =>
       hitsFor(file, ctx, evalCallPattern(name), (call) =>

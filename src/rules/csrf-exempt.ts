@@ -54,14 +54,45 @@ function wrapsDrfView(use: Node): boolean {
   return /(?:APIView|ViewSet)\b[\s\S]*\.as_view\s*\(|\.as_view\s*\(\s*\{/.test(arg);
 }
 
+/**
+ * Endpoints that other sites are meant to POST to and that authenticate without
+ * the user's cookies: OAuth/OpenID/SAML callbacks, token endpoints, webhooks.
+ */
+const NON_COOKIE_ENDPOINT = /callback|webhook|hook|token|revoke|introspect|userinfo|oauth|openid|saml|acs|sso|slo|notify|ipn|jwks/i;
+/** A decorator that authenticates the request itself (API key, signature, HTTP auth); `login_required` is a session. */
+const OWN_AUTH = /^@(?!.*(?:login_required|permission_required))[\w.]*(?:auth|api_?key|signature|signed|hmac|verify|basic)\w*/i;
+
+/** A comment on the line, or on the line above, saying why: the author has considered it. */
+function documented(lines: readonly string[], line: number): boolean {
+  const words = (text: string | undefined): boolean => /#\s*\S+\s+\S+\s+\S+/.test(text ?? "");
+  const same = lines[line - 1] ?? "";
+  return (same.includes("#") && words(same.slice(same.indexOf("#")))) || /^\s*#/.test(lines[line - 2] ?? "") && words(lines[line - 2]);
+}
+
+/** The view a `csrf_exempt` use applies to, by name, and whether something else already vouches for it. */
+function vouchedFor(id: Node, lines: readonly string[]): boolean {
+  if (documented(lines, lineOf(id))) return true;
+  // `return csrf_exempt(view)` inside `as_view`: a framework wrapping every view it builds.
+  if (ancestor(id, "function_definition")?.childForFieldName("name")?.text === "as_view") return true;
+  const deco = ancestor(id, "decorator");
+  const def = deco?.parent?.childForFieldName("definition") ?? undefined;
+  const target = def ? (def.childForFieldName("name")?.text ?? "") : (lines[lineOf(id) - 1] ?? "");
+  if (NON_COOKIE_ENDPOINT.test(target)) return true;
+  if (def === undefined) return false;
+  // The body checks a signature or a signed form itself (`verified_data()`, `compare_digest`).
+  return decorators(def).some((d) => OWN_AUTH.test(d)) || /\b(?:verif\w*|signed_\w+|\w*signature\w*|hmac|compare_digest)\b/i.test(def.childForFieldName("body")?.text ?? "");
+}
+
 /** The `csrf_exempt` uses the change added, with what they apply to. */
 function exemptions(file: FileDiff, ctx: RuleContext): Node[] {
   if (!changeMentions(file, /csrf_exempt/)) return [];
   const tree = ctx.trees.get(file, "new");
   const changed = changedLines(file);
+  const lines = tree?.rootNode.text.split("\n") ?? [];
   return nodesOf(tree?.rootNode, "identifier").filter((id) => {
     if (id.text !== "csrf_exempt" || !changed.has(lineOf(id))) return false;
     if (ancestor(id, "import_from_statement", "import_statement")) return false;
+    if (vouchedFor(id, lines)) return false;
     if (id.parent?.type === "function_definition" && id.parent.childForFieldName("name")?.id === id.id) return false;
     const deco = ancestor(id, "decorator");
     if (deco) return exemptAnyway(deco.parent?.childForFieldName("definition") ?? undefined) === undefined;

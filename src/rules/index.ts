@@ -7,8 +7,10 @@ import type { FileDiff } from "../diff/types.js";
 import { SEVERITIES, type Finding, type Severity } from "../domain/findings.js";
 import { AUTH_SETTINGS_RULES } from "./auth-settings.js";
 import { CELERY_RULES } from "./celery.js";
+import { CELERY_TENANT_RULES } from "./celery-tenant.js";
 import { CODE_EXECUTION_RULES } from "./code-execution.js";
 import { DRF_RULES } from "./drf.js";
+import { EXPOSURE_RULES } from "./exposure.js";
 import { MIGRATION_RULES } from "./migrations.js";
 import { SECRET_HANDLING_RULES } from "./secret-handling.js";
 import { SECRET_RULES } from "./secrets.js";
@@ -47,9 +49,11 @@ export const RULES: readonly Rule[] = [
   ...TEMPLATING_RULES,
   ...AUTH_SETTINGS_RULES,
   ...DRF_RULES,
+  ...EXPOSURE_RULES,
   ...TENANT_RULES,
   ...MIGRATION_RULES,
   ...CELERY_RULES,
+  ...CELERY_TENANT_RULES,
 ];
 
 /** Rule families, in registry order. */

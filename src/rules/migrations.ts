@@ -6,8 +6,8 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { MIGRATION_SAFETY_RULES } from "./migration-safety.js";
-import { destroysRows, isNoop, touchedOperations, type Operation } from "./migration-ops.js";
-import { schemaChanges } from "./model-fields.js";
+import { destroysRows, isNoop, modelNameOf, operations, operationsBefore, touchedOperations, type Operation } from "./migration-ops.js";
+import { fieldOn, schemaChanges } from "./model-fields.js";
 import { appDirOf, isMigration, isModelsFile, isPython } from "./paths.js";
 import { argument, changedLines, nodesOf, stringValue, touchedLine } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
@@ -46,7 +46,32 @@ const missingMigration: Rule = {
   },
 };
 
-const touched = (file: FileDiff, ctx: RuleContext, ops: readonly string[]): Array<Operation & { line: number }> => touchedOperations(file, ctx.trees, ops);
+/**
+ * A squashed migration (`replaces = [...]`) replays history that every existing
+ * database has already applied: its drops and data steps are not new work.
+ */
+function isSquashed(file: FileDiff, ctx: RuleContext): boolean {
+  return /^\s+replaces\s*=/m.test(ctx.trees.get(file, "new")?.rootNode.text ?? "");
+}
+
+const touched = (file: FileDiff, ctx: RuleContext, ops: readonly string[]): Array<Operation & { line: number }> =>
+  isSquashed(file, ctx) ? [] : touchedOperations(file, ctx.trees, ops);
+
+/**
+ * The data a drop loses was dealt with earlier in the change: a data step
+ * (`RunPython`/`RunSQL`) ran before it in the same migration, or the change
+ * itself created the model or the field (nothing deployed holds data in it).
+ */
+function dataHandled(o: Operation, ctx: RuleContext): boolean {
+  const model = modelNameOf(o);
+  const name = stringValue(argument(o.call, 1, "name"))?.toLowerCase();
+  return operationsBefore(o, ctx).some(
+    (b) =>
+      (b.file === o.file && (b.op === "RunPython" || b.op === "RunSQL")) ||
+      (b.op === "CreateModel" && modelNameOf(b) === model) ||
+      (b.op === "AddField" && modelNameOf(b) === model && stringValue(argument(b.call, 1, "name"))?.toLowerCase() === name),
+  );
+}
 
 const reverseKw = (op: string): string => (op === "RunPython" ? "reverse_code" : "reverse_sql");
 
@@ -104,7 +129,7 @@ const destructive: Rule = {
   title: "Destructive migration (`RemoveField`/`DeleteModel`)",
   appliesTo: isMigration,
   check: (file, ctx) =>
-    touched(file, ctx, ["RemoveField", "DeleteModel"]).map(
+    touched(file, ctx, ["RemoveField", "DeleteModel"]).filter((o) => !dataHandled(o, ctx)).map(
       (o): RuleHit => ({
         line: o.line,
         title: `Destructive migration: \`${o.op}\` drops data`,
@@ -154,6 +179,13 @@ const removedStillUsed: Rule = {
       const name = stringValue(argument(o.call, 1, "name"));
       const ref = name && name.length > 2 ? references(file.path.slice(0, file.path.lastIndexOf("/migrations/")), ctx).get(name) : undefined;
       if (!name || !ref) return [];
+      // Another model of the app (or this one, re-added) still declares a field of that name: the use is most likely that one.
+      const app = file.path.slice(0, file.path.lastIndexOf("/migrations/"));
+      const models = ctx.files.filter((f) => f.path.startsWith(`${app}/`) && isModelsFile(f.path) && f.status !== "removed");
+      if (fieldOn(models, "new", ctx.trees, "?", name)) return [];
+      // Dropping the model's fields before `DeleteModel` is how Django removes a model: a `.user` elsewhere is another model's.
+      const model = modelNameOf(o);
+      if (operations(file, ctx.trees).some((d) => d.op === "DeleteModel" && modelNameOf(d) === model)) return [];
       return [
         {
           line: o.line,

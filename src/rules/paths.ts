@@ -71,6 +71,12 @@ export function appDirOf(modelsPath: string): string {
 }
 
 /** A Django or Jinja template. */
+/** A management command: run by an operator on the server, with no request in reach. */
+export function isManagementCommand(path: string): boolean {
+  return /(?:^|\/)management\/commands\//.test(path);
+}
+
+/** A Django template (or a plain-text one under `templates/`). */
 export function isTemplate(path: string): boolean {
   return /\.(html|htm|jinja2?|j2|djhtml)$/.test(path) || (segments(path).includes("templates") && path.endsWith(".txt"));
 }

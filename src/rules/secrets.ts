@@ -111,6 +111,13 @@ const knownToken: Rule = {
       })),
 };
 
+/** `BadDeviceToken: "BadDeviceToken"`: the value spells its own key, an error or enum name, not a credential. */
+function namesItself(s: Spotted): boolean {
+  const value = s.text.slice(s.match.start, s.match.end).replace(/^["']|["']$/g, "");
+  const name = holder(s)?.split(".").pop();
+  return name !== undefined && value.toLowerCase().endsWith(name.toLowerCase());
+}
+
 const hardcoded: Rule = {
   id: `${FAMILY}/hardcoded-secret`,
   family: FAMILY,
@@ -122,7 +129,7 @@ const hardcoded: Rule = {
     // Compose files describe throw-away local stacks (`POSTGRES_PASSWORD: devpass1`); known tokens still fire there.
     if (COMPOSE.test(file.path.slice(file.path.lastIndexOf("/") + 1))) return [];
     return spot(file)
-      .filter((s) => !KNOWN.has(s.match.kind) && isLive(s, isPython(file.path) ? codeLineAt(file, ctx, s.line) : undefined))
+      .filter((s) => !KNOWN.has(s.match.kind) && !namesItself(s) && isLive(s, isPython(file.path) ? codeLineAt(file, ctx, s.line) : undefined))
       .map((s): RuleHit => ({
         line: s.line,
         title: title(s),

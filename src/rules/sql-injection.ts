@@ -4,7 +4,7 @@
  * query text, so formatting data into the text is the injection.
  */
 import type { FileDiff } from "../diff/types.js";
-import { isPython } from "./paths.js";
+import { isManagementCommand, isMigration, isPython } from "./paths.js";
 import { bareName, findCalls, isDynamicString, keyword, positional, restOfStatement, type Call } from "./python-expr.js";
 import { fileCodeLines, type CodeLine } from "./python-source.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
@@ -24,20 +24,28 @@ function calleeName(call: Call): string {
   return /(executemany|execute|raw|RawSQL|extra)\s*\(/.exec(call.line.code.slice(call.col))?.[1] ?? "execute";
 }
 
+/**
+ * DDL and session statements name schemas, tables and roles, which SQL cannot
+ * take as parameters: formatting is the only way to write them (django-pgschemas'
+ * `CREATE SCHEMA %s`), so the "use params" advice does not apply.
+ */
+const DDL = /^\s*[rRbBuUfF]{0,2}(?:"""|'''|"|')\s*(?:CREATE|DROP|ALTER|SET\s+search_path|TRUNCATE|GRANT|REVOKE|COMMENT\s+ON|LOCK)\b/i;
+
 const rawFormat: Rule = {
   id: `${FAMILY}/raw-format`,
   family: FAMILY,
   defaultSeverity: "high",
   category: "security",
   title: "SQL text built with string formatting",
-  appliesTo: isPython,
+  // Migrations and management commands run on the server with no request in reach: their SQL is built from metadata and operator input.
+  appliesTo: (path) => isPython(path) && !isMigration(path) && !isManagementCommand(path),
   skipsTests: true,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];
     for (const lines of fileCodeLines(file, ctx.trees)) {
       for (const call of findCalls(lines, QUERY_FIRST)) {
         const query = positional(call)[0] ?? keyword(call, "sql") ?? keyword(call, "raw_query");
-        if (!call.touchesAdded || !query || !isDynamicString(query)) continue;
+        if (!call.touchesAdded || !query || !isDynamicString(query) || DDL.test(query.raw)) continue;
         hits.push({
           line: call.line.line,
           title: `SQL injection: query for \`${calleeName(call)}()\` built with string formatting`,
@@ -80,7 +88,8 @@ const rawVariable: Rule = {
   defaultSeverity: "high",
   category: "security",
   title: "SQL text built with string formatting, then executed without params",
-  appliesTo: isPython,
+  // Migrations and management commands run on the server with no request in reach: their SQL is built from metadata and operator input.
+  appliesTo: (path) => isPython(path) && !isMigration(path) && !isManagementCommand(path),
   skipsTests: true,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const hits: RuleHit[] = [];

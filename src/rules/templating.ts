@@ -4,14 +4,13 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isTemplate } from "./paths.js";
-import { findCalls, isConstantString, isDynamicString, positional } from "./python-expr.js";
+import { findCalls, isDynamicString, positional } from "./python-expr.js";
+import { calleeName, changedLines, changeMentions, lineOf, nodesOf, positionalArgs } from "./python-tree.js";
+import { isSafeHtml } from "./safe-html.js";
 import { fileCodeLines } from "./python-source.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "templating";
-
-/** Calls whose result is already escaped HTML: marking it safe is the intended use. */
-const ESCAPED = /^\s*(?:[\w.]*\.)?(?:format_html|format_html_join|escape|conditional_escape|strip_tags|render_to_string|json_script)\s*\(/;
 
 const markSafe: Rule = {
   id: `${FAMILY}/mark-safe`,
@@ -20,24 +19,27 @@ const markSafe: Rule = {
   category: "security",
   title: "`mark_safe`/`SafeString` on non-constant data",
   appliesTo: isPython,
+  skipsTests: true,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
-    const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file, ctx.trees)) {
-      for (const call of findCalls(lines, /(?<!def\s+)\b(mark_safe|SafeString|SafeText)\s*\(/g)) {
-        const arg = positional(call)[0];
-        if (!call.touchesAdded || !arg || isConstantString(arg) || ESCAPED.test(arg.code)) continue;
-        const fn = /\w+/.exec(call.line.code.slice(call.col))?.[0] ?? "mark_safe";
-        hits.push({
-          line: call.line.line,
+    if (!changeMentions(file, /\b(?:mark_safe|SafeString|SafeText)\b/)) return [];
+    const changed = changedLines(file);
+    return nodesOf(ctx.trees.get(file, "new")?.rootNode, "call").flatMap((call): RuleHit[] => {
+      const fn = calleeName(call);
+      if (!/^(?:mark_safe|SafeString|SafeText)$/.test(fn) || !changed.has(lineOf(call))) return [];
+      // Constants, translated constants, escaped values and templates filled with them are what mark_safe is for.
+      const arg = positionalArgs(call)[0];
+      if (!arg || isSafeHtml(arg)) return [];
+      return [
+        {
+          line: lineOf(call),
           title: `XSS: \`${fn}()\` on non-constant data`,
           body:
             `\`${fn}()\` tells Django the string is trusted HTML, so nothing in it is escaped when rendered; any ` +
             "user-controlled part becomes script in the victim's browser (XSS). Build the HTML with " +
             "`format_html(\"<b>{}</b>\", value)` (which escapes each argument), or escape the data with `escape()` first.",
-        });
-      }
-    }
-    return hits;
+        },
+      ];
+    });
   },
 };
 
@@ -74,6 +76,13 @@ const formatHtml: Rule = {
 const OUTPUT_TAG = /\{\{([^{}]*)\}\}/g;
 const SAFE_FILTER = /\|\s*safe\s*(?:\||$)/;
 
+/**
+ * Values that cannot carry a visitor's markup: a field's `help_text` (written by
+ * developers, and rendered unescaped by Django's own admin), an API schema's
+ * description (the view's docstring), a setting (`config.ROOT_TAG_ATTRS`), and ids or counts.
+ */
+const DEVELOPER_TEXT = /(?:^|\.)(?:help_text|id|pk|count|schema\.description|[A-Z][A-Z0-9_]+)\s*$/;
+
 /** `{{ value|safe }}` where the value is a variable, and `{% autoescape off %}`. */
 const safeFilter: Rule = {
   id: `${FAMILY}/safe-filter`,
@@ -84,15 +93,17 @@ const safeFilter: Rule = {
   appliesTo: isTemplate,
   check(file: FileDiff): RuleHit[] {
     const hits: RuleHit[] = [];
+    const plainText = /\.txt$/.test(file.path);
     for (const hunk of file.hunks) {
       for (const l of hunk.lines) {
         if (l.kind !== "add" || l.newLine === undefined || /^\s*\{#.*#\}\s*$/.test(l.text)) continue;
-        const safe = [...l.text.matchAll(OUTPUT_TAG)].some((m) => {
+        const safe = !plainText && [...l.text.matchAll(OUTPUT_TAG)].some((m) => {
           const inner = m[1] ?? "";
           const filter = SAFE_FILTER.exec(inner);
-          return filter !== null && !/^\s*["']/.test(inner.slice(0, filter.index));
+          return filter !== null && !/^\s*["']/.test(inner.slice(0, filter.index)) && !DEVELOPER_TEXT.test(inner.slice(0, filter.index));
         });
-        const off = /\{%-?\s*autoescape\s+off\s*-?%\}/.test(l.text);
+        // A plain-text template (an e-mail body or subject) is not HTML: escaping there would garble it.
+        const off = !plainText && /\{%-?\s*autoescape\s+off\s*-?%\}/.test(l.text);
         if (!safe && !off) continue;
         hits.push({
           line: l.newLine,
