@@ -5,7 +5,9 @@
  * that the profile is written. Prints what crossed to the threads and what GitHub's
  * answers weighed (bench/main-thread-spans.mjs), and the main
  * thread's on-CPU time by function and by file (self time), busiest first.
- * `npx tsx bench/main-thread-profile.ts [REVIEW_WORKERS]` (default 2). Not a test.
+ * `npx tsx bench/main-thread-profile.ts [REVIEW_WORKERS] [medium|deliveries]` (default 2;
+ * `medium`: one 400-file review instead; `deliveries`: 1,000 signed pull_request.opened
+ * deliveries at concurrency 20, as the CPU rounds of review-threads send). Not a test.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +15,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { processEnv, spawnApp } from "../test/support/app-process.js";
 import { startRig } from "../test/support/process-rig.js";
-import { openReviewLoad } from "./review-load.js";
+import { drained, startLoad } from "./bench-processes.js";
+import { openReviewLoad, pythonFiles } from "./review-load.js";
 
 interface ProfileNode {
   id: number;
@@ -75,12 +78,20 @@ const workers = process.argv[2] ?? "2";
 const dir = mkdtempSync(join(tmpdir(), "backend-agent-prof-"));
 const rig = await startRig();
 try {
-  const prs = openReviewLoad(rig);
+  rig.anthropic.fallback = { kind: "json", value: { summary: "", findings: [] } };
+  const prs = process.argv[3] === "medium" ? [{ number: 950, sha: rig.openPullRequest(950, { base: {}, head: pythonFiles("medium", 400, 75) }) }] : openReviewLoad(rig);
   const app = await spawnApp(processEnv(rig.github, rig.anthropic, { REVIEW_WORKERS: workers, REVIEW_CONCURRENCY: "4", NODE_OPTIONS: ["./cpu-profile-preload.mjs", "./main-thread-spans.mjs"].map((f) => `--import ${fileURLToPath(new URL(f, import.meta.url))}`).join(" "), BENCH_SPANS: join(dir, "spans.txt"), BENCH_CPU_PROFILE: join(dir, "main.cpuprofile"), LOG_LEVEL: process.env.LOG_LEVEL ?? "info" }), { built: true, discardLogs: true });
   app.child.kill("SIGUSR2");
   const started = performance.now();
-  for (const pr of prs) await rig.deliver(app.url, pr.number, pr.sha);
-  await Promise.all(prs.map((pr) => rig.completedRuns(pr.sha, 1, 600_000)));
+  if (process.argv[3] === "deliveries") {
+    const load = startLoad(1000, 20);
+    await load.measure(`${app.url}/api/github/webhooks`);
+    await drained(app.url);
+    load.stop();
+  } else {
+    for (const pr of prs) await rig.deliver(app.url, pr.number, pr.sha);
+    await Promise.all(prs.map((pr) => rig.completedRuns(pr.sha, 1, 600_000)));
+  }
   console.log(`reviews done in ${((performance.now() - started) / 1000).toFixed(1)} s (REVIEW_WORKERS=${workers})`);
   await app.stop("SIGTERM");
   const profile = JSON.parse(readFileSync(join(dir, "main.cpuprofile"), "utf8")) as Profile;

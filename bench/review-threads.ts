@@ -7,7 +7,8 @@
  *    100 ms, first idle (twice: the A/A control row shows the noise), then while a
  *    3,000-file review and ten ordinary ones run: the webhook thread's event-loop delay
  *    (perf_hooks.monitorEventLoopDelay through prom-client's nodejs_eventloop_lag_*
- *    gauges, reset at each scrape), ack and /healthz latencies, the main thread's CPU
+ *    gauges, reset at each scrape) beside an idle process's over the same window (the
+ *    machine's floor), ack and /healthz latencies, the main thread's CPU
  *    during the load, and the process's peak RSS;
  *  - CPU a delivery: rounds of signed `pull_request.opened` deliveries at concurrency,
  *    Probot's own middleware (a process of its own, the reference of ack-backends) then
@@ -50,6 +51,20 @@ function startTicker() {
   };
 }
 type Ticker = ReturnType<typeof startTicker>;
+
+/** The loop-delay floor process (loop-floor.ts): each `read` is the delay since the previous one. */
+function startFloor() {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./loop-floor.ts", import.meta.url))], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return {
+    async read(): Promise<{ p99: number; max: number }> {
+      child.stdin!.write("\n");
+      return JSON.parse(String((await lines.next()).value)) as { p99: number; max: number };
+    },
+    stop: () => child.kill(),
+  };
+}
+type Floor = ReturnType<typeof startFloor>;
 type Load = ReturnType<typeof startLoad>;
 
 /** The event-loop delay since the last scrape (the scrape resets prom-client's histogram), in ms. */
@@ -63,6 +78,9 @@ interface Row {
   mode: string;
   idleLoop: { p99: number; max: number };
   loadLoop: { p99: number; max: number };
+  /** The same windows' loop delay of an idle process beside the app (the machine's floor). */
+  floorIdle: { p99: number; max: number };
+  floorLoad: { p99: number; max: number };
   idle: number[];
   control: number[];
   load: number[];
@@ -127,7 +145,7 @@ async function mediumReview(rig: ProcessRig, workers: string): Promise<Row["medi
   }
 }
 
-async function measure(mode: string, workers: string, ticker: Ticker, sender: Load, probot: Server): Promise<Row> {
+async function measure(mode: string, workers: string, ticker: Ticker, sender: Load, probot: Server, floor: Floor): Promise<Row> {
   const rig: ProcessRig = await startRig();
   try {
     const prs = openReviewLoad(rig);
@@ -137,9 +155,11 @@ async function measure(mode: string, workers: string, ticker: Ticker, sender: Lo
     try {
       await ticker.run(app.url, 2_000); // warm-up: connections, JIT
       await loopDelay(app.url);
+      await floor.read();
       const idle = await ticker.run(app.url, IDLE_MS);
       const control = await ticker.run(app.url, IDLE_MS);
       const idleLoop = await loopDelay(app.url);
+      const floorIdle = await floor.read();
       const started = performance.now();
       const main0 = cpuSeconds(pid, pid);
       for (const pr of prs) await rig.deliver(app.url, pr.number, pr.sha);
@@ -159,9 +179,10 @@ async function measure(mode: string, workers: string, ticker: Ticker, sender: Lo
         health.push(...chunk.health);
       }
       const loadLoop = await loopDelay(app.url);
+      const floorLoad = await floor.read();
       const rssMb = peakRssMb(pid);
       const cpu = await cpuPerDelivery({ url: app.url, pid }, probot, sender);
-      return { mode, idleLoop, loadLoop, idle: idle.ack, control: control.ack, load: load.sort((a, b) => a - b), health: health.sort((a, b) => a - b), reviewsS, mainCpuS, rssMb, cpu, medium };
+      return { mode, idleLoop, loadLoop, floorIdle, floorLoad, idle: idle.ack, control: control.ack, load: load.sort((a, b) => a - b), health: health.sort((a, b) => a - b), reviewsS, mainCpuS, rssMb, cpu, medium };
     } finally {
       await app.stop("SIGKILL");
     }
@@ -173,14 +194,14 @@ async function measure(mode: string, workers: string, ticker: Ticker, sender: Lo
 function print(rows: Row[]): void {
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   console.log(`\n## Review work off the webhook thread (a ${BIG.files}-file review + ${ORDINARY} ordinary ones, REVIEW_CONCURRENCY=4; a harmless webhook and a /healthz every ${INTERVAL_MS} ms; 2-core machine shared with other work)`);
-  console.log("mode | loop delay idle p99 / max | loop delay under load p99 / max (goal ≤ 20 / ≤ 100 ms) | ack p99 idle / A-A control / under load (ratio to idle, goal ≤ 2×; control ratio) | max ack / max /healthz under load (goal < 1 s) | reviews done in | main-thread CPU during them | peak RSS");
+  console.log("mode | loop delay idle p99 / max [idle process beside it] | loop delay under load p99 / max (goal ≤ 20 / ≤ 100 ms) [idle process beside it] | ack p99 idle / A-A control / under load (ratio to idle, goal ≤ 2×; control ratio) | max ack / max /healthz under load (goal < 1 s) | reviews done in | main-thread CPU during them | peak RSS");
   for (const r of rows) {
     console.log(
-      `${r.mode} | ${ms(r.idleLoop.p99)} / ${ms(r.idleLoop.max)} | ${ms(r.loadLoop.p99)} / ${ms(r.loadLoop.max)} | ${ms(p99(r.idle))} / ${ms(p99(r.control))} / ${ms(p99(r.load))} (${(p99(r.load) / p99(r.idle)).toFixed(2)}×; control ${(p99(r.control) / p99(r.idle)).toFixed(2)}×) ` +
+      `${r.mode} | ${ms(r.idleLoop.p99)} / ${ms(r.idleLoop.max)} [${ms(r.floorIdle.p99)} / ${ms(r.floorIdle.max)}] | ${ms(r.loadLoop.p99)} / ${ms(r.loadLoop.max)} [${ms(r.floorLoad.p99)} / ${ms(r.floorLoad.max)}] | ${ms(p99(r.idle))} / ${ms(p99(r.control))} / ${ms(p99(r.load))} (${(p99(r.load) / p99(r.idle)).toFixed(2)}×; control ${(p99(r.control) / p99(r.idle)).toFixed(2)}×) ` +
         `| ${ms(max(r.load))} / ${ms(max(r.health))} | ${r.reviewsS.toFixed(1)} s | ${r.mainCpuS.toFixed(2)} s (${((r.mainCpuS / r.reviewsS) * 100).toFixed(0)} %) | ${r.rssMb.toFixed(0)} MB`,
     );
   }
-  console.log(`(deliveries: idle ${rows[0]?.idle.length} and ${rows[0]?.control.length} per mode, under load ${rows.map((r) => r.load.length).join(" / ")}; loop delay from the app's /metrics, resolution 10 ms; peak RSS: /proc VmHWM of the app process, threads included)`);
+  console.log(`(deliveries: idle ${rows[0]?.idle.length} and ${rows[0]?.control.length} per mode, under load ${rows.map((r) => r.load.length).join(" / ")}; loop delay from the app's /metrics, resolution 10 ms (the 10 ms included), in brackets an idle Node process's over the same window: what the machine's scheduler alone costs; peak RSS: /proc VmHWM of the app process, threads included)`);
   console.log(`\nmode | CPU ms a delivery: ours, whole process / main thread alone | Probot's middleware (same rounds) | ratio (goal ≤ 1.15×): process / main thread | ${MEDIUM.files}-file review in a fresh process, after a 10-file one: webhook → completed check (goal < 2 s overhead) / peak RSS (goal < 250 MB)`);
   for (const r of rows) {
     console.log(`${r.mode} | ${r.cpu.ours.toFixed(2)} / ${r.cpu.main.toFixed(2)} | ${r.cpu.probot.toFixed(2)} | ${(r.cpu.ours / r.cpu.probot).toFixed(2)}× / ${(r.cpu.main / r.cpu.probot).toFixed(2)}× | ${r.medium.seconds.toFixed(2)} s / ${r.medium.rssMb.toFixed(0)} MB`);
@@ -194,13 +215,15 @@ export async function benchReviewThreads(): Promise<void> {
   const load = startLoad(CPU_DELIVERIES, CPU_CONCURRENCY);
   const rig = await startRig();
   const probot = await startScript("./probot-floor-server.ts", processEnv(rig.github, rig.anthropic));
+  const floor = startFloor();
   const rows: Row[] = [];
   try {
     await load.measure(probot.url); // warm-up
-    rows.push(await measure("in-process (REVIEW_WORKERS=0, reference)", "0", ticker, load, probot));
-    rows.push(await measure("worker threads (REVIEW_WORKERS=2)", "2", ticker, load, probot));
+    rows.push(await measure("in-process (REVIEW_WORKERS=0, reference)", "0", ticker, load, probot, floor));
+    rows.push(await measure("worker threads (REVIEW_WORKERS=2)", "2", ticker, load, probot, floor));
   } finally {
     ticker.stop();
+    floor.stop();
     load.stop();
     await probot.stop();
     await rig.stop();
