@@ -18,14 +18,12 @@
  * noise alone makes of the ratio on this machine.
  * Prints figures; asserts nothing.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
 import { Redis } from "ioredis";
+import { cpuSeconds, drained, startLoad, startScript, type Server } from "./bench-processes.js";
 import { SECRET } from "../test/support/app-harness.js";
 import { processEnv, spawnApp } from "../test/support/app-process.js";
 import { startRig } from "../test/support/process-rig.js";
@@ -39,30 +37,6 @@ const ONLY = process.env.BENCH_ACK_ONLY ?? "";
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 50);
 
-/** The load process (bench/ack-load.ts); `measure` sends DELIVERIES webhooks and resolves with the sorted latencies. */
-function startLoad(): { measure(url: string): Promise<number[]>; stop(): void } {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./ack-load.ts", import.meta.url))], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  let prNumber = 0;
-  return {
-    async measure(url) {
-      child.stdin!.write(`${url} ${DELIVERIES} ${CONCURRENCY} ${(prNumber += DELIVERIES)}\n`);
-      const line = await lines.next();
-      if (line.done) throw new Error("the load process ended");
-      return JSON.parse(line.value) as number[];
-    },
-    stop: () => child.kill("SIGKILL"),
-  };
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
-  const stat = `/proc/${pid}/stat`;
-  if (pid === undefined || !existsSync(stat)) return NaN;
-  const fields = readFileSync(stat, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** The local Redis server's pid, when it runs on this machine (its CPU is part of an ack's cost). */
 async function redisPid(): Promise<number | undefined> {
   const redis = new Redis(REDIS_URL);
@@ -72,32 +46,6 @@ async function redisPid(): Promise<number | undefined> {
   } finally {
     redis.disconnect();
   }
-}
-
-/** A server under measurement. */
-interface Server {
-  url: string;
-  pid: number | undefined;
-  /** Waits until its workers are idle, so each round starts alike (none for a server without workers). */
-  drain?: (() => Promise<void>) | undefined;
-  stop(): Promise<unknown>;
-}
-
-/** Starts a reference server (a script here that prints `listening <port>`) in its own process. */
-async function startScript(file: string, env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL(file, import.meta.url))], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<string>((resolve) => child.stdout?.setEncoding("utf8").on("data", (s: string) => { const m = /listening (\d+)/.exec(s); if (m?.[1]) resolve(m[1]); }));
-  child.stdout?.removeAllListeners("data").resume();
-  return { url: `http://127.0.0.1:${port}/api/github/webhooks`, pid: child.pid, stop: async () => child.kill("SIGKILL") };
-}
-
-/** Waits until the app's workers have nothing left, so each round starts alike. */
-async function drained(appUrl: string): Promise<void> {
-  for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
-    const ready = (await (await fetch(`${appUrl}/readyz`)).json()) as { jobs: { waiting: number; running: number } };
-    if (ready.jobs.waiting + ready.jobs.running === 0) return;
-  }
-  throw new Error("the queue did not drain in 120 s");
 }
 
 interface Row {
@@ -134,7 +82,7 @@ function ratioInterval(row: Row): [number, number] {
 export async function benchAckBackends(): Promise<void> {
   const rig = await startRig();
   const floor = await startScript("./floor-server.ts", { WEBHOOK_SECRET: SECRET });
-  const load = startLoad();
+  const load = startLoad(DELIVERIES, CONCURRENCY);
   const dataDir = mkdtempSync(join(tmpdir(), "backend-agent-bench-"));
   const prefix = `backend-agent-bench-${randomUUID()}`;
   const rows: Row[] = [];
