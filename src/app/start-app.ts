@@ -3,7 +3,7 @@ import { snapshotCacheFor } from "../snapshot/snapshot-cache.js";
 import { loadBundledAgent } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { checkPrivateKey } from "../config/private-key.js";
-import { createModelClient, modelReadiness } from "../engine/anthropic-client.js";
+import { createModelClient, loadProviderSdk, modelReadiness } from "../engine/anthropic-client.js";
 import { appIdentityGetter, fetchAppIdentity } from "../github/app-identity.js";
 import type { Octokit } from "../github/octokit.js";
 import { createWebhookRouter } from "../events/webhook-router.js";
@@ -90,6 +90,7 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const queue = announcingQueue(backend.queue, backend.heads, probot.log);
   const works = env.PROCESS_ROLE !== "web";
   const serves = env.PROCESS_ROLE !== "worker";
+  await loadProviderSdk(env.MODEL_PROVIDER);
   const anthropic = createModelClient(env, { fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
   // On /readyz and in the start-up line, without a model call; a model the provider lacks stops the start here.
   const model = modelReadiness(anthropic, env, agent.model);

@@ -16,7 +16,7 @@ import type { Env } from "../config/env.js";
 import { effectiveSettings, type ReviewSettings } from "../config/repo-config.js";
 import { redactText } from "../diff/redact.js";
 import type { FileDiff } from "../diff/types.js";
-import { createModelClient } from "../engine/anthropic-client.js";
+import { createModelClient, loadProviderSdk } from "../engine/anthropic-client.js";
 import { chooseModel } from "../core/choose-model.js";
 import { budgetOf } from "../core/budget.js";
 import { prepareDiffs, type PreparedDiffs } from "../core/prepare-diffs.js";
@@ -134,6 +134,7 @@ export async function runLocalReview(options: LocalReviewOptions): Promise<Local
   if (selection.selected.length === 0 && selection.skippedFiles.length === 0) note(`No backend changes: nothing in this diff matches \`${settings.paths.join("`, `")}\`.`);
 
   // 5.-6.
+  if (!options.rulesOnly && reviewed.length > 0) await loadProviderSdk(env.MODEL_PROVIDER);
   const client = options.rulesOnly || reviewed.length === 0 ? undefined : createModelClient(env);
   const withoutModel = reviewed.length === 0 ? undefined : options.rulesOnly ? "Rules only (--rules-only): the model was not asked." : "ANTHROPIC_API_KEY is not set: only the deterministic rules ran.";
   if (!client && withoutModel) say(withoutModel);

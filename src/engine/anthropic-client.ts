@@ -1,13 +1,13 @@
 import Anthropic, { type ClientOptions, type Middleware } from "@anthropic-ai/sdk";
-import { AnthropicBedrock } from "@anthropic-ai/bedrock-sdk";
-import { AnthropicFoundry } from "@anthropic-ai/foundry-sdk";
-import { AnthropicVertex } from "@anthropic-ai/vertex-sdk";
-import { GoogleAuth, OAuth2Client } from "google-auth-library";
+import type { GoogleAuth, OAuth2Client } from "google-auth-library";
 import type { Env, ModelProvider } from "../config/env.js";
 import { resolveModel } from "./models.js";
 import type { ModelClient } from "./review-engine.js";
 import { PROVIDER_LABELS, providerNotes, structuredOutputMode } from "./providers/provider-settings.js";
+import { providerSdk } from "./providers/provider-sdks.js";
 import { toolAnswerMiddleware } from "./providers/tool-answer.js";
+
+export { loadProviderSdk } from "./providers/provider-sdks.js";
 
 /** What the engine needs of a client (every provider's SDK serves `messages.create`; Bedrock's has no `countTokens`, none has `batches`). */
 export type { ModelClient };
@@ -42,12 +42,15 @@ export const describeClient = (client: ModelClient): ModelClientInfo => INFO.get
  * them that lookup fails seconds later with nobody waiting, which would end the process.
  * Here the failure waits for the first request, which reports it like any connection error.
  */
-class DeferredGoogleAuth extends GoogleAuth {
-  override getClient(): ReturnType<GoogleAuth["getClient"]> {
-    const client = super.getClient();
+function deferredGoogleAuth(): GoogleAuth {
+  const auth = new (providerSdk("vertex").google.GoogleAuth)({ scopes: "https://www.googleapis.com/auth/cloud-platform" });
+  const getClient = auth.getClient.bind(auth);
+  auth.getClient = () => {
+    const client = getClient();
     client.catch(() => undefined);
     return client;
-  }
+  };
+  return auth;
 }
 
 /** The options every provider's client takes alike. */
@@ -64,24 +67,27 @@ function providerClient(env: ModelClientEnv, common: CommonOptions): ModelClient
     case "bedrock": {
       const bedrock = { ...common, apiKey: env.AWS_BEARER_TOKEN_BEDROCK ?? null, awsRegion: env.AWS_REGION ?? "", ...(env.ANTHROPIC_BEDROCK_BASE_URL ? { baseURL: env.ANTHROPIC_BEDROCK_BASE_URL } : {}) };
       // Without both keys, AWS's default chain: environment, profile, SSO, web identity, ECS, EC2 role.
+      const { AnthropicBedrock } = providerSdk("bedrock");
       return env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
         ? new AnthropicBedrock({ ...bedrock, awsAccessKey: env.AWS_ACCESS_KEY_ID, awsSecretKey: env.AWS_SECRET_ACCESS_KEY, awsSessionToken: env.AWS_SESSION_TOKEN ?? null })
         : new AnthropicBedrock(bedrock);
     }
     case "vertex": {
+      const { AnthropicVertex, google } = providerSdk("vertex");
       let auth: { authClient: OAuth2Client } | { googleAuth: GoogleAuth };
       if (env.ANTHROPIC_VERTEX_ACCESS_TOKEN) {
-        const authClient = new OAuth2Client();
+        const authClient = new google.OAuth2Client();
         authClient.setCredentials({ access_token: env.ANTHROPIC_VERTEX_ACCESS_TOKEN });
         auth = { authClient };
       } else {
-        auth = { googleAuth: new DeferredGoogleAuth({ scopes: "https://www.googleapis.com/auth/cloud-platform" }) };
+        auth = { googleAuth: deferredGoogleAuth() };
       }
       return new AnthropicVertex({ ...common, ...auth, region: env.CLOUD_ML_REGION ?? null, projectId: env.ANTHROPIC_VERTEX_PROJECT_ID ?? null, ...(env.ANTHROPIC_VERTEX_BASE_URL ? { baseURL: env.ANTHROPIC_VERTEX_BASE_URL } : {}) });
     }
     case "foundry": {
       const token = env.ANTHROPIC_FOUNDRY_AUTH_TOKEN;
       const credential = token ? { azureADTokenProvider: () => Promise.resolve(token) } : { apiKey: env.ANTHROPIC_FOUNDRY_API_KEY };
+      const { AnthropicFoundry } = providerSdk("foundry");
       return new AnthropicFoundry({ ...common, ...credential, resource: env.ANTHROPIC_FOUNDRY_RESOURCE ?? null, baseURL: env.ANTHROPIC_FOUNDRY_BASE_URL ?? null });
     }
   }
@@ -92,7 +98,8 @@ function providerClient(env: ModelClientEnv, common: CommonOptions): ModelClient
  * API has no key (the rules still run). Explicit timeout and retries: every SDK retries
  * 408/409/429/5xx and connection errors (a credential chain that cannot answer included),
  * honouring retry-after; the review reports what is left. Where the provider lacks native
- * structured output, answers come through a forced tool call (see tool-answer.ts).
+ * structured output, answers come through a forced tool call (see tool-answer.ts). A cloud
+ * provider's SDK must have been loaded first ({@link loadProviderSdk}).
  */
 export function createModelClient(env: ModelClientEnv, options: { fetch?: ClientOptions["fetch"] } = {}): ModelClient | undefined {
   const middleware: Middleware[] = structuredOutputMode(env) === "tool" ? [toolAnswerMiddleware] : [];

@@ -6,7 +6,7 @@
  * score again at each confidence cut-off. A cassette (record or replay) sits
  * under the model client as its `fetch`.
  */
-import { createModelClient, type ModelClient } from "../engine/anthropic-client.js";
+import { createModelClient, loadProviderSdk, type ModelClient } from "../engine/anthropic-client.js";
 import PQueue from "p-queue";
 import type { Env } from "../config/env.js";
 import { addUsage, emptyUsage, type TokenUsage } from "../engine/review-engine.js";
@@ -129,6 +129,7 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const cases = await loadCases(options.casesDir, options.only);
   const replay = options.cassette?.mode === "replay";
   const cassette = options.cassette ? (replay ? replayingCassette(options.cassette.dir) : recordingCassette(options.cassette.dir)) : undefined;
+  if (!replay) await loadProviderSdk(options.env.MODEL_PROVIDER);
   const client = modelPort(options.env, cassette, replay);
   if (!client && options.configs.some((c) => c.modelReview)) {
     throw new UserFacingError("the model review needs ANTHROPIC_API_KEY (or --replay <dir>); use --rules-only to measure the rules alone");

@@ -6,6 +6,7 @@
 import { workerData } from "piscina";
 import pino from "pino";
 import { loadBundledAgent } from "../agents/load-agent.js";
+import { loadProviderSdk } from "../engine/anthropic-client.js";
 import { createJsonLogger } from "../log.js";
 import { createMarkerSigner } from "../review/marker-signer.js";
 import { snapshotCacheFor } from "../snapshot/snapshot-cache.js";
@@ -18,6 +19,7 @@ async function buildContext(): Promise<ReviewContext> {
   const { env } = workerData as PoolThreadData;
   if (!env.WEBHOOK_SECRET) throw new Error("WEBHOOK_SECRET is required to sign markers");
   const log = createJsonLogger(env) ?? pino({ level: env.LOG_LEVEL });
+  await loadProviderSdk(env.MODEL_PROVIDER);
   return { env, agent: await loadBundledAgent(env.AGENT_FILE), snapshots: snapshotCacheFor(env), markers: createMarkerSigner(env.WEBHOOK_SECRET), log };
 }
 
