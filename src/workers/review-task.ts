@@ -8,6 +8,7 @@ import { countingFetch } from "../ops/counting-fetch.js";
 import type { MarkerSigner } from "../review/marker-signer.js";
 import type { CommitRef } from "../snapshot/github-source.js";
 import type { SnapshotCache } from "../snapshot/snapshot-cache.js";
+import { readTarballFile } from "../snapshot/tarball-file.js";
 import { runReview, type ReviewOutcome } from "../review/run-review.js";
 import type { HeadRegistry } from "../spend/newer-head.js";
 import type { Ceiling, Headroom, SpendLedger, SpendScope } from "../spend/spend-ledger.js";
@@ -30,8 +31,8 @@ export interface ReviewServices {
   announceHead(lane: string, sha: string): Promise<void>;
   /** The review's check run exists: recorded for the watchdog, and completed by the pool should the thread die. */
   checkRunStarted(checkRunId: number): Promise<void>;
-  /** Has the main thread download a head commit into the shared snapshot cache on disk. */
-  fetchSnapshot(installationId: number, ref: CommitRef): Promise<void>;
+  /** Has the main thread stream a head commit's tarball into a file under DATA_DIR (its path; the caller extracts and deletes it). */
+  downloadTarball(installationId: number, ref: CommitRef): Promise<string>;
   modelError(status: number): void;
   spendHit(scope: SpendScope): void;
 }
@@ -60,17 +61,29 @@ export function runReviewTask(job: ReviewJob, services: ReviewServices, context:
     close: async () => undefined,
   };
   const heads: HeadRegistry = { latest: (lane) => services.latestHead(lane), announce: (lane, sha) => services.announceHead(lane, sha) };
+  const log = context.log.child(jobLogFields(job));
   return runReview(job, {
     octokit: relayedOctokit(job.installationId, services.github, githubApiUrl(context.env)),
-    log: context.log.child(jobLogFields(job)),
+    log,
     // A client per review, its failures counted by this task's services (the provider's client factory; cheap to make).
     anthropic: createModelClient(context.env, { fetch: countingFetch((status) => services.modelError(status)) }),
     agent: context.agent,
     env: context.env,
     appIdentity: () => services.appIdentity(),
     markers: context.markers,
-    // The main thread downloads (GitHub's tarball is a stream, which cannot cross threads); this thread then reads the cache on disk.
-    snapshots: { open: async (ref, source) => (await services.fetchSnapshot(job.installationId, ref), context.snapshots.open(ref, source)) },
+    // Only when the commit is not cached: the main thread streams the tarball to a file (a stream cannot cross threads, and
+    // only it holds the token); this thread gunzips, parses and indexes it. The tree listing (JSON) goes through the relay.
+    snapshots: {
+      open: (ref, source) =>
+        context.snapshots.open(ref, {
+          tarball: async () => {
+            const path = await services.downloadTarball(job.installationId, ref);
+            log.info("extracting the head tarball");
+            return readTarballFile(path);
+          },
+          tree: () => source.tree(),
+        }),
+    },
     spend: new SpendPolicy(ledger, spendLimitsOf(context.env), (scope) => services.spendHit(scope)),
     heads,
     onCheckRunStarted: (id) => services.checkRunStarted(id),
