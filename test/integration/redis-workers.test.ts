@@ -30,6 +30,9 @@ const start = async (env: Record<string, string> = {}) => {
 
 // Each test starts app processes (tsx compiles on start): a loaded machine needs more than the default 90 s.
 const PROCESS_TEST_MS = 180_000;
+// Threads load their entry through tsx on start: on a loaded machine, generous limits (waits end on signals, not on time).
+const THREAD_TEST_MS = 400_000;
+const WAIT_MS = 170_000;
 
 // Skipped, not hung, without Redis (the global setup said so in one line).
 describeWithRedis("BullMQ workers as processes", () => {
@@ -113,6 +116,29 @@ describeWithRedis("BullMQ workers as processes", () => {
     expect(stage?.["estimateRatio"]).toBeGreaterThan(0.9);
     expect(stage?.["estimateRatio"]).toBeLessThan(1.3);
   }, PROCESS_TEST_MS);
+
+  it("loses nothing on SIGTERM with reviews in threads: the stopping worker's thread is stopped, another worker's thread completes the review", async () => {
+    const threads = { ...TAKEOVER_LOCK, REVIEW_WORKERS: "1" };
+    const sha = rig.openPullRequest(456, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER + "# 456\n" } });
+    rig.anthropic.reset();
+    rig.anthropic.fallback = { kind: "hang" };
+    const stopping = await start({ ...threads, SHUTDOWN_GRACE_MS: "300" });
+    await rig.deliver(stopping.url, 456, sha);
+    // The review is in its thread, waiting on the model, its check run recorded for the watchdog.
+    await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the model call", WAIT_MS);
+    expect(await stopping.stop("SIGTERM")).toBe(0);
+    expect(stopping.logs.some((l) => l.msg === "stopped")).toBe(true);
+    rig.anthropic.reset();
+    const survivor = await start({ ...threads, WATCHDOG_INTERVAL_MS: "500" });
+    const runs = await rig.completedRuns(sha, 2, WAIT_MS).catch((error: unknown) => {
+      console.log(JSON.stringify({ runs: rig.runsOn(sha).map((r) => [r.status, r.conclusion, r.output?.title]), stopping: stopping.logs.slice(-8), survivor: survivor.logs.slice(-12) }).slice(0, 8000));
+      throw error;
+    });
+    expect(runs.map((r) => r.conclusion).sort()).toEqual(["success", "timed_out"]);
+    expect(runs.find((r) => r.conclusion === "timed_out")?.output.title).toBe("Review interrupted");
+    // The thread logs it as the check completes: waited for.
+    expect(await waitFor(() => survivor.logs.find((l) => l.msg === "review finished" && l["pr"] === 456), "the survivor's review finished line")).toMatchObject({ thread: "review", conclusion: "success" });
+  }, THREAD_TEST_MS);
 
   it("keeps one busy installation from starving another (INSTALLATION_CONCURRENCY)", async () => {
     rig.anthropic.reset();
