@@ -28,6 +28,12 @@ const start = async (env: Record<string, string> = {}) => {
   return app;
 };
 
+/**
+ * The model call of the PR whose head adds `tag`: not any call. A job an earlier test's killed process left
+ * running is queued again by the next process's sweep, and its call must not stand for this test's review.
+ */
+const modelCallOf = (tag: string, ms?: number) => waitFor(() => rig.anthropic.requests.find((r) => JSON.stringify(r.body).includes(tag)), `the model call of ${tag}`, ms);
+
 // Each test starts app processes (tsx compiles on start): a loaded machine needs more than the default 90 s.
 const PROCESS_TEST_MS = 180_000;
 // Threads load their entry through tsx on start: on a loaded machine, generous limits (waits end on signals, not on time).
@@ -46,7 +52,7 @@ describeWithRedis("BullMQ workers as processes", () => {
   afterAll(async () => {
     await rig.stop();
     const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
+    const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
@@ -87,7 +93,7 @@ describeWithRedis("BullMQ workers as processes", () => {
     rig.anthropic.fallback = { kind: "hang" };
     const doomed = await start(TAKEOVER_LOCK);
     await rig.deliver(doomed.url, 450, sha);
-    await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the model call");
+    await modelCallOf("# 450");
     const survivor = await start({ ...TAKEOVER_LOCK, WATCHDOG_INTERVAL_MS: "500" });
     await doomed.stop("SIGKILL");
     rig.anthropic.reset();
@@ -102,7 +108,7 @@ describeWithRedis("BullMQ workers as processes", () => {
     rig.anthropic.fallback = { kind: "hang" };
     const stopping = await start({ ...TAKEOVER_LOCK, SHUTDOWN_GRACE_MS: "300" });
     await rig.deliver(stopping.url, 455, sha);
-    await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the model call");
+    await modelCallOf("# 455");
     expect(await stopping.stop("SIGTERM")).toBe(0);
     expect(stopping.logs.some((l) => l.msg === "stopped")).toBe(true);
     rig.anthropic.reset();
@@ -118,14 +124,15 @@ describeWithRedis("BullMQ workers as processes", () => {
   }, PROCESS_TEST_MS);
 
   it("loses nothing on SIGTERM with reviews in threads: the stopping worker's thread is stopped, another worker's thread completes the review", async () => {
-    const threads = { ...TAKEOVER_LOCK, REVIEW_WORKERS: "1" };
+    // Its own queue: no job left by an earlier test's killed process runs here (it would take the one thread).
+    const threads = { ...TAKEOVER_LOCK, REVIEW_WORKERS: "1", QUEUE_PREFIX: `${prefix}-threads` };
     const sha = rig.openPullRequest(456, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER + "# 456\n" } });
     rig.anthropic.reset();
     rig.anthropic.fallback = { kind: "hang" };
     const stopping = await start({ ...threads, SHUTDOWN_GRACE_MS: "300" });
     await rig.deliver(stopping.url, 456, sha);
-    // The review is in its thread, waiting on the model, its check run recorded for the watchdog.
-    await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the model call", WAIT_MS);
+    // This PR's review is in its thread, waiting on the model, its check run recorded for the watchdog.
+    await modelCallOf("# 456", WAIT_MS);
     expect(await stopping.stop("SIGTERM")).toBe(0);
     expect(stopping.logs.some((l) => l.msg === "stopped")).toBe(true);
     rig.anthropic.reset();
