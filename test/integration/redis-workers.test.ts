@@ -20,8 +20,9 @@ const apps: AppProcess[] = [];
 // 10 s keeps a loaded machine's lock; the takeover tests use TAKEOVER_LOCK (found 4-6 s after a kill).
 const TAKEOVER_LOCK = { QUEUE_LOCK_MS: "4000" };
 // Reviews in-process: these tests are about BullMQ across processes (reviews in threads on BullMQ are
-// review-threads.test.ts's). With threads, the SIGTERM takeover below failed twice under a full, loaded
-// suite (passing alone): an open question of issue 17, written in its note.
+// review-threads.test.ts's), except the SIGTERM takeover with threads. That one once failed under load
+// because it waited for *a* model call: a job left by an earlier test's killed process, queued again by
+// the sweep, made it; the takeover tests now wait for their own PR's call.
 const start = async (env: Record<string, string> = {}) => {
   const app = await spawnApp(processEnv(rig.github, rig.anthropic, { REDIS_URL, QUEUE_PREFIX: prefix, QUEUE_LOCK_MS: "10000", MODEL_TIMEOUT_MS: "60000", REVIEW_WORKERS: "0", ...env }));
   apps.push(app);
