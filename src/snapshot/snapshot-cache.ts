@@ -82,6 +82,11 @@ export class SnapshotCache {
     this.#resultLimits = options.resultLimits;
   }
 
+  /** Where tarballs are downloaded for another thread to extract (swept with the cache's temporary folders). */
+  get downloadDir(): string {
+    return join(this.#dir, ".tmp");
+  }
+
   /** The commit's snapshot: from the cache, or fetched once through `source`. */
   open(ref: CommitRef, source: SnapshotSource): Promise<SnapshotReader> {
     checkRef(ref);
@@ -184,7 +189,7 @@ export class SnapshotCache {
     }
   }
 
-  /** Removes temporary directories older than an hour: a crash mid-extraction leaves one behind. */
+  /** Removes temporary directories and downloads older than an hour: a crash mid-extraction (or a thread that died before reading its download) leaves one behind. */
   async sweep(): Promise<void> {
     const tmp = join(this.#dir, ".tmp");
     for (const name of await readdir(tmp).catch(() => [])) {

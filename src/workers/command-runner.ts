@@ -35,9 +35,9 @@ export interface CommandRunnerDeps {
  */
 export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
   const servicesFor = (job: CommandJob, accepted: () => void): CommandServices => {
-    const { github, appIdentity, spendRemaining, spendCharge, fetchSnapshot, modelError, spendHit } = deps.services.forJob(job, () => undefined);
+    const { github, appIdentity, spendRemaining, spendCharge, downloadTarball, modelError, spendHit } = deps.services.forJob(job, () => undefined);
     return {
-      github, appIdentity, spendRemaining, spendCharge, fetchSnapshot, modelError, spendHit,
+      github, appIdentity, spendRemaining, spendCharge, downloadTarball, modelError, spendHit,
       ...deps.guards,
       enqueue: (review) => deps.queue.enqueue(review),
       commandAccepted: async () => accepted(),

@@ -27,9 +27,10 @@ export const commandLogFields = (job: CommandJob) => ({ repo: `${job.owner}/${jo
  * only where it runs changed.
  */
 export function runCommandTask(job: CommandJob, services: CommandServices, context: ReviewContext): Promise<CommandOutcome> {
+  const log = context.log.child(commandLogFields(job));
   return runCommand(job, {
     octokit: taskOctokit(job.installationId, services, context.env),
-    log: context.log.child(commandLogFields(job)),
+    log,
     anthropic: taskModel(services, context.env),
     agent: context.agent,
     env: context.env,
@@ -43,7 +44,7 @@ export function runCommandTask(job: CommandJob, services: CommandServices, conte
     appIdentity: () => services.appIdentity(),
     markers: context.markers,
     spend: taskSpend(services, context.env),
-    snapshots: taskSnapshots(job.installationId, services, context.snapshots),
+    snapshots: taskSnapshots(job.installationId, services, context.snapshots, log),
     accepted: () => services.commandAccepted(),
   });
 }

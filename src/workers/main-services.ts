@@ -11,6 +11,7 @@ import type { SpendLedger } from "../spend/spend-ledger.js";
 import { makeRelayedRequest } from "./relayed-octokit.js";
 import type { ReviewServices } from "./review-task.js";
 import { githubSource } from "../snapshot/github-source.js";
+import { downloadTarball } from "../snapshot/tarball-file.js";
 import type { SnapshotCache } from "../snapshot/snapshot-cache.js";
 
 /** What the main thread shares with every review, wherever it runs. */
@@ -21,7 +22,7 @@ export interface SharedServices {
   heads: HeadRegistry;
   checkRuns?: CheckRunRegistry | undefined;
   metrics?: Metrics | undefined;
-  /** The process's snapshot cache: the main thread downloads head commits into it (a stream cannot cross to a thread). */
+  /** The process's snapshot cache: the main thread downloads head tarballs into its folder (a stream cannot cross to a thread); threads extract them. */
   snapshots?: SnapshotCache | undefined;
 }
 
@@ -83,9 +84,13 @@ export class MainServices {
         // Losing the record only costs the watchdog's safety net, never the review.
         await checkRuns?.started(run).catch((error: unknown) => this.#shared.probot.log.warn({ err: error, job: job.id }, "could not record the check run for the watchdog"));
       },
-      fetchSnapshot: async (installationId, ref) => {
-        // Downloaded and extracted here, into the cache on disk that the thread then opens without a GitHub call.
-        await this.#shared.snapshots?.open(ref, githubSource(await this.installation(installationId), ref));
+      downloadTarball: async (installationId, ref) => {
+        // Only the bytes, streamed to a file under DATA_DIR with this thread's token; the review's thread extracts them.
+        if (!this.#shared.snapshots) throw new Error("no snapshot cache in this process");
+        const started = Date.now();
+        const file = await downloadTarball(githubSource(await this.installation(installationId), ref), this.#shared.snapshots.downloadDir);
+        this.#shared.probot.log.info({ job: job.id, bytes: file.bytes, ms: Date.now() - started }, "head tarball downloaded for the review's thread");
+        return file.path;
       },
       modelError: (status) => metrics?.modelErrors.inc({ status: statusLabel(status) }),
       spendHit: (scope) => metrics?.spendCeilingsHit.inc({ scope }),

@@ -28,8 +28,8 @@ export interface ReviewServices {
   announceHead(lane: string, sha: string): Promise<void>;
   /** The review's check run exists: recorded for the watchdog, and completed by the pool should the thread die. */
   checkRunStarted(checkRunId: number): Promise<void>;
-  /** Has the main thread download a head commit into the shared snapshot cache on disk. */
-  fetchSnapshot(installationId: number, ref: CommitRef): Promise<void>;
+  /** Has the main thread stream a head commit's tarball into a file under DATA_DIR (its path; the caller extracts and deletes it). */
+  downloadTarball(installationId: number, ref: CommitRef): Promise<string>;
   modelError(status: number): void;
   spendHit(scope: SpendScope): void;
 }
@@ -53,15 +53,16 @@ export const jobLogFields = (job: ReviewJob) => ({ repo: `${job.owner}/${job.rep
  */
 export function runReviewTask(job: ReviewJob, services: ReviewServices, context: ReviewContext): Promise<ReviewOutcome> {
   const heads: HeadRegistry = { latest: (lane) => services.latestHead(lane), announce: (lane, sha) => services.announceHead(lane, sha) };
+  const log = context.log.child(jobLogFields(job));
   return runReview(job, {
     octokit: taskOctokit(job.installationId, services, context.env),
-    log: context.log.child(jobLogFields(job)),
+    log,
     anthropic: taskModel(services, context.env),
     agent: context.agent,
     env: context.env,
     appIdentity: () => services.appIdentity(),
     markers: context.markers,
-    snapshots: taskSnapshots(job.installationId, services, context.snapshots),
+    snapshots: taskSnapshots(job.installationId, services, context.snapshots, log),
     spend: taskSpend(services, context.env),
     heads,
     onCheckRunStarted: (id) => services.checkRunStarted(id),

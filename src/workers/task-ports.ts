@@ -8,13 +8,15 @@ import { createModelClient, type ModelClient } from "../engine/anthropic-client.
 import type { Octokit } from "../github/octokit.js";
 import { countingFetch } from "../ops/counting-fetch.js";
 import type { SnapshotCache, SnapshotOpener } from "../snapshot/snapshot-cache.js";
+import type { Logger } from "pino";
+import { readTarballFile } from "../snapshot/tarball-file.js";
 import type { SpendLedger } from "../spend/spend-ledger.js";
 import { SpendPolicy, spendLimitsOf } from "../spend/spend-policy.js";
 import { githubApiUrl, relayedOctokit } from "./relayed-octokit.js";
 import type { ReviewServices } from "./review-task.js";
 
 /** The services every job uses (a command's are these plus its own). */
-export type TaskServices = Pick<ReviewServices, "github" | "appIdentity" | "spendRemaining" | "spendCharge" | "fetchSnapshot" | "modelError" | "spendHit">;
+export type TaskServices = Pick<ReviewServices, "github" | "appIdentity" | "spendRemaining" | "spendCharge" | "downloadTarball" | "modelError" | "spendHit">;
 
 /** An Octokit whose requests the main thread's installation Octokit makes (one token cache, one throttling). */
 export const taskOctokit = (installationId: number, services: TaskServices, env: Env): Octokit => relayedOctokit(installationId, services.github, githubApiUrl(env));
@@ -32,7 +34,19 @@ export function taskSpend(services: TaskServices, env: Env): SpendPolicy {
   return new SpendPolicy(ledger, spendLimitsOf(env), (scope) => services.spendHit(scope));
 }
 
-/** Head snapshots: the main thread downloads (GitHub's tarball is a stream, which cannot cross threads); this thread then reads the cache on disk. */
-export const taskSnapshots = (installationId: number, services: TaskServices, cache: SnapshotCache): SnapshotOpener => ({
-  open: async (ref, source) => (await services.fetchSnapshot(installationId, ref), cache.open(ref, source)),
+/**
+ * Head snapshots, only when the commit is not cached: the main thread streams the tarball
+ * to a file (a stream cannot cross threads, and only it holds the token); this thread
+ * gunzips, parses and indexes it. The tree listing (JSON) goes through the relay.
+ */
+export const taskSnapshots = (installationId: number, services: TaskServices, cache: SnapshotCache, log: Pick<Logger, "info">): SnapshotOpener => ({
+  open: (ref, source) =>
+    cache.open(ref, {
+      tarball: async () => {
+        const path = await services.downloadTarball(installationId, ref);
+        log.info("extracting the head tarball");
+        return readTarballFile(path);
+      },
+      tree: () => source.tree(),
+    }),
 });

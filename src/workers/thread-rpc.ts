@@ -1,5 +1,19 @@
-import type { MessagePort } from "node:worker_threads";
+import type { MessagePort, TransferListItem } from "node:worker_threads";
 import { UserFacingError } from "../errors.js";
+
+/** Results to be moved, not copied, across the port: the value and what in it to transfer. */
+const transfers = new WeakMap<object, TransferListItem[]>();
+
+/**
+ * Marks a method's result so that `list` (ArrayBuffers in it) is transferred to the caller's
+ * thread instead of cloned: a large GitHub answer crosses without a copy, and the sending side
+ * must not use those buffers again. In-process callers get the value as it is.
+ */
+export function transferring<T extends object>(value: T, list: readonly (ArrayBuffer | undefined)[]): T {
+  const kept = list.filter((item): item is ArrayBuffer => item !== undefined && item.byteLength > 0);
+  if (kept.length > 0) transfers.set(value, kept);
+  return value;
+}
 
 /** Methods one side of a port offers the other: each takes and returns structured-cloneable data. */
 export type RpcMethods = Record<string, (...args: never[]) => unknown>;
@@ -43,7 +57,9 @@ export function serveRpc(port: MessagePort, methods: RpcMethods): void {
     void (async () => {
       try {
         if (!method) throw new Error(`no method ${request.method} on this port`);
-        port.postMessage({ id: request.id, result: await method(...request.args) } satisfies Reply);
+        const result = await method(...request.args);
+        const list = typeof result === "object" && result !== null ? transfers.get(result) : undefined;
+        port.postMessage({ id: request.id, result } satisfies Reply, list ?? []);
       } catch (error) {
         port.postMessage({ id: request.id, error: toWire(error) } satisfies Reply);
       }

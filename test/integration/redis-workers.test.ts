@@ -20,16 +20,26 @@ const apps: AppProcess[] = [];
 // 10 s keeps a loaded machine's lock; the takeover tests use TAKEOVER_LOCK (found 4-6 s after a kill).
 const TAKEOVER_LOCK = { QUEUE_LOCK_MS: "4000" };
 // Reviews in-process: these tests are about BullMQ across processes (reviews in threads on BullMQ are
-// review-threads.test.ts's). With threads, the SIGTERM takeover below failed twice under a full, loaded
-// suite (passing alone): an open question of issue 17, written in its note.
+// review-threads.test.ts's), except the SIGTERM takeover with threads. That one once failed under load
+// because it waited for *a* model call: a job left by an earlier test's killed process, queued again by
+// the sweep, made it; the takeover tests now wait for their own PR's call.
 const start = async (env: Record<string, string> = {}) => {
   const app = await spawnApp(processEnv(rig.github, rig.anthropic, { REDIS_URL, QUEUE_PREFIX: prefix, QUEUE_LOCK_MS: "10000", MODEL_TIMEOUT_MS: "60000", REVIEW_WORKERS: "0", ...env }));
   apps.push(app);
   return app;
 };
 
+/**
+ * The model call of the PR whose head adds `tag`: not any call. A job an earlier test's killed process left
+ * running is queued again by the next process's sweep, and its call must not stand for this test's review.
+ */
+const modelCallOf = (tag: string, ms?: number) => waitFor(() => rig.anthropic.requests.find((r) => JSON.stringify(r.body).includes(tag)), `the model call of ${tag}`, ms);
+
 // Each test starts app processes (tsx compiles on start): a loaded machine needs more than the default 90 s.
 const PROCESS_TEST_MS = 180_000;
+// Threads load their entry through tsx on start: on a loaded machine, generous limits (waits end on signals, not on time).
+const THREAD_TEST_MS = 400_000;
+const WAIT_MS = 170_000;
 
 // Skipped, not hung, without Redis (the global setup said so in one line).
 describeWithRedis("BullMQ workers as processes", () => {
@@ -43,7 +53,7 @@ describeWithRedis("BullMQ workers as processes", () => {
   afterAll(async () => {
     await rig.stop();
     const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
+    const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
@@ -84,7 +94,7 @@ describeWithRedis("BullMQ workers as processes", () => {
     rig.anthropic.fallback = { kind: "hang" };
     const doomed = await start(TAKEOVER_LOCK);
     await rig.deliver(doomed.url, 450, sha);
-    await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the model call");
+    await modelCallOf("# 450");
     const survivor = await start({ ...TAKEOVER_LOCK, WATCHDOG_INTERVAL_MS: "500" });
     await doomed.stop("SIGKILL");
     rig.anthropic.reset();
@@ -99,7 +109,7 @@ describeWithRedis("BullMQ workers as processes", () => {
     rig.anthropic.fallback = { kind: "hang" };
     const stopping = await start({ ...TAKEOVER_LOCK, SHUTDOWN_GRACE_MS: "300" });
     await rig.deliver(stopping.url, 455, sha);
-    await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the model call");
+    await modelCallOf("# 455");
     expect(await stopping.stop("SIGTERM")).toBe(0);
     expect(stopping.logs.some((l) => l.msg === "stopped")).toBe(true);
     rig.anthropic.reset();
@@ -113,6 +123,30 @@ describeWithRedis("BullMQ workers as processes", () => {
     expect(stage?.["estimateRatio"]).toBeGreaterThan(0.9);
     expect(stage?.["estimateRatio"]).toBeLessThan(1.3);
   }, PROCESS_TEST_MS);
+
+  it("loses nothing on SIGTERM with reviews in threads: the stopping worker's thread is stopped, another worker's thread completes the review", async () => {
+    // Its own queue: no job left by an earlier test's killed process runs here (it would take the one thread).
+    const threads = { ...TAKEOVER_LOCK, REVIEW_WORKERS: "1", QUEUE_PREFIX: `${prefix}-threads` };
+    const sha = rig.openPullRequest(456, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER + "# 456\n" } });
+    rig.anthropic.reset();
+    rig.anthropic.fallback = { kind: "hang" };
+    const stopping = await start({ ...threads, SHUTDOWN_GRACE_MS: "300" });
+    await rig.deliver(stopping.url, 456, sha);
+    // This PR's review is in its thread, waiting on the model, its check run recorded for the watchdog.
+    await modelCallOf("# 456", WAIT_MS);
+    expect(await stopping.stop("SIGTERM")).toBe(0);
+    expect(stopping.logs.some((l) => l.msg === "stopped")).toBe(true);
+    rig.anthropic.reset();
+    const survivor = await start({ ...threads, WATCHDOG_INTERVAL_MS: "500" });
+    const runs = await rig.completedRuns(sha, 2, WAIT_MS).catch((error: unknown) => {
+      console.log(JSON.stringify({ runs: rig.runsOn(sha).map((r) => [r.status, r.conclusion, r.output?.title]), stopping: stopping.logs.slice(-8), survivor: survivor.logs.slice(-12) }).slice(0, 8000));
+      throw error;
+    });
+    expect(runs.map((r) => r.conclusion).sort()).toEqual(["success", "timed_out"]);
+    expect(runs.find((r) => r.conclusion === "timed_out")?.output.title).toBe("Review interrupted");
+    // The thread logs it as the check completes: waited for.
+    expect(await waitFor(() => survivor.logs.find((l) => l.msg === "review finished" && l["pr"] === 456), "the survivor's review finished line")).toMatchObject({ thread: "review", conclusion: "success" });
+  }, THREAD_TEST_MS);
 
   it("keeps one busy installation from starving another (INSTALLATION_CONCURRENCY)", async () => {
     rig.anthropic.reset();

@@ -7,14 +7,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "../support/app-harness.js";
+import { OWNER, REPO, waitFor } from "../support/app-harness.js";
 import { processEnv, spawnApp, type AppProcess } from "../support/app-process.js";
 import { VIEWS_AFTER, VIEWS_BEFORE } from "../support/django-fixtures.js";
 import { startRig, type ProcessRig } from "../support/process-rig.js";
 import { describeWithRedis, REDIS_URL } from "../support/services.js";
+import { toolResultsOf } from "../support/data-blocks.js";
 
 const PROCESS_TEST_MS = 180_000;
 const prefix = `backend-agent-test-${randomUUID()}`;
@@ -93,8 +94,9 @@ describe("reviews in worker threads", () => {
     "completes the check of a review whose thread ran out of heap, and keeps serving",
     async () => {
       const app = await start({ REVIEW_WORKER_HEAP_MB: process.env.OOM_HEAP_MB ?? "64" });
-      // One file whose parsed patch (half a million lines) is bigger than the thread's heap: the thread dies reading it.
-      const huge = `${"x = 'y'\n".repeat(4 * 1024 * 1024 / 8)}`;
+      // One 8 MB file (a million-line patch, parsed bigger than the thread's heap): the list of files crosses the relay
+      // whole and parsed (it once arrived as a string, Octokit's body parser having failed on it), and the thread dies reading it.
+      const huge = `${"x = 'y'\n".repeat(8 * 1024 * 1024 / 8)}`;
       const sha = django(805, { "backend/billing/huge.py": huge });
       await rig.deliver(app.url, 805, sha);
       const [run] = await rig.completedRuns(sha, 1);
@@ -108,6 +110,49 @@ describe("reviews in worker threads", () => {
       await rig.deliver(app.url, 806, next);
       expect(await rig.completedRuns(next, 1)).toMatchObject([{ status: "completed" }]);
       expect(await finishedLine(app, 806)).toMatchObject({ thread: "review" });
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    "extracts the head tarball in the review's thread (the webhook thread only streams its bytes to a file) and the model reads it",
+    async () => {
+      const dir = mkdtempSync(join(dataDir, "app-"));
+      const app = await start({ DATA_DIR: dir });
+      const sha = django(808);
+      rig.github.setCommit(OWNER, REPO, sha, [{ path: "backend/billing/permissions.py", content: "class IsBillingAdmin(BasePermission):\n    pass\n" }]);
+      rig.anthropic.enqueue({ kind: "tool_use", calls: [{ name: "read_file", input: { path: "backend/billing/permissions.py" } }] }, { kind: "json", value: { summary: "", findings: [] } });
+      await rig.deliver(app.url, 808, sha);
+      expect(await rig.completedRuns(sha, 1)).toMatchObject([{ status: "completed", conclusion: "success" }]);
+      const [read] = toolResultsOf(rig.anthropic.requests.find((r) => toolResultsOf(r).length > 0)!);
+      expect(read).toMatchObject({ isError: false, text: expect.stringContaining("class IsBillingAdmin") });
+      // The webhook thread's part is the download (no thread field); the gunzip, tar parsing and indexing are the review thread's.
+      const downloaded = app.logs.find((l) => l.msg === "head tarball downloaded for the review's thread");
+      expect(downloaded).toMatchObject({ bytes: expect.any(Number) });
+      expect(downloaded).not.toHaveProperty("thread");
+      expect(app.logs.find((l) => l.msg === "extracting the head tarball")).toMatchObject({ thread: "review", pr: 808 });
+      // The download was read and deleted; the snapshot is in the cache.
+      expect(readdirSync(join(dir, "snapshots", ".tmp"))).toEqual([]);
+      expect(readdirSync(join(dir, "snapshots", OWNER.toLowerCase(), REPO.toLowerCase()))).toEqual([sha]);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
+    "reviews a PR whose file list is 16 MB: the list reaches the thread parsed, and the check says what was reviewed",
+    async () => {
+      const app = await start();
+      // Outside the reviewed paths, so the core does not parse its two million lines (which takes minutes on a loaded
+      // machine): what this exercises is the 16 MB page of the file list crossing from the webhook thread, which once
+      // arrived as a string (Octokit's JSON parser gave up on it) and failed the review.
+      const sha = django(807, { "frontend/huge.js": "x = 'y'\n".repeat((16 * 1024 * 1024) / 8) });
+      await rig.deliver(app.url, 807, sha);
+      const [run] = await rig.completedRuns(sha, 1);
+      expect(run).toMatchObject({ status: "completed", conclusion: expect.stringMatching(/^(success|failure)$/) });
+      expect(run!.output.title).not.toMatch(/could not|worker stopped/i);
+      expect(run!.output.summary).not.toContain("Review could not run");
+      expect(await finishedLine(app, 807)).toMatchObject({ thread: "review" });
+      expect(app.logs.some((l) => l.msg === "review thread failed")).toBe(false);
     },
     PROCESS_TEST_MS,
   );
