@@ -68,13 +68,11 @@ const plain = (text: string) => [...text].map((ch) => (/\p{Cc}/u.test(ch) ? " " 
 
 /** The rules' hits the model rejected: not findings, listed with its reason so a reader can check it. */
 function rejectedLines(c: Colors, report: LocalReview["report"]): string[] {
-  const rejected = report.confirmation?.rejected ?? [];
-  if (rejected.length === 0) return [];
-  return [
-    c.dim(`rejected by the model (not reported): ${rejected.length}`),
-    ...rejected.map(({ finding: f, reason }) => c.dim(`  ${f.source.slice("rule:".length)} ${f.path}:${f.line} — ${plain(f.title)}: ${plain(reason)}`)),
-    "",
-  ];
+  const list = (heading: string, hits: NonNullable<LocalReview["report"]["held"]>) =>
+    hits.length === 0
+      ? []
+      : [c.dim(`${heading}: ${hits.length}`), ...hits.map(({ finding: f, reason }) => c.dim(`  ${f.source.slice("rule:".length)} ${f.path}:${f.line} — ${plain(f.title)}: ${plain(reason)}`)), ""];
+  return [...list("rejected by the model (not reported)", report.confirmation?.rejected ?? []), ...list("held back until the model confirms them (not reported)", report.held ?? [])];
 }
 
 /** What the model's tools did, for the cost line. */

@@ -53,6 +53,10 @@ function toJson(review: LocalReview) {
     rejectedByModel: (report.confirmation?.rejected ?? []).map(({ finding, reason }) => ({
       rule: finding.source.slice("rule:".length), path: finding.path, line: finding.line, side: finding.side, severity: finding.severity, title: finding.title, reason,
     })),
+    // Hits of rules posted only once the model confirms them, which nothing confirmed.
+    heldBack: (report.held ?? []).map(({ finding, reason }) => ({
+      rule: finding.source.slice("rule:".length), path: finding.path, line: finding.line, side: finding.side, severity: finding.severity, title: finding.title, reason,
+    })),
     problems: report.problems,
     notes: report.notes,
     model: review.modelRan ? { id: report.model, calls: report.modelCalls, chunks: report.chunks, usage: report.usage, tools: report.tools ?? null, failure: review.modelFailure ?? null } : null,

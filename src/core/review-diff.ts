@@ -39,7 +39,7 @@ import type { ProjectInstructions } from "../agents/project-instructions.js";
 import type { RequestTools } from "../engine/review-with-tools.js";
 import { toolTokenBudget } from "../engine/tool-loop.js";
 import { codeSpan } from "../review/neutralise.js";
-import { applyVerdicts, toCandidates } from "../rules/candidates.js";
+import { applyVerdicts, toCandidates, unconfirmedHits } from "../rules/candidates.js";
 import type { SnapshotReader } from "../snapshot/snapshot-reader.js";
 
 /** Everything a review reads: plain data, gathered by the caller (GitHub, git). */
@@ -177,7 +177,9 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
   const kept = input.keepConfidence === undefined ? settings : { ...settings, minConfidence: input.keepConfidence };
   // A rejected candidate is not posted and does not count; a confirmed one and the model's own finding on it merge into one (mergeFindings).
   const verdicts = applyVerdicts(candidates, stage?.verdicts ?? []);
-  const dropped = new Set(verdicts.rejected.map((r) => r.finding));
+  // Hits of rules too often wrong on real code wait for the model's confirmation (unless the repository turned confirmation off).
+  const held = settings.confirmRules ? unconfirmedHits(prepared.ruleFindings, candidates, stage?.verdicts ?? [], Boolean(stage?.asked)) : [];
+  const dropped = new Set([...verdicts.rejected, ...held].map((r) => r.finding));
   const ruleFindings = prepared.ruleFindings.filter((f) => !dropped.has(f));
   const analysis = analyseFindings([...ruleFindings, ...(stage?.findings ?? [])], prepared.diffs, kept, input.prior ?? []);
   let fresh = analysis.findings;
@@ -205,6 +207,7 @@ export async function reviewDiff(input: ReviewInput, ports: ReviewPorts = {}): P
     tools: stage?.tools, instructionFiles: input.projectInstructions?.files.map((f) => f.path),
     notes: [...(input.notes ?? []), ...(stage ? contextNotes(input, tools) : []), ...(via?.notes ?? []), ...(!ports.model && input.withoutModel ? [input.withoutModel] : []), ...droppedNote(stage?.dropped ?? []), ...malformedVerdictNote(stage?.malformedVerdicts ?? [])],
     droppedFindings: stage?.dropped.length ?? 0, history, dismissals: input.dismissals,
+    held: held.length ? held : undefined,
     confirmation: stage?.asked ? { offered: stage.asked, confirmed: verdicts.confirmed, rejected: verdicts.rejected, malformed: stage.malformedVerdicts.length } : undefined,
   };
   const decision = input.prior ? decide(open.map((f) => f.finding), settings) : analysis.decision;

@@ -9,7 +9,7 @@ import { badge, cell, location } from "./format.js";
 import { renderIncomplete } from "./incomplete-review.js";
 import type { ReviewSettings } from "../config/repo-config.js";
 import { asBlockquote, codeSpan, neutralise, neutraliseInline } from "./neutralise.js";
-import { rejectedSummary, type RejectedCandidate } from "../rules/candidates.js";
+import { heldSummary, rejectedSummary, type RejectedCandidate } from "../rules/candidates.js";
 
 /** A finding as reported: where it ended up, and its id. */
 export interface ReportedFinding {
@@ -69,6 +69,8 @@ export interface ReviewReport {
   dismissals?: Dismissal[] | undefined;
   /** The rules' hits the model was asked about in requests it answered, when any: how many it confirmed, those it rejected (not posted) with its reason. */
   confirmation?: { offered: number; confirmed: number; rejected: RejectedCandidate[]; malformed: number } | undefined;
+  /** Hits of rules posted only once the model confirms them, which no verdict confirmed: listed, not posted. */
+  held?: RejectedCandidate[] | undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -143,6 +145,7 @@ export function renderCheckSummary(report: ReviewReport, options: { onIncomplete
     ...findingsTable(report.findings),
     ...listed(report.findings),
     ...(report.confirmation?.rejected.length ? [rejectedSummary(report.confirmation.rejected)] : []),
+    ...(report.held?.length ? [heldSummary(report.held)] : []),
     `<details><summary>Files: ${report.reviewed.length} reviewed, ${report.skipped.length} skipped, ${report.unreviewed.length + (report.unlisted ?? 0)} not reviewed</summary>\n\n${report.skipped.length ? "Skipped files are left out of the model's review only: the rules and the secret scan read them too.\n\n" : ""}${[
       ...capped(report.reviewed.map((p) => `- ${codeSpan(p)}`)),
       ...skipped,

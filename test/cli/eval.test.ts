@@ -33,6 +33,7 @@ beforeEach(() => {
 });
 
 describe("backend-agent eval", () => {
+  // 48 throw-away git repositories (about 15 git processes each) beside the rest of the suite: more than jest's default 90 s.
   it("--rules-only scores the rules on every shipped case without a key", async () => {
     const run = await runCli(ROOT, ["eval", "--rules-only"]);
     expect(run.stderr).not.toMatch(/error/);
@@ -42,7 +43,7 @@ describe("backend-agent eval", () => {
     expect(row(run.stdout, "rules-only")).toMatch(/^rules-only\s+off\s+0\.70\s+on\s+\d+\s+\d+\s+\d+\s+\d\.\d\d\s+\d\.\d\d/);
     expect(run.stdout).toMatch(/Cost of these \d+ cases per model \(input counted from the prompts/);
     expect(fake.requests).toHaveLength(0);
-  });
+  }, 300_000);
 
   it("without a key or a cassette, a model run is refused with what to do", async () => {
     const run = await runCli(ROOT, ["eval", ...only]);

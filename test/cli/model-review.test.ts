@@ -121,7 +121,7 @@ describe("backend-agent review with the model (fake Anthropic over ANTHROPIC_BAS
 });
 
 describe("backend-agent review when the model fails: it says so, and what the rules alone covered", () => {
-  // Three matching files with known rule findings: eval() (high), pickle (high), a live key (critical).
+  // Three matching files with known rule findings: eval() (high), yaml.load (high), a live key (critical).
   const A = "backend/api/a.py";
   const B = "backend/api/b.py";
   const C = "backend/api/c.py";
@@ -129,7 +129,7 @@ describe("backend-agent review when the model fails: it says so, and what the ru
   beforeAll(() => {
     three = makeRepo(
       { [A]: "x = 1\n", [B]: "y = 1\n", [C]: "z = 1\n" },
-      { [A]: "x = eval(input())\n", [B]: "import pickle\ny = pickle.loads(data)\n", [C]: `z = 2\nSTRIPE_KEY = "${SECRET}"\n` },
+      { [A]: "x = eval(input())\n", [B]: "import yaml\ny = yaml.load(data)\n", [C]: `z = 2\nSTRIPE_KEY = "${SECRET}"\n` },
     );
   });
   afterAll(() => three.cleanup());

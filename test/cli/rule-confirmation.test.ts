@@ -74,11 +74,16 @@ describe("backend-agent review: rule hits confirmed by the model", () => {
     expect(report.rejectedByModel).toEqual([expect.objectContaining({ rule: "code-execution/eval", path: VIEWS, line: evalLine, reason: "Admin shell only.\u001b[2J" })]);
   });
 
-  it("reports every hit with --rules-only, asking nothing", async () => {
+  it("reports the rules' hits with --rules-only, asking nothing; a rule that needs the model's confirmation is held back and listed", async () => {
     const run = await runCli(repo.dir, ["review", "--head", "feature", "--rules-only", "--format", "json"], env());
-    const report = JSON.parse(run.stdout) as { findings: Array<{ source: string }>; rejectedByModel: unknown[] };
+    const report = JSON.parse(run.stdout) as { findings: Array<{ source: string }>; rejectedByModel: unknown[]; heldBack: Array<Record<string, unknown>> };
     expect(fake.requests).toHaveLength(0);
-    expect(report.findings.map((f) => f.source).sort()).toEqual(["rule:code-execution/eval", "rule:sql-injection/raw-format"]);
+    expect(report.findings.map((f) => f.source)).toEqual(["rule:code-execution/eval"]);
     expect(report.rejectedByModel).toEqual([]);
+    expect(report.heldBack).toEqual([
+      expect.objectContaining({ rule: "sql-injection/raw-format", reason: "posted only when the model confirms it (0 of 5 hits wanted on real code); no model reviewed this change" }),
+    ]);
+    const text = await runCli(repo.dir, ["review", "--head", "feature", "--rules-only"], env());
+    expect(text.stdout).toContain("held back until the model confirms them (not reported): 1");
   });
 });

@@ -87,13 +87,16 @@ describe("rule hits confirmed by the model", () => {
     expect(h.github.issueLabels(OWNER, REPO, 302)).toEqual([]);
   });
 
-  it("posts a hit whose verdict is malformed or missing as the rules found it, and says so", async () => {
+  it("posts a hit whose verdict is malformed as the rules found it, and says so; holds back an unconfirmed hit of a rule that needs confirmation", async () => {
     h.anthropic.fallback = answer({ "code-execution/eval": ["maybe", "Unsure."] });
     const sha = h.openPullRequest(303, { base: {}, head: { [VIEWS]: VIEW } });
     await h.deliver("opened", 303, sha);
     const check = await h.completedCheck(sha);
     const [review] = h.github.reviews(OWNER, REPO, 303);
-    expect(review!.comments.map((c) => c.line).sort()).toEqual([evalLine, sqlLine].sort());
+    expect(review!.comments.map((c) => c.line)).toEqual([evalLine]);
+    expect(check.output.summary).toContain("<details><summary>1 rule hit held back until the model confirms it (not posted)</summary>");
+    expect(check.output.summary).toContain(`- \`sql-injection/raw-format\` \`${VIEWS}:${sqlLine}\``);
+    expect(check.output.summary).toContain("posted only when the model confirms it (0 of 5 hits wanted on real code); the model gave no verdict on it");
     expect(check.output.summary).toContain("1 malformed verdict on the rules' candidates was dropped; those candidates are posted as the rules found them: part 1: verdicts.0.verdict:");
     expect(check.output.summary).not.toContain("the model rejected");
     expect(check.output.summary).toContain(" · rule hits asked: 2 (0 confirmed, 0 rejected)");

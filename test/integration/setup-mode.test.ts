@@ -70,15 +70,21 @@ function start(cwd: string, env: Record<string, string>): Run {
   return run;
 }
 
-async function startSetupMode(cwd: string, env: Record<string, string> = {}): Promise<{ run: Run; url: string }> {
+async function startSetupMode(cwd: string, env: Record<string, string> = {}, attempts = 3): Promise<{ run: Run; url: string }> {
   const port = await freePort();
   const run = start(cwd, { PORT: String(port), ...env });
   let gone = false;
   void run.exited.then(() => (gone = true));
-  await waitFor(() => {
-    if (gone) throw new Error(`exited before listening:\n${run.out()}`);
-    return run.out().includes("backend-agent listening in setup mode") ? true : undefined;
-  }, "the app to listen in setup mode", 60_000);
+  try {
+    await waitFor(() => {
+      if (gone) throw new Error(`exited before listening:\n${run.out()}`);
+      return run.out().includes("backend-agent listening in setup mode") ? true : undefined;
+    }, "the app to listen in setup mode", 60_000);
+  } catch (error) {
+    // The free port was taken by another test file's process between the probe and the app's listen: another port.
+    if (attempts > 1 && run.out().includes("is already in use")) return startSetupMode(cwd, env, attempts - 1);
+    throw error;
+  }
   return { run, url: `http://127.0.0.1:${port}` };
 }
 

@@ -12,7 +12,7 @@ class InvoiceViewSet(viewsets.ModelViewSet):
     serializer_class = InvoiceSerializer
 
     def get_queryset(self):
-        return Invoice.objects.filter(tenant=self.request.tenant)
+        return Invoice.objects.for_tenant(self.request.tenant)
 `;
 
 export const VIEWS_AFTER = `from rest_framework import viewsets
