@@ -2,7 +2,7 @@ import type { CommandGuards } from "../commands/command-guards.js";
 import { runCommand, type CommandOutcome } from "../commands/run-command.js";
 import type { CommandJob, EnqueueResult, ReviewJob } from "../jobs/queue.js";
 import type { ReviewContext } from "./review-task.js";
-import { taskModel, taskOctokit, taskSnapshots, taskSpend, type TaskServices } from "./task-ports.js";
+import { taskPorts, type TaskServices } from "./task-ports.js";
 
 /**
  * What a slash command shares with the rest of the process, served by the main thread
@@ -29,11 +29,7 @@ export const commandLogFields = (job: CommandJob) => ({ repo: `${job.owner}/${jo
 export function runCommandTask(job: CommandJob, services: CommandServices, context: ReviewContext): Promise<CommandOutcome> {
   const log = context.log.child(commandLogFields(job));
   return runCommand(job, {
-    octokit: taskOctokit(job.installationId, services, context.env),
-    log,
-    anthropic: taskModel(services, context.env),
-    agent: context.agent,
-    env: context.env,
+    ...taskPorts(job.installationId, services, context, log),
     queue: { enqueue: (review) => services.enqueue(review as ReviewJob) },
     guards: {
       take: (key) => services.take(key),
@@ -41,10 +37,6 @@ export function runCommandTask(job: CommandJob, services: CommandServices, conte
       knownDenied: (ref, key) => services.knownDenied(ref, key),
       markDenied: (key) => services.markDenied(key),
     },
-    appIdentity: () => services.appIdentity(),
-    markers: context.markers,
-    spend: taskSpend(services, context.env),
-    snapshots: taskSnapshots(job.installationId, services, context.snapshots, log),
     accepted: () => services.commandAccepted(),
   });
 }

@@ -10,7 +10,7 @@ import { runReview, type ReviewOutcome } from "../review/run-review.js";
 import type { HeadRegistry } from "../spend/newer-head.js";
 import type { Ceiling, Headroom, SpendScope } from "../spend/spend-ledger.js";
 import type { GitHubRelay } from "./relayed-octokit.js";
-import { taskModel, taskOctokit, taskSnapshots, taskSpend } from "./task-ports.js";
+import { taskPorts } from "./task-ports.js";
 
 /**
  * What a review shares with the rest of the process, served by the main thread (over
@@ -55,15 +55,7 @@ export function runReviewTask(job: ReviewJob, services: ReviewServices, context:
   const heads: HeadRegistry = { latest: (lane) => services.latestHead(lane), announce: (lane, sha) => services.announceHead(lane, sha) };
   const log = context.log.child(jobLogFields(job));
   return runReview(job, {
-    octokit: taskOctokit(job.installationId, services, context.env),
-    log,
-    anthropic: taskModel(services, context.env),
-    agent: context.agent,
-    env: context.env,
-    appIdentity: () => services.appIdentity(),
-    markers: context.markers,
-    snapshots: taskSnapshots(job.installationId, services, context.snapshots, log),
-    spend: taskSpend(services, context.env),
+    ...taskPorts(job.installationId, services, context, log),
     heads,
     onCheckRunStarted: (id) => services.checkRunStarted(id),
   });

@@ -13,7 +13,7 @@ import { readTarballFile } from "../snapshot/tarball-file.js";
 import type { SpendLedger } from "../spend/spend-ledger.js";
 import { SpendPolicy, spendLimitsOf } from "../spend/spend-policy.js";
 import { githubApiUrl, relayedOctokit } from "./relayed-octokit.js";
-import type { ReviewServices } from "./review-task.js";
+import type { ReviewContext, ReviewServices } from "./review-task.js";
 
 /** The services every job uses (a command's are these plus its own). */
 export type TaskServices = Pick<ReviewServices, "github" | "appIdentity" | "spendRemaining" | "spendCharge" | "downloadTarball" | "modelError" | "spendHit">;
@@ -50,3 +50,18 @@ export const taskSnapshots = (installationId: number, services: TaskServices, ca
       tree: () => source.tree(),
     }),
 });
+
+/** The ports every job (review or command) runs with, over the thread's context and the main thread's services. */
+export function taskPorts(installationId: number, services: TaskServices, context: ReviewContext, log: Logger) {
+  return {
+    octokit: taskOctokit(installationId, services, context.env),
+    log,
+    anthropic: taskModel(services, context.env),
+    agent: context.agent,
+    env: context.env,
+    appIdentity: () => services.appIdentity(),
+    markers: context.markers,
+    spend: taskSpend(services, context.env),
+    snapshots: taskSnapshots(installationId, services, context.snapshots, log),
+  };
+}

@@ -4,24 +4,10 @@
  * `--rules-only` reports every hit as before.
  */
 import { FakeAnthropic, type RecordedMessageRequest } from "../support/fake-anthropic.js";
-import { lineOf } from "../support/django-fixtures.js";
+import { RULE_HITS_VIEW } from "../support/django-fixtures.js";
 import { makeRepo, runCli, type TempRepo } from "./cli-harness.js";
 
-const VIEWS = "backend/tools/views.py";
-const VIEW = `from django.db import connection
-
-
-def run(request):
-    return eval(request.GET["expr"])
-
-
-def search(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM item WHERE name = '%s'" % request.GET["q"])
-        return cursor.fetchall()
-`;
-const evalLine = lineOf(VIEW, "eval(");
-const sqlLine = lineOf(VIEW, "cursor.execute(");
+const { path: VIEWS, text: VIEW, evalLine, sqlLine } = RULE_HITS_VIEW;
 
 let fake: FakeAnthropic;
 let repo: TempRepo;

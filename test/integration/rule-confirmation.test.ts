@@ -6,23 +6,9 @@
  */
 import { OWNER, REPO, startHarness, type Harness } from "../support/app-harness.js";
 import type { RecordedMessageRequest } from "../support/fake-anthropic.js";
-import { lineOf, modelFinding } from "../support/django-fixtures.js";
+import { RULE_HITS_VIEW, modelFinding } from "../support/django-fixtures.js";
 
-const VIEWS = "backend/tools/views.py";
-const VIEW = `from django.db import connection
-
-
-def run(request):
-    return eval(request.GET["expr"])
-
-
-def search(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM item WHERE name = '%s'" % request.GET["q"])
-        return cursor.fetchall()
-`;
-const evalLine = lineOf(VIEW, "eval(");
-const sqlLine = lineOf(VIEW, "cursor.execute(");
+const { path: VIEWS, text: VIEW, evalLine, sqlLine } = RULE_HITS_VIEW;
 
 /** The id the request gave the candidate of `rule`, read from what the app sent. */
 function idOf(req: RecordedMessageRequest, rule: string): string | undefined {

@@ -51,3 +51,20 @@ export function modelFinding(over: Record<string, unknown>): Record<string, unkn
     ...over,
   };
 }
+
+/** A view with two rule hits, `eval()` on request data and SQL built with `%`: for the rules' confirmation by the model. */
+export const RULE_HITS_VIEW = (() => {
+  const text = `from django.db import connection
+
+
+def run(request):
+    return eval(request.GET["expr"])
+
+
+def search(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM item WHERE name = '%s'" % request.GET["q"])
+        return cursor.fetchall()
+`;
+  return { path: "backend/tools/views.py", text, evalLine: lineOf(text, "eval("), sqlLine: lineOf(text, "cursor.execute(") };
+})();
