@@ -32,7 +32,7 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-// A test starts the app twice (tsx compiles on each start): a loaded machine needs more than the default 90 s.
+// A test starts the app twice (tsx compiles on each start): a loaded machine needs more than the default 150 s.
 const RESTART_TEST_MS = 180_000;
 
 it("finishes a review after the process is killed mid-review, and completes the orphaned check run as timed_out", async () => {

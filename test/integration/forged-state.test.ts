@@ -92,7 +92,7 @@ describe("forged and unauthorised state", () => {
     await h.comment(601, "/backend-agent review", { user: "mallory" });
     await h.idle();
     expect(h.botComments(601).map((c) => c.body)).toEqual([expect.stringContaining("Sorry @mallory, only people with")]);
-  }, 90_000);
+  }, 150_000);
 
   it("a thread resolved by the PR's author does not count; resolved by a maintainer, the finding is dismissed and the summary names them", async () => {
     const root = await open(602, "alice");
@@ -134,7 +134,7 @@ describe("forged and unauthorised state", () => {
     h.anthropic.enqueue(answer());
     await h.deliver("synchronize", 605, own.second);
     expect((await h.completedCheck(own.second)).output.summary).toContain(`Reviewed the changes since \`${own.first.slice(0, 7)}\`.`);
-  }, 90_000);
+  }, 150_000);
 
   // Last: it changes the repository's settings file.
   it("`ignore` by the PR's author is refused, and accepted once `allowAuthorDismiss: true`; the summary names who ignored", async () => {
@@ -177,5 +177,5 @@ describe("the app's identity", () => {
     await fresh.deliver("synchronize", 701, fixture.headSha);
     await fresh.completedCheck(fixture.headSha);
     expect(fresh.github.requestsTo("GET", /^\/app$/).map((r) => r.status)).toEqual([403, 403, 403, 200]);
-  }, 90_000);
+  }, 150_000);
 });

@@ -147,7 +147,7 @@ describe("incremental, deduplicated reviews across pushes", () => {
     expect(h.anthropic.requests.length - before).toBe(1);
     expect(sentFiles(h.anthropic.requests.at(-1))).toEqual([TASKS]);
     expect(posted(402)).toHaveLength(1);
-  }, 90_000);
+  }, 150_000);
 
   it("a head that moves while the model works: the check completes neutral, superseded, and nothing is posted", async () => {
     const history = buildHistory({ base: { [VIEWS]: VIEWS_BEFORE }, pushes: [{ head: { [VIEWS]: VIEWS_AFTER } }, { head: { [TASKS]: "X = 1\n" } }] });

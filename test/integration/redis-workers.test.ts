@@ -35,7 +35,7 @@ const start = async (env: Record<string, string> = {}) => {
  */
 const modelCallOf = (tag: string, ms?: number) => waitFor(() => rig.anthropic.requests.find((r) => JSON.stringify(r.body).includes(tag)), `the model call of ${tag}`, ms);
 
-// Each test starts app processes (tsx compiles on start): a loaded machine needs more than the default 90 s.
+// Each test starts app processes (tsx compiles on start): a loaded machine needs more than the default 150 s.
 const PROCESS_TEST_MS = 180_000;
 // Threads load their entry through tsx on start: on a loaded machine, generous limits (waits end on signals, not on time).
 const THREAD_TEST_MS = 400_000;

@@ -30,7 +30,7 @@ const deployment = () => {
 const push = (url: string, number: number, headSha: string) =>
   sendWebhook(`${url}/api/github/webhooks`, { event: "pull_request", payload: pullRequestPayload("synchronize" as "opened", { owner: OWNER, repo: REPO, number, headSha }), secret: SECRET });
 
-// Each test starts app processes (tsx compiles on start): a loaded machine needs more than the default 90 s.
+// Each test starts app processes (tsx compiles on start): a loaded machine needs more than the default 150 s.
 const PROCESS_TEST_MS = 180_000;
 
 // Skipped, not hung, without Redis (the global setup said so in one line).

@@ -52,9 +52,9 @@ export interface Harness {
 
 /**
  * How long a test waits for something it expects (a check run, an idle queue): only a failing
- * test waits this long, so it is generous for a loaded machine and below jest's 90 s test timeout.
+ * test waits this long, so it is generous for a loaded machine and below jest's 150 s test timeout.
  */
-export const WAIT_LIMIT_MS = 60_000;
+export const WAIT_LIMIT_MS = 120_000;
 
 /** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
 export async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = WAIT_LIMIT_MS): Promise<T> {
