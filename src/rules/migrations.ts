@@ -51,7 +51,8 @@ const missingMigration: Rule = {
  * database has already applied: its drops and data steps are not new work.
  */
 function isSquashed(file: FileDiff, ctx: RuleContext): boolean {
-  return /^\s+replaces\s*=/m.test(ctx.trees.get(file, "new")?.rootNode.text ?? "");
+  // `[ \t]`, not `\s`: a `\s+` after `^` in multiline mode spans lines and backtracks quadratically on blank lines.
+  return /^[ \t]+replaces[ \t]*=/m.test(ctx.trees.get(file, "new")?.rootNode.text ?? "");
 }
 
 const touched = (file: FileDiff, ctx: RuleContext, ops: readonly string[]): Array<Operation & { line: number }> =>
