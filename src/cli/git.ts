@@ -3,7 +3,7 @@
  * knows their repository layout (worktrees, GIT_DIR, sparse checkouts) better than
  * any library would.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { UserFacingError } from "../errors.js";
 
@@ -116,4 +116,45 @@ export async function showFile(root: string, commit: string, path: string): Prom
 /** The subject line of a commit's message. */
 export async function subjectOf(root: string, commit: string): Promise<string> {
   return (await git(root, ["log", "-1", "--format=%s", commit])).trim();
+}
+
+/**
+ * The texts of `specs` (`rev:path`) from one `git cat-file --batch` process (one process for
+ * the lot, not one `git show` each); a spec git cannot find maps to undefined.
+ */
+export async function gitBlobs(cwd: string, specs: readonly string[]): Promise<Map<string, string | undefined>> {
+  const found = new Map<string, string | undefined>();
+  if (specs.length === 0) return found;
+  const child = spawn("git", [...FIXED, "cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+  const chunks: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+  child.stderr.resume();
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  // A path with a newline cannot be asked for on a line: it is left out.
+  const asked = specs.filter((spec) => !spec.includes("\n"));
+  child.stdin.end(asked.map((spec) => `${spec}\n`).join(""));
+  const code = await exited.catch((error: unknown) => {
+    throw new UserFacingError("git is not installed or not on PATH.", undefined, { cause: error });
+  });
+  if (code !== 0) throw new GitError(["cat-file", "--batch"], code ?? undefined, "");
+  // Each answer: `<oid> <type> <size>\n<content>\n`, or `<spec> missing\n` (and `ambiguous`).
+  const out = Buffer.concat(chunks);
+  let at = 0;
+  for (const spec of asked) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0) break;
+    const header = out.toString("utf8", at, eol).split(" ");
+    at = eol + 1;
+    const size = header.length === 3 ? Number(header[2]) : NaN;
+    if (!Number.isInteger(size)) {
+      found.set(spec, undefined);
+      continue;
+    }
+    found.set(spec, header[1] === "blob" ? out.toString("utf8", at, at + size) : undefined);
+    at += size + 1;
+  }
+  return found;
 }

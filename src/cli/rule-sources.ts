@@ -10,7 +10,7 @@ import picomatch from "picomatch";
 import type { ChangedFile } from "../diff/types.js";
 import type { FileSources } from "../rules/index.js";
 import { isPython, isSettingsFile } from "../rules/paths.js";
-import { git } from "./git.js";
+import { git, gitBlobs } from "./git.js";
 
 /** Past this many Python files the rules read the hunks alone: a huge change stays fast. */
 const MAX_FILES = 400;
@@ -20,19 +20,27 @@ export async function ruleSources(root: string, range: { base: string; head?: st
   const sources = new Map<string, FileSources>();
   const python = files.filter((f) => isPython(f.path));
   if (python.length > MAX_FILES) return sources;
-  // One `git show` per side (a missing path fails, and is left out).
-  const show = (rev: string, path: string): Promise<string | undefined> => git(root, ["show", `${rev}:${path}`]).catch(() => undefined);
-  const atHead = (path: string): Promise<string | undefined> =>
-    range.head === undefined ? readFile(join(root, path), "utf8").catch(() => undefined) : show(range.head, path);
-  for (const f of python) {
-    sources.set(f.path, {
-      head: f.status === "removed" ? undefined : await atHead(f.path),
-      base: f.status === "added" ? undefined : await show(range.base, f.previousPath ?? f.path),
-    });
-  }
   // Settings within the reviewed paths only: a review of `backend/` reads nothing outside it.
   const inPaths = paths.length > 0 ? picomatch([...paths], { dot: true }) : () => true;
   const listed = await git(root, ["ls-files", "--", "*.py"]).catch(() => "");
-  for (const path of listed.split("\n").filter((p) => isSettingsFile(p) && inPaths(p) && !sources.has(p))) sources.set(path, { head: await atHead(path) });
+  const settings = listed.split("\n").filter((p) => isSettingsFile(p) && inPaths(p) && !python.some((f) => f.path === p));
+  // Every committed text from one `git cat-file --batch`; the working tree's from disk.
+  const specs = [
+    ...python.flatMap((f) => [
+      ...(f.status !== "added" ? [`${range.base}:${f.previousPath ?? f.path}`] : []),
+      ...(f.status !== "removed" && range.head !== undefined ? [`${range.head}:${f.path}`] : []),
+    ]),
+    ...(range.head !== undefined ? settings.map((p) => `${range.head}:${p}`) : []),
+  ];
+  const blobs = await gitBlobs(root, specs).catch(() => new Map<string, string | undefined>());
+  const atHead = (path: string): Promise<string | undefined> =>
+    range.head === undefined ? readFile(join(root, path), "utf8").catch(() => undefined) : Promise.resolve(blobs.get(`${range.head}:${path}`));
+  for (const f of python) {
+    sources.set(f.path, {
+      head: f.status === "removed" ? undefined : await atHead(f.path),
+      base: f.status === "added" ? undefined : blobs.get(`${range.base}:${f.previousPath ?? f.path}`),
+    });
+  }
+  for (const path of settings) sources.set(path, { head: await atHead(path) });
   return sources;
 }
