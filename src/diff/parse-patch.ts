@@ -35,11 +35,28 @@ export function parsePatch(patch: string): Hunk[] {
   }));
 }
 
+/**
+ * The largest patch of one file that is parsed, in characters. A bigger one is more
+ * than one model request can hold (~250,000 tokens) and is generated or vendored code
+ * in practice; parsing it would only cost the worker time and memory. Such a file is
+ * not reviewed, and says so, so the check fails closed. GitHub leaves out patches of
+ * this size itself; the CLI (local git) and a hostile server can still send one.
+ */
+export const PATCH_CAP = 1_000_000;
+
 /** Turns a listed file into a parsed diff, keeping a reason when it has no hunks. */
 export function toFileDiff(file: ChangedFile): FileDiff {
-  const hunks = file.patch ? parsePatch(file.patch) : [];
+  const tooLarge = (file.patch?.length ?? 0) > PATCH_CAP;
+  const hunks = file.patch && !tooLarge ? parsePatch(file.patch) : [];
   // A patch that parses to nothing is as unseen as a missing one.
-  const missing = hunks.length > 0 ? undefined : file.patch ? { reason: "patch could not be read", unseen: true } : missingPatch(file);
+  const missing =
+    hunks.length > 0
+      ? undefined
+      : tooLarge
+        ? { reason: `diff too large to review (${((file.patch?.length ?? 0) / 1e6).toFixed(1)} MB; the limit is ${PATCH_CAP / 1e6} MB)`, unseen: true }
+        : file.patch
+          ? { reason: "patch could not be read", unseen: true }
+          : missingPatch(file);
   return {
     path: file.path,
     previousPath: file.previousPath,

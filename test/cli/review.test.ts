@@ -83,6 +83,16 @@ describe("backend-agent review, rules only (no ANTHROPIC_API_KEY)", () => {
     expect(run.stdout).toContain("no findings in 1 file · fail on high: pass");
   });
 
+  it("does not parse a diff over 1 MB: that file is listed as not reviewed and the review fails closed (exit 1)", async () => {
+    const data = "backend/api/fixtures_data.py";
+    const huge = Array.from({ length: 25_000 }, (_, i) => `ROW_${i} = "${"x".repeat(40)}"`).join("\n");
+    const dir = repo({ [VIEWS]: BEFORE }, { [VIEWS]: CLEAN, [data]: huge });
+    const run = await runCli(dir, ["review", "--format", "json"]);
+    const report = JSON.parse(run.stdout) as { decision: Record<string, unknown>; unreviewed: Array<{ path: string; reason: string }> };
+    expect(report.unreviewed).toEqual([{ path: data, reason: expect.stringMatching(/^not reviewed: diff too large to review \(1\.\d MB; the limit is 1 MB\)$/) }]);
+    expect(run.code).toBe(1);
+  });
+
   it("writes valid SARIF 2.1.0 whose result points at the file and line, to --output", async () => {
     const dir = repo({ [VIEWS]: BEFORE }, { [VIEWS]: EVAL });
     const out = join(dir, "..", `${dir.split("/").pop()}.sarif`);
