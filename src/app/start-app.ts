@@ -3,18 +3,16 @@ import { snapshotCacheFor } from "../snapshot/snapshot-cache.js";
 import { loadBundledAgent } from "../agents/load-agent.js";
 import type { Env } from "../config/env.js";
 import { checkPrivateKey } from "../config/private-key.js";
-import { createModelClient, loadProviderSdk, modelReadiness } from "../engine/anthropic-client.js";
+import { modelReadiness } from "../engine/model-readiness.js";
 import { appIdentityGetter, fetchAppIdentity } from "../github/app-identity.js";
 import type { Octokit } from "../github/octokit.js";
 import { createWebhookRouter } from "../events/webhook-router.js";
-import { statusLabel } from "../http/metric-labels.js";
 import { createWebhookMiddleware } from "../http/webhook-middleware.js";
 import { createJsonLogger } from "../log.js";
 import { openQueue } from "../jobs/open-queue.js";
 import type { JobQueue } from "../jobs/queue.js";
 import { startWatchdog, type Watchdog } from "../jobs/watchdog.js";
 import { createMetrics, type Metrics } from "../metrics.js";
-import { countingFetch } from "../ops/counting-fetch.js";
 import { createMarkerSigner } from "../review/marker-signer.js";
 import { throttledOctokit } from "../ops/probot-octokit.js";
 import { RedisErrorLog } from "../ops/redis-error-log.js";
@@ -90,10 +88,8 @@ export async function startApp(env: Env, options: AppOptions = {}): Promise<Runn
   const queue = announcingQueue(backend.queue, backend.heads, probot.log);
   const works = env.PROCESS_ROLE !== "web";
   const serves = env.PROCESS_ROLE !== "worker";
-  await loadProviderSdk(env.MODEL_PROVIDER);
-  const anthropic = createModelClient(env, { fetch: countingFetch((status) => metrics.modelErrors.inc({ status: statusLabel(status) })) });
-  // On /readyz and in the start-up line, without a model call; a model the provider lacks stops the start here.
-  const model = modelReadiness(anthropic, env, agent.model);
+  // On /readyz and in the start-up line, from the settings (no model call, no SDK here); a model the provider lacks stops the start here.
+  const model = modelReadiness(env, agent.model);
   let watchdog: Watchdog | undefined;
   let reviews: ReviewRunner | undefined;
   if (works) {

@@ -1,6 +1,9 @@
 import { redactText } from "../diff/redact.js";
 import { asBlockquote, neutralise } from "../review/neutralise.js";
 import { safeSlice } from "../diff/line-cap.js";
+import { postComment } from "../github/comments.js";
+import type { Octokit } from "../github/octokit.js";
+import type { CommandJob } from "../jobs/queue.js";
 
 /** Longest part of a request quoted back in a reply. */
 const MAX_QUOTE_CHARS = 600;
@@ -34,4 +37,12 @@ export function quoteRequest(request: string): string {
 /** A reply: the quoted request, the text, and the marker. */
 export function formatReply(agentName: string, request: string, text: string, kind?: string): string {
   return `${quoteRequest(request)}\n\n${text}\n\n${replyMarker(agentName, kind)}`;
+}
+
+/** Posts `text` as the reply to the command: quoting it, in its review thread when it came from one. */
+export function replyToCommand(octokit: Octokit, job: CommandJob, agentName: string, text: string): Promise<number> {
+  return postComment(octokit, {
+    owner: job.owner, repo: job.repo, pullNumber: job.pullNumber,
+    body: formatReply(agentName, job.command.request, text), inReplyTo: job.source.type === "review-comment" ? job.source.commentId : undefined,
+  });
 }

@@ -34,7 +34,7 @@ import { codeSpan } from "../review/neutralise.js";
 import { loadCommandContext, type CommandContext } from "./command-context.js";
 import type { CommandGuards } from "./command-guards.js";
 import { commandTable, renderHelp } from "./help.js";
-import { formatReply, replyMarker } from "./replies.js";
+import { formatReply, replyMarker, replyToCommand } from "./replies.js";
 import { runAsk } from "./run-ask.js";
 import { runIgnore } from "./run-ignore.js";
 import { runSkip, SKIP_ROLES } from "./run-skip.js";
@@ -75,13 +75,6 @@ const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 /** The reply to a command that failed once accepted. */
 const COMMAND_FAILED = "Something went wrong running this command; the server log has the details. Try again in a few minutes.";
 
-/** Posts `text` as the reply to the command: quoting it, in its review thread when it came from one. */
-export function replyToCommand(octokit: Octokit, job: CommandJob, agentName: string, text: string): Promise<number> {
-  return postComment(octokit, {
-    owner: job.owner, repo: job.repo, pullNumber: job.pullNumber,
-    body: formatReply(agentName, job.command.request, text), inReplyTo: job.source.type === "review-comment" ? job.source.commentId : undefined,
-  });
-}
 
 /** Runs one command; never throws (failures are logged, and replied to once the command was accepted). */
 export async function runCommand(job: CommandJob, deps: CommandDeps): Promise<CommandOutcome> {

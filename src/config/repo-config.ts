@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isRuleKey } from "../rules/index.js";
+import { isRuleKey } from "../rules/rule-ids.js";
 import { SEVERITIES } from "../domain/findings.js";
 
 /** Path of the per-repository settings file, read from the default branch. */

@@ -1,7 +1,6 @@
 import Anthropic, { type ClientOptions, type Middleware } from "@anthropic-ai/sdk";
 import type { GoogleAuth, OAuth2Client } from "google-auth-library";
 import type { Env, ModelProvider } from "../config/env.js";
-import { resolveModel } from "./models.js";
 import type { ModelClient } from "./review-engine.js";
 import { PROVIDER_LABELS, providerNotes, structuredOutputMode } from "./providers/provider-settings.js";
 import { providerSdk } from "./providers/provider-sdks.js";
@@ -107,18 +106,4 @@ export function createModelClient(env: ModelClientEnv, options: { fetch?: Client
   const client = providerClient(env, common);
   if (client) INFO.set(client, { provider: env.MODEL_PROVIDER, label: PROVIDER_LABELS[env.MODEL_PROVIDER], notes: providerNotes(env) });
   return client;
-}
-
-/** What /readyz and the start-up line say of the model. */
-export type ModelReadiness = { provider: "none"; reason: string } | { provider: ModelProvider; model: string; notes: string[] };
-
-/**
- * The provider and the id the default model (the agent's, else DEFAULT_MODEL) resolves to,
- * without calling the model. Throws ModelNotOffered (models.ts) when the provider lacks it.
- */
-export function modelReadiness(client: ModelClient | undefined, env: Pick<Env, "DEFAULT_MODEL" | "MODEL_PROVIDER" | "BEDROCK_INFERENCE_PROFILE">, agentModel: string): ModelReadiness {
-  if (!client) return { provider: "none", reason: "ANTHROPIC_API_KEY is not set: rules only" };
-  const { provider, notes } = describeClient(client);
-  resolveModel(env.DEFAULT_MODEL, "sonnet", env);
-  return { provider, model: resolveModel(agentModel, env.DEFAULT_MODEL, env), notes };
 }

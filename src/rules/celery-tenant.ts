@@ -18,13 +18,19 @@ const TENANCY = /\b(?:django_tenants|tenant_schemas|schema_context|tenant_contex
 /** An argument that carries the tenant: a schema name, a tenant or organisation id. */
 const TENANT_ARG = /schema|tenant|organi[sz]ation|org_id|\borg\b|workspace/i;
 
+/** A task as plain data (lines, not nodes): the review-wide index outlives the trees it was read from. */
 interface Task {
   name: string;
-  def: Node;
   file: FileDiff;
-  /** First `.objects` query in the body. */
-  query: Node | undefined;
+  /** Line of the `def`. */
+  defLine: number;
+  /** Lines of the `.objects` queries in the body, the first one first. */
+  queryLines: number[];
+  /** Lines of every attribute in the definition: the change touched the task where one of them changed. */
+  attributeLines: number[];
 }
+
+const isObjects = (a: Node): boolean => a.childForFieldName("attribute")?.text === "objects";
 
 /** Tasks of one file whose body queries models without entering a tenant. */
 function tasksWithoutTenant(file: FileDiff, ctx: RuleContext): Task[] {
@@ -34,8 +40,10 @@ function tasksWithoutTenant(file: FileDiff, ctx: RuleContext): Task[] {
     const def = d.childForFieldName("definition");
     if (!def || def.type !== "function_definition" || !decos.some((t) => TASK_DECORATOR.test(t))) return [];
     if (decos.some((t) => TENANT_CONTEXT.test(t)) || TENANT_CONTEXT.test(def.text)) return [];
-    const query = nodesOf(def.childForFieldName("body"), "attribute").find((a) => a.childForFieldName("attribute")?.text === "objects");
-    return query ? [{ name: def.childForFieldName("name")?.text ?? "task", def, file, query }] : [];
+    const queryLines = nodesOf(def.childForFieldName("body"), "attribute").filter(isObjects).map(lineOf);
+    if (queryLines.length === 0) return [];
+    const attributes = nodesOf(def, "attribute");
+    return [{ name: def.childForFieldName("name")?.text ?? "task", file, defLine: lineOf(def), queryLines, attributeLines: attributes.map(lineOf) }];
   });
 }
 
@@ -66,8 +74,7 @@ const taskLosesTenant: Rule = {
     const hits: RuleHit[] = [];
     // The task side: a task body the change touched.
     for (const t of tasksWithoutTenant(file, ctx)) {
-      const rows = nodesOf(t.def, "attribute").filter((a) => a.childForFieldName("attribute")?.text === "objects").map(lineOf);
-      const line = rows.find((r) => changed.has(r)) ?? (changed.has(lineOf(t.def)) ? lineOf(t.query ?? t.def) : undefined);
+      const line = t.queryLines.find((r) => changed.has(r)) ?? (changed.has(t.defLine) ? t.queryLines[0] : undefined);
       if (line !== undefined) hits.push({ line, title: `Task \`${t.name}\` queries without entering the tenant`, body: BODY });
     }
     // The caller side: a new `.delay()` of a task (defined in the change, body untouched) without a tenant argument.
@@ -77,7 +84,8 @@ const taskLosesTenant: Rule = {
       const m = /^(\w+)\.(?:delay|apply_async)$/.exec(calleeText(call));
       const task = m && tasks.find((t) => t.name === m[1]);
       if (!task || !changed.has(lineOf(call))) continue;
-      if (changedLines(task.file).has(lineOf(task.def)) || nodesOf(task.def, "attribute").some((a) => changedLines(task.file).has(lineOf(a)))) continue;
+      const taskChanged = changedLines(task.file);
+      if (taskChanged.has(task.defLine) || task.attributeLines.some((l) => taskChanged.has(l))) continue;
       if (positionalArgs(call).concat(kids(call.childForFieldName("arguments"))).some((a) => TENANT_ARG.test(a.text))) continue;
       hits.push({ line: lineOf(call), title: `\`${m[1]}\` is queued without the tenant`, body: BODY });
     }

@@ -17,7 +17,7 @@ import { SECRET_RULES } from "./secrets.js";
 import { SQL_INJECTION_RULES } from "./sql-injection.js";
 import { TEMPLATING_RULES } from "./templating.js";
 import { TENANT_RULES } from "./tenants.js";
-import { isTestPath } from "./paths.js";
+import { isMigration, isModelsFile, isSettingsFile, isTestPath } from "./paths.js";
 import { readProjectFacts } from "./project-facts.js";
 import { ReviewTrees, type FileSources } from "./python-tree.js";
 import type { Rule, RuleContext } from "./types.js";
@@ -56,16 +56,7 @@ export const RULES: readonly Rule[] = [
   ...CELERY_TENANT_RULES,
 ];
 
-/** Rule families, in registry order. */
-export const RULE_FAMILIES: readonly string[] = [...new Set(RULES.map((r) => r.family))];
-
-/**
- * Whether `key` names a rule or a family: lets the repo-config validator report
- * a typo (`sql-injecton: off`) instead of silently ignoring it.
- */
-export function isRuleKey(key: string): boolean {
-  return RULES.some((r) => r.id === key || r.family === key);
-}
+export { isRuleKey, RULE_FAMILIES } from "./rule-ids.js";
 
 /** The severity a rule reports at under `config`, or `"off"`. A rule id beats its family. */
 export function effectiveSeverity(rule: Rule, config: RulesConfig = {}): "off" | Severity {
@@ -106,6 +97,9 @@ function testMatcher(globs: readonly string[] | undefined): (path: string) => bo
   return (path) => match(path);
 }
 
+/** Modules other files' rules read (indexes of models, an app's migrations, the settings): their trees stay for the whole review. */
+const isSharedModule = (path: string): boolean => isModelsFile(path) || isMigration(path) || isSettingsFile(path);
+
 function findingsOf(files: FileDiff[], config: RulesConfig, ctx: RuleContext): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -134,6 +128,8 @@ function findingsOf(files: FileDiff[], config: RulesConfig, ctx: RuleContext): F
         });
       }
     }
+    // Models, migrations and settings are read again for other files (cross-file rules); the rest is done with.
+    ctx.trees.release((f) => isSharedModule(f.path));
   }
   return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
 }

@@ -4,7 +4,7 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isMigration } from "./paths.js";
-import { argument, calleeName, kids, nodesOf, stringValue, touchedLine, unwrap, type Node, type ReviewTrees } from "./python-tree.js";
+import { argument, calleeName, kids, nodesOf, stringValue, touchedLine, unwrap, type Node, type ReviewTrees, type Tree } from "./python-tree.js";
 import type { RuleContext } from "./types.js";
 
 /** One operation call of a migration and the line to report it on (undefined when the change did not touch it). */
@@ -19,19 +19,19 @@ const OPERATION = /^(?:Run(?:Python|SQL)|(?:Add|Alter|Remove|Rename)(?:Field|Ind
 
 /** The operations of a migration's new side, in source order. */
 export function operations(file: FileDiff, trees: ReviewTrees): Operation[] {
-  const cached = OPERATIONS.get(file);
-  if (cached?.trees === trees) return cached.ops;
-  const ops = readOperations(file, trees);
-  OPERATIONS.set(file, { trees, ops });
+  const tree = trees.get(file, "new");
+  if (!tree) return [];
+  const cached = OPERATIONS.get(tree);
+  if (cached) return cached;
+  const ops = readOperations(file, tree);
+  OPERATIONS.set(tree, ops);
   return ops;
 }
 
-/** Operations per file for the review whose trees they point into. */
-const OPERATIONS = new WeakMap<FileDiff, { trees: ReviewTrees; ops: Operation[] }>();
+/** Operations per parsed migration, keyed by the tree they point into (a freed and re-parsed one is read again). */
+const OPERATIONS = new WeakMap<Tree, Operation[]>();
 
-function readOperations(file: FileDiff, trees: ReviewTrees): Operation[] {
-  const tree = trees.get(file, "new");
-  if (!tree) return [];
+function readOperations(file: FileDiff, tree: Tree): Operation[] {
   return nodesOf(tree.rootNode, "call")
     .filter((c) => OPERATION.test(calleeName(c)))
     .map((call) => ({ op: calleeName(call), call, line: touchedLine(call, file), file }));

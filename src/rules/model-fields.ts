@@ -5,7 +5,7 @@
  * a schema change while a new `max_length` is.
  */
 import type { FileDiff } from "../diff/types.js";
-import { ancestor, calleeName, canonical, keywordArg, kids, nodesOf, unwrap, type FileSide, type Node, type ReviewTrees } from "./python-tree.js";
+import { ancestor, calleeName, canonical, keywordArg, kids, nodesOf, unwrap, type FileSide, type Node, type ReviewTrees, type Tree } from "./python-tree.js";
 
 /** One schema statement: `Model.field` or `Model.Meta.indexes`, and its assignment node. */
 export interface SchemaEntry {
@@ -36,15 +36,16 @@ function modelClass(node: Node): { name: string; skip: boolean } {
 
 /** The schema statements of one side of a models file (empty when it cannot be parsed). */
 export function schemaOf(file: FileDiff, side: FileSide, trees: ReviewTrees): SchemaEntry[] {
-  const cached = SCHEMAS.get(file);
-  if (cached?.trees === trees && cached[side]) return cached[side];
+  const tree = trees.get(file, side);
+  const cached = tree && SCHEMAS.get(tree);
+  if (cached) return cached;
   const entries = readSchema(file, side, trees);
-  SCHEMAS.set(file, { ...(cached?.trees === trees ? cached : {}), trees, [side]: entries });
+  if (tree) SCHEMAS.set(tree, entries);
   return entries;
 }
 
-/** Per file and side, for the review whose trees the entries point into (rules ask for the same models file many times). */
-const SCHEMAS = new WeakMap<FileDiff, { trees: ReviewTrees } & Partial<Record<FileSide, SchemaEntry[]>>>();
+/** Per parsed side (rules ask for the same models file many times); keyed by the tree the entries point into, so a freed and re-parsed one is read again. */
+const SCHEMAS = new WeakMap<Tree, SchemaEntry[]>();
 
 function readSchema(file: FileDiff, side: FileSide, trees: ReviewTrees): SchemaEntry[] {
   const tree = trees.get(file, side);

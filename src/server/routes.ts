@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Env } from "../config/env.js";
-import type { ModelReadiness } from "../engine/anthropic-client.js";
+import type { ModelReadiness } from "../engine/model-readiness.js";
 import { hasBearerToken } from "../http/bearer-token.js";
 import { eventLabel, statusLabel } from "../http/metric-labels.js";
 import type { QueueStats } from "../jobs/queue.js";

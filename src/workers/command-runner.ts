@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
 import type { CommandGuards } from "../commands/command-guards.js";
-import { replyToCommand, type CommandOutcome } from "../commands/run-command.js";
+import { replyToCommand } from "../commands/replies.js";
+import type { CommandOutcome } from "../commands/run-command.js";
 import type { CommandJob, JobQueue } from "../jobs/queue.js";
 import type { MainServices } from "./main-services.js";
-import { runCommandTask, type CommandServices } from "./command-task.js";
+import type { CommandServices } from "./command-task.js";
+import { inProcessTasks } from "./in-process-tasks.js";
 import type { ReviewContext } from "./review-task.js";
 import type { ThreadPool } from "./thread-pool.js";
 
@@ -46,7 +48,13 @@ export function createCommandRunner(deps: CommandRunnerDeps): CommandRunner {
   const { pool } = deps;
   if (!pool) {
     let context: ReviewContext | undefined;
-    return { run: (job) => runCommandTask(job, servicesFor(job, () => undefined), (context ??= deps.inProcess())) };
+    return {
+      async run(job) {
+        context ??= deps.inProcess();
+        const { runCommandTask } = await inProcessTasks(context.env.MODEL_PROVIDER);
+        return runCommandTask(job, servicesFor(job, () => undefined), context);
+      },
+    };
   }
   return {
     async run(job, log) {

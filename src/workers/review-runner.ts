@@ -4,7 +4,8 @@ import { completeCheckRun, getCheckRunStatus } from "../github/check-run.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { ReviewOutcome } from "../review/run-review.js";
 import type { MainServices } from "./main-services.js";
-import { runReviewTask, type ReviewContext } from "./review-task.js";
+import { inProcessTasks } from "./in-process-tasks.js";
+import type { ReviewContext } from "./review-task.js";
 import { createThreadPool, type ThreadPool } from "./thread-pool.js";
 
 /** Runs review jobs: in a pool of worker threads, or in this thread when REVIEW_WORKERS=0. */
@@ -32,6 +33,7 @@ export function createReviewRunner(env: Env, services: MainServices, inProcess: 
       async run(job, log) {
         let checkRunId: number | undefined;
         try {
+          const { runReviewTask } = await inProcessTasks(env.MODEL_PROVIDER);
           return await runReviewTask(job, services.forJob(job, (id) => (checkRunId = id)), (context ??= inProcess()));
         } finally {
           await services.finished(checkRunId, log);

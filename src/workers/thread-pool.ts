@@ -17,6 +17,9 @@ const WORKER_THREAD_NICE = 10;
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
+/** How long a thread beyond the first may sit idle before it stops. */
+const EXTRA_THREAD_IDLE_MS = 60_000;
+
 /** How a task in a thread ended: its value, or the error that ended its thread (`timedOut`: stopped at its budget here). */
 export type TaskResult<R> = { ok: true; value: R } | { ok: false; error: unknown; timedOut: boolean };
 
@@ -62,9 +65,11 @@ export function createThreadPool(env: Env): ThreadPool | undefined {
   const entry = threadEntry(new URL("./pool-thread.js", import.meta.url));
   const pool = new Piscina<PoolTaskMessage, unknown>({
     filename: entry.filename,
-    minThreads: threads,
+    // One thread stays up; the others start when the running tasks fill it, and stop after a minute idle: a
+    // thread holds its own copy of the review code (~38 MB), which a process reviewing one PR at a time never needs twice.
+    minThreads: 1,
     maxThreads: threads,
-    idleTimeout: Infinity,
+    idleTimeout: EXTRA_THREAD_IDLE_MS,
     // Jobs wait on the network most of the time: a thread runs several, and must not block between them.
     concurrentTasksPerWorker: Math.ceil(env.REVIEW_CONCURRENCY / threads),
     atomics: "disabled",

@@ -96,10 +96,11 @@ describe("reviews in worker threads", () => {
     "completes the check of a review whose thread ran out of heap, and keeps serving",
     async () => {
       const app = await start({ REVIEW_WORKER_HEAP_MB: process.env.OOM_HEAP_MB ?? "64" });
-      // One 8 MB file (a million-line patch, parsed bigger than the thread's heap): the list of files crosses the relay
-      // whole and parsed (it once arrived as a string, Octokit's body parser having failed on it), and the thread dies reading it.
-      const huge = `${"x = 'y'\n".repeat(8 * 1024 * 1024 / 8)}`;
-      const sha = django(805, { "backend/billing/huge.py": huge });
+      // Twelve 0.8 MB files (each patch under the 1 MB a patch may have to be parsed; 1.2 million lines, parsed bigger than the
+      // thread's heap): the 11 MB list of files crosses the relay whole and parsed (it once arrived as a string, Octokit's
+      // body parser having failed on it), and the thread dies reading the patches.
+      const big = `${"x = 'y'\n".repeat(800_000 / 8)}`;
+      const sha = django(805, Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`backend/billing/big_${i}.py`, big])));
       await rig.deliver(app.url, 805, sha);
       const [run] = await rig.completedRuns(sha, 1);
       expect(run).toMatchObject({ conclusion: "failure", output: { title: "Review failed: the review worker stopped" } });

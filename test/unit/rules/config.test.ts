@@ -1,4 +1,5 @@
 import { RULE_FAMILIES, RULES, effectiveSeverity, isRuleKey, runRules } from "../../../src/rules/index.js";
+import { RULE_IDS } from "../../../src/rules/rule-ids.js";
 import { loadFixture } from "./load-fixture.js";
 
 const EVAL = loadFixture("code-execution/tp-eval-request-data");
@@ -39,6 +40,8 @@ describe("rules config", () => {
   it("has a registry with unique ids named after their family", () => {
     const ids = RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
+    // The list the repo config validates against (without loading the rules) names the same rules, in order.
+    expect(RULE_IDS).toEqual(ids);
     for (const r of RULES) {
       expect(r.id.startsWith(`${r.family}/`)).toBe(true);
       expect(r.title.length).toBeLessThanOrEqual(80);
