@@ -7,7 +7,7 @@ import pc from "picocolors";
 import { isIncomplete } from "../review/incomplete-review.js";
 import type { FileDiff } from "../diff/types.js";
 import { formatCost } from "../engine/pricing.js";
-import { countLine } from "../review/summary.js";
+import { countLine, plural } from "../review/summary.js";
 import type { Finding, Severity } from "../domain/findings.js";
 import type { LocalReview } from "./local-review.js";
 
@@ -104,7 +104,7 @@ export function formatText(review: LocalReview, color: boolean): string {
   out.push(
     c.dim(
       review.modelRan
-        ? `model ${report.model} · ${report.modelCalls} calls · ${report.chunks} chunks · tokens ${u.input} in (+${u.cacheRead} cached), ${u.output} out · ~${formatCost(report.costUsd)}${tools(report)} · agent ${report.agentSource}`
+        ? `model ${report.model} · ${plural(report.modelCalls, "call")} · ${plural(report.chunks, "chunk")} · tokens ${u.input} in (+${u.cacheRead} cached), ${u.output} out · ~${formatCost(report.costUsd)}${tools(report)} · agent ${report.agentSource}`
         : `rules only · agent ${report.agentSource}`,
     ),
   );

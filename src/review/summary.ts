@@ -73,7 +73,8 @@ export interface ReviewReport {
   held?: RejectedCandidate[] | undefined;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+/** `1 call`, `2 calls`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** `2 high, 1 medium` or `no findings`. */
 export function countLine(findings: readonly ReportedFinding[]): string {

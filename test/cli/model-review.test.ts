@@ -84,7 +84,7 @@ describe("backend-agent review with the model (fake Anthropic over ANTHROPIC_BAS
     expect(run.code).toBe(1); // the rules' critical secret finding
     expect(run.stdout).toMatch(/MEDIUM {3}Unscoped queryset {2}line 5 · bug · model 0\.90/);
     expect(run.stdout).toContain(`${allLine} │     return Invoice.objects.all()`);
-    expect(run.stdout).toContain("model claude-sonnet-5-5 · 1 calls · 1 chunks");
+    expect(run.stdout).toContain("model claude-sonnet-5-5 · 1 call · 1 chunk");
     expect(run.stdout).not.toContain(SECRET);
   });
 
