@@ -86,13 +86,13 @@ function topLevel(node: Node): Node {
 
 /**
  * Opting out is deliberate here: a line documented by a comment, a view public by
- * purpose, or a settings dict that is not the project's `REST_FRAMEWORK` (a
+ * purpose (its class, whatever method the line is in), or a settings dict that is not the project's `REST_FRAMEWORK` (a
  * library's own defaults, `SPECTACULAR_SETTINGS = {...}`).
  */
 function deliberate(node: Node, line: number, commented: ReadonlySet<number>): boolean {
   if (commented.has(line)) return true;
-  const scope = ancestor(node, "class_definition", "function_definition");
-  if (scope?.type === "class_definition" && PUBLIC_BY_PURPOSE.test(scope.childForFieldName("name")?.text ?? "")) return true;
+  // The view's class, also from inside its methods (`get_permissions` returning `[AllowAny()]`).
+  if (PUBLIC_BY_PURPOSE.test(ancestor(node, "class_definition")?.childForFieldName("name")?.text ?? "")) return true;
   const assignment = kids(topLevel(node)).find((c) => c.type === "assignment");
   const target = assignment?.childForFieldName("left")?.text ?? "";
   return /^[A-Z_]+$/.test(target) && target !== "REST_FRAMEWORK" && ancestor(node, "dictionary") !== undefined;

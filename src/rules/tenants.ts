@@ -14,7 +14,7 @@ const FAMILY = "tenants";
 
 const nonTest = (path: string): boolean => isPython(path) && !isTestPath(path);
 
-const SWITCHES = "set_schema_to_public|set_schema|set_tenant";
+const SWITCH = /^(?:set_schema_to_public|set_schema|set_tenant)$/;
 
 /** The names `django.db.connection` goes by in this file: `connection`, and any `import connection as db`. */
 function connectionNames(root: Node | undefined): string[] {
@@ -41,12 +41,16 @@ const rawSetSchema: Rule = {
   title: "Schema switched without a context manager",
   appliesTo: nonTest,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
-    if (!changeMentions(file, new RegExp(`\\.(?:${SWITCHES})\\b`))) return [];
+    if (!changeMentions(file, /\.(?:set_schema_to_public|set_schema|set_tenant)\b/)) return [];
     // Tenant middleware is the one place meant to call set_tenant per request.
     const middleware = /middleware/i.test(file.path);
     const root = ctx.trees.get(file, "new")?.rootNode;
-    const pattern = new RegExp(`^(?:[\\w.]*\\.)?(?:${connectionNames(root).join("|")})\\.(${SWITCHES})$`);
-    const switchOf = (call: Node): string | undefined => pattern.exec(calleeText(call))?.[1];
+    const names = connectionNames(root);
+    // `connection.set_tenant`, `db.connection.set_tenant`, `db.set_tenant` when `db` is the connection's alias.
+    const switchOf = (call: Node): string | undefined => {
+      const [method = "", target = ""] = calleeText(call).split(".").reverse();
+      return SWITCH.test(method) && names.includes(target) ? method : undefined;
+    };
     const isSwitch = (n: Node): boolean => switchOf(n) !== undefined;
     const changed = changedLines(file);
     return nodesOf(root, "call").flatMap((call): RuleHit[] => {
