@@ -86,8 +86,8 @@ function topLevel(node: Node): Node {
 
 /**
  * Opting out is deliberate here: a line documented by a comment, a view public by
- * purpose (its class, whatever method the line is in), or a settings dict that is not the project's `REST_FRAMEWORK` (a
- * library's own defaults, `SPECTACULAR_SETTINGS = {...}`).
+ * purpose (its class, whatever method the line is in), or a settings dict that is
+ * not the project's `REST_FRAMEWORK` (a library's own, `SPECTACULAR_SETTINGS = {...}`).
  */
 function deliberate(node: Node, line: number, commented: ReadonlySet<number>): boolean {
   if (commented.has(line)) return true;

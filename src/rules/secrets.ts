@@ -69,8 +69,9 @@ interface Found {
   name?: string | undefined;
 }
 
-/** Worth parsing for: a credential-like name or a URL with a user part on an added line. */
-const SECRETISH = /secret|passw|passphrase|token|key|:\/\/[^\s/]*@/i;
+/** Worth a look in the tree: a credential-like name (what `isSecretName` accepts), a URL with a user part. */
+const SECRET_NAMED = /secret|passw|passphrase|token|(?:encryption|signing|private|api|access|auth)[_-]?key/i;
+const USER_URL = /:\/\/[^\s/]*@/;
 
 /** The string constants a binding's value stands for: the literal, or either branch of `"…" if DEBUG else env(…)`. */
 function literals(value: Node): Node[] {
@@ -86,7 +87,8 @@ function literals(value: Node): Node[] {
  * assignment are not bindings. Lines where a known token fires are that rule's.
  */
 function pythonSecrets(file: FileDiff, ctx: RuleContext): Found[] {
-  if (!changeMentions(file, SECRETISH)) return [];
+  const [named, urls] = [changeMentions(file, SECRET_NAMED), changeMentions(file, USER_URL)];
+  if (!named && !urls) return [];
   const root = ctx.trees.get(file, "new")?.rootNode;
   const changed = changedLines(file);
   const taken = new Set(spot(file).filter((s) => KNOWN.has(s.match.kind)).map((s) => s.line));
@@ -94,17 +96,17 @@ function pythonSecrets(file: FileDiff, ctx: RuleContext): Found[] {
   const add = (line: number | undefined, f: Omit<Found, "line">): void => {
     if (line !== undefined && !taken.has(line) && !found.has(line)) found.set(line, { line, ...f });
   };
-  for (const b of bindings(root)) {
+  for (const b of named ? bindings(root) : []) {
     for (const lit of literals(b.value)) {
       const value = stringValue(lit) ?? "";
       if (secretKindFor(b.name, value) !== "generic-secret" || namesItself(value, b.name)) continue;
       add(touchedLine(lit, file) ?? (changed.has(lineOf(b.node)) ? lineOf(b.node) : undefined), { kind: "generic-secret", name: b.name });
     }
   }
-  for (const str of nodesOf(root, "string")) {
+  for (const str of urls ? nodesOf(root, "string") : []) {
+    if (!str.text.includes("@") || ancestor(str, "string") || isDocString(str)) continue;
     const value = stringValue(str);
-    if (!value?.includes("@") || ancestor(str, "string") || isDocString(str)) continue;
-    if (!findSecrets(value).some((m) => m.kind === "url-password")) continue;
+    if (value === undefined || !findSecrets(value).some((m) => m.kind === "url-password")) continue;
     const target = ancestor(str, "assignment")?.childForFieldName("left")?.text;
     add(touchedLine(str, file), { kind: "url-password", name: target && /^[\w.]+$/.test(target) ? target : undefined });
   }

@@ -49,14 +49,13 @@ const rawSetSchema: Rule = {
     // `connection.set_tenant`, `db.connection.set_tenant`, `db.set_tenant` when `db` is the connection's alias.
     const switchOf = (call: Node): string | undefined => {
       const [method = "", target = ""] = calleeText(call).split(".").reverse();
-      return SWITCH.test(method) && names.includes(target) ? method : undefined;
+      return SWITCH.test(method) && names.includes(target) ? `${target}.${method}` : undefined;
     };
     const isSwitch = (n: Node): boolean => switchOf(n) !== undefined;
     const changed = changedLines(file);
     return nodesOf(root, "call").flatMap((call): RuleHit[] => {
-      const method = switchOf(call);
-      const callee = call.childForFieldName("function")?.text.replace(/\s+/g, "") ?? "";
-      if (!method || !changed.has(lineOf(call)) || (middleware && method === "set_tenant") || restored(call, isSwitch)) return [];
+      const callee = switchOf(call);
+      if (!callee || !changed.has(lineOf(call)) || (middleware && callee.endsWith(".set_tenant")) || restored(call, isSwitch)) return [];
       return [
         {
           line: lineOf(call),
