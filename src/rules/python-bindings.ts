@@ -4,7 +4,7 @@
  * constant, an attribute, a keyword argument, a parameter default or a dict key.
  */
 import type { FileDiff } from "../diff/types.js";
-import { kids, nodesOf, stringValue, unwrap, type FileSide, type Node } from "./python-tree.js";
+import { MAX_DEPTH, kids, nodesOf, stringValue, unwrap, type FileSide, type Node } from "./python-tree.js";
 
 /** One binding of a value to a name. */
 export interface Binding {
@@ -53,11 +53,15 @@ export function isEmptySequence(node: Node | null | undefined): boolean {
  * not the setting). Class bodies count (django-configurations keeps settings there).
  */
 export function unconditional(node: Node): boolean {
+  let depth = 0;
   for (let p = node.parent; p; p = p.parent) {
-    if (["if_statement", "function_definition", "lambda", "match_statement", "while_statement"].includes(p.type)) return false;
+    // Nesting deeper than real settings ever are counts as conditional: the walk stays short on hostile input.
+    if (++depth > MAX_DEPTH || CONDITIONAL.has(p.type)) return false;
   }
   return true;
 }
+
+const CONDITIONAL = new Set(["if_statement", "function_definition", "lambda", "match_statement", "while_statement"]);
 
 /** A string that is a statement of its own: a docstring or a commented-out block, not data. */
 export function isDocString(node: Node): boolean {

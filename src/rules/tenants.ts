@@ -7,7 +7,7 @@ import type { FileDiff } from "../diff/types.js";
 import { appDirOf, isModelsFile, isPython, isTestPath } from "./paths.js";
 import type { ListFact } from "./project-facts.js";
 import { inHunk } from "./python-bindings.js";
-import { calleeName, calleeText, changedLines, changeMentions, child, kids, lineOf, nodesOf, positionalArgs, stringValue, type Node } from "./python-tree.js";
+import { MAX_DEPTH, calleeName, calleeText, changedLines, changeMentions, child, kids, lineOf, nodesOf, positionalArgs, stringValue, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "tenants";
@@ -25,10 +25,11 @@ function connectionNames(root: Node | undefined): string[] {
 }
 
 /** `try: … finally: connection.set_schema_to_public()`: the schema is restored by hand, like a context manager would. */
-function restored(call: Node, isSwitch: (n: Node) => boolean): boolean {
-  for (let p = call.parent; p; p = p.parent) {
+function restored(call: Node, restores: (tryStatement: Node) => boolean): boolean {
+  // A `try` further up than real code nests is not looked for (hostile nesting would cost depth × calls).
+  for (let p = call.parent, depth = 0; p && depth < MAX_DEPTH; p = p.parent, depth++) {
     if (p.type === "finally_clause") return true;
-    if (p.type === "try_statement" && nodesOf(child(p, "finally_clause"), "call").some(isSwitch)) return true;
+    if (p.type === "try_statement" && restores(p)) return true;
   }
   return false;
 }
@@ -51,11 +52,16 @@ const rawSetSchema: Rule = {
       const [method = "", target = ""] = calleeText(call).split(".").reverse();
       return SWITCH.test(method) && names.includes(target) ? `${target}.${method}` : undefined;
     };
-    const isSwitch = (n: Node): boolean => switchOf(n) !== undefined;
+    // Asked once per `try`: nested ones would otherwise be read again for every call inside them.
+    const verdicts = new Map<number, boolean>();
+    const restores = (t: Node): boolean => {
+      if (!verdicts.has(t.id)) verdicts.set(t.id, nodesOf(child(t, "finally_clause"), "call").some((c) => switchOf(c) !== undefined));
+      return verdicts.get(t.id) ?? false;
+    };
     const changed = changedLines(file);
     return nodesOf(root, "call").flatMap((call): RuleHit[] => {
       const callee = switchOf(call);
-      if (!callee || !changed.has(lineOf(call)) || (middleware && callee.endsWith(".set_tenant")) || restored(call, isSwitch)) return [];
+      if (!callee || !changed.has(lineOf(call)) || (middleware && callee.endsWith(".set_tenant")) || restored(call, restores)) return [];
       return [
         {
           line: lineOf(call),
@@ -132,9 +138,10 @@ function schemaEntered(stmt: Node): "public" | "tenant" | undefined {
 
 /** The `with` whose schema a node runs in, or undefined when a function boundary comes first (the code runs later). */
 function schemaBlock(node: Node): Node | undefined {
-  for (let p = node.parent; p; p = p.parent) {
+  for (let c = node, p = node.parent, depth = 0; p && depth < MAX_DEPTH; c = p, p = p.parent, depth++) {
     if (p.type === "function_definition" || p.type === "class_definition") return undefined;
-    if (p.type === "with_statement" && schemaEntered(p)) return p;
+    // Only the body runs inside: `with schema_context(Client.objects.get(...).schema_name)` reads outside.
+    if (p.type === "with_statement" && c.type === "block" && schemaEntered(p)) return p;
   }
   return undefined;
 }
@@ -152,25 +159,25 @@ const tenantQueryInPublic: Rule = {
     const root = ctx.trees.get(file, "new")?.rootNode;
     const changed = changedLines(file);
     const imports = importedModels(root, file.path);
+    if (!nodesOf(root, "with_statement").some((w) => schemaEntered(w) === "public")) return [];
     const hits = new Map<number, RuleHit>();
-    for (const stmt of nodesOf(root, "with_statement")) {
-      if (schemaEntered(stmt) !== "public") continue;
-      for (const attr of nodesOf(stmt.childForFieldName("body"), "attribute")) {
-        const model = attr.childForFieldName("object")?.text.split(".").pop() ?? "";
-        const line = lineOf(attr);
-        if (!/^(?:objects|_default_manager)$/.test(attr.childForFieldName("attribute")?.text ?? "") || !/^[A-Z]\w*$/.test(model)) continue;
-        // The query line or the `with` line changed, and the query is where a comment can go.
-        if (hits.has(line) || !(changed.has(line) || changed.has(lineOf(stmt))) || !inHunk(file, line)) continue;
-        if (schemaBlock(attr)?.id !== stmt.id || !isTenantModel(model, imports.get(model), lists)) continue;
-        hits.set(line, {
-          line,
-          title: `Tenant model \`${model}\` queried in the public schema`,
-          body:
-            `Inside \`schema_context("public")\` the query on \`${model}\` reads the public schema, where a tenant ` +
-            "app's table is empty, missing, or (if the app is also shared) holds rows of no tenant in particular. " +
-            "Query it inside `tenant_context(tenant)` for each tenant, or keep only shared models in this block.",
-        });
-      }
+    // Each query once, judged by the schema block nearest to it (a nested `tenant_context` wins).
+    for (const attr of nodesOf(root, "attribute")) {
+      const model = attr.childForFieldName("object")?.text.split(".").pop() ?? "";
+      const line = lineOf(attr);
+      if (!/^(?:objects|_default_manager)$/.test(attr.childForFieldName("attribute")?.text ?? "") || !/^[A-Z]\w*$/.test(model)) continue;
+      const stmt = hits.has(line) ? undefined : schemaBlock(attr);
+      // The query line or the `with` line changed, and the query is where a comment can go.
+      if (!stmt || schemaEntered(stmt) !== "public" || !(changed.has(line) || changed.has(lineOf(stmt))) || !inHunk(file, line)) continue;
+      if (!isTenantModel(model, imports.get(model), lists)) continue;
+      hits.set(line, {
+        line,
+        title: `Tenant model \`${model}\` queried in the public schema`,
+        body:
+          `Inside \`schema_context("public")\` the query on \`${model}\` reads the public schema, where a tenant ` +
+          "app's table is empty, missing, or (if the app is also shared) holds rows of no tenant in particular. " +
+          "Query it inside `tenant_context(tenant)` for each tenant, or keep only shared models in this block.",
+      });
     }
     return [...hits.values()];
   },
