@@ -84,3 +84,16 @@ export function inHunk(file: FileDiff, line: number, side: FileSide = "new"): bo
   }
   return set.has(line);
 }
+
+/**
+ * The last `parts` names of a dotted expression (`a.b.connection.set_tenant` → `connection.set_tenant`
+ * for 2), read from the tree without the whole text: on a chain of calls every callee's text
+ * repeats the chain before it.
+ */
+export function dottedTail(node: Node | null | undefined, parts: number): string {
+  const names: string[] = [];
+  let n = node ?? undefined;
+  for (; n?.type === "attribute" && names.length < parts; n = n.childForFieldName("object") ?? undefined) names.unshift(n.childForFieldName("attribute")?.text ?? "");
+  if (names.length < parts && n?.type === "identifier") names.unshift(n.text);
+  return names.join(".");
+}

@@ -6,8 +6,8 @@
 import type { FileDiff } from "../diff/types.js";
 import { appDirOf, isModelsFile, isPython, isTestPath } from "./paths.js";
 import type { ListFact } from "./project-facts.js";
-import { inHunk } from "./python-bindings.js";
-import { MAX_DEPTH, calleeName, calleeText, changedLines, changeMentions, child, kids, lineOf, nodesOf, positionalArgs, stringValue, type Node } from "./python-tree.js";
+import { dottedTail, inHunk } from "./python-bindings.js";
+import { MAX_DEPTH, calleeName, changedLines, changeMentions, child, kids, lineOf, nodesOf, positionalArgs, stringValue, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "tenants";
@@ -49,7 +49,7 @@ const rawSetSchema: Rule = {
     const names = connectionNames(root);
     // `connection.set_tenant`, `db.connection.set_tenant`, `db.set_tenant` when `db` is the connection's alias.
     const switchOf = (call: Node): string | undefined => {
-      const [method = "", target = ""] = calleeText(call).split(".").reverse();
+      const [target = "", method = ""] = dottedTail(call.childForFieldName("function"), 2).split(".");
       return SWITCH.test(method) && names.includes(target) ? `${target}.${method}` : undefined;
     };
     // Asked once per `try`: nested ones would otherwise be read again for every call inside them.
@@ -163,9 +163,10 @@ const tenantQueryInPublic: Rule = {
     const hits = new Map<number, RuleHit>();
     // Each query once, judged by the schema block nearest to it (a nested `tenant_context` wins).
     for (const attr of nodesOf(root, "attribute")) {
-      const model = attr.childForFieldName("object")?.text.split(".").pop() ?? "";
+      if (!/^(?:objects|_default_manager)$/.test(attr.childForFieldName("attribute")?.text ?? "")) continue;
+      const model = dottedTail(attr.childForFieldName("object"), 1);
       const line = lineOf(attr);
-      if (!/^(?:objects|_default_manager)$/.test(attr.childForFieldName("attribute")?.text ?? "") || !/^[A-Z]\w*$/.test(model)) continue;
+      if (!/^[A-Z]\w*$/.test(model)) continue;
       const stmt = hits.has(line) ? undefined : schemaBlock(attr);
       // The query line or the `with` line changed, and the query is where a comment can go.
       if (!stmt || schemaEntered(stmt) !== "public" || !(changed.has(line) || changed.has(lineOf(stmt))) || !inHunk(file, line)) continue;
