@@ -134,7 +134,8 @@ function assignmentMatches(line: string, opts: SecretScanOptions): SecretMatch[]
   return out;
 }
 
-function secretKindFor(name: string, value: string): SecretKind | undefined {
+/** What a literal assigned to `name` is: a credential by its name and look, or undefined. */
+export function secretKindFor(name: string, value: string): SecretKind | undefined {
   const lower = name.toLowerCase();
   if (lower.includes("aws") && lower.includes("secret") && /^[A-Za-z0-9/+]{40}$/.test(value) && new Set(value).size >= 10) {
     return "aws-secret-key";

@@ -7,42 +7,29 @@ import type { FileDiff } from "../diff/types.js";
 import type { Category, Severity } from "../domain/findings.js";
 import { isDevSettings, isPython, isSettingsFile, isTestPath } from "./paths.js";
 import { drfDeniesByDefault } from "./project-facts.js";
-import { restOfStatement } from "./python-expr.js";
-import { fileCodeLines, importLines, isLive, type CodeLine } from "./python-source.js";
+import { bindings, isEmptySequence, lastName, unconditional } from "./python-bindings.js";
+import { ancestor, calleeName, calleeText, changeMentions, kids, lineOf, nodesOf, positionalArgs, stringValue, touchedLine, type Node } from "./python-tree.js";
 import { csrfExempt } from "./csrf-exempt.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "auth-settings";
 
 /**
- * Matches on the live (non-string, non-comment) code, or on a quoted key whose
- * quote is live (`raw` needs the `g` flag).
+ * A rule over the new side's syntax tree of a non-test Python file: `find` returns
+ * the offending nodes, each reported once per line, on a line the change touched.
  */
-function liveMatch(line: CodeLine, code: RegExp, raw?: RegExp): boolean {
-  if (code.test(line.code)) return true;
-  if (!raw) return false;
-  return [...line.raw.matchAll(raw)].some((m) => isLive(line, m.index));
-}
-
-function statementAdded(lines: readonly CodeLine[], at: number): boolean {
-  const span = restOfStatement(lines, at, 0).raw.split("\n").length;
-  return lines.slice(at, at + span).some((l) => l.added);
-}
-
-/**
- * A rule that fires on an added line of a non-test Python file when `fires` says so;
- * `fires` gets the hunk's lines for statements that span several.
- */
-function lineRule(spec: {
+function treeRule(spec: {
   name: string;
   severity: Severity;
   category?: Category;
   title: string;
   body: string;
   settingsOnly?: boolean;
-  /** The statement may span lines: fire when any of its lines was added. */
-  multiLine?: boolean;
-  fires(line: CodeLine, at: number, lines: readonly CodeLine[]): boolean;
+  /** An added line must match this before the file is parsed (a cheap filter). */
+  mention?: RegExp;
+  find(root: Node): Node[];
+  /** Opting out on purpose (a public view, a comment saying why): not reported. */
+  deliberate?(node: Node, line: number, commented: ReadonlySet<number>): boolean;
   /** A project fact that changes the verdict: undefined keeps the plain body, null silences the rule in views. */
   fact?(ctx: RuleContext, path: string): string | null | undefined;
 }): Rule {
@@ -56,17 +43,18 @@ function lineRule(spec: {
       isPython(path) && !isTestPath(path) && (!spec.settingsOnly || (isSettingsFile(path) && !isDevSettings(path))),
     check(file: FileDiff, ctx: RuleContext): RuleHit[] {
       const fact = spec.fact?.(ctx, file.path);
-      if (fact === null) return [];
+      if (fact === null || (spec.mention && !changeMentions(file, spec.mention))) return [];
+      const root = ctx.trees.get(file, "new")?.rootNode;
+      if (!root) return [];
       const body = fact ? `${spec.body} ${fact}` : spec.body;
-      const hits: RuleHit[] = [];
-      for (const lines of fileCodeLines(file, ctx.trees)) {
-        const imports = importLines(lines);
-        lines.forEach((line, at) => {
-          if (imports.has(at) || !(line.added || (spec.multiLine && statementAdded(lines, at)))) return;
-          if (spec.fires(line, at, lines)) hits.push({ line: line.line, body });
-        });
+      const commented = new Set(nodesOf(root, "comment").map(lineOf));
+      const lines = new Set<number>();
+      for (const node of spec.find(root)) {
+        const line = touchedLine(node, file);
+        if (line === undefined || lines.has(line) || spec.deliberate?.(node, line, commented)) continue;
+        lines.add(line);
       }
-      return hits;
+      return [...lines].sort((a, b) => a - b).map((line) => ({ line, body }));
     },
   };
 }
@@ -89,33 +77,62 @@ function underDefaults(ctx: RuleContext, path: string): string | null | undefine
  */
 export const PUBLIC_BY_PURPOSE = /(?:Obtain|Token|Login|Logout|Register|Signup|SignUp|PasswordReset|Health|Webhook|Callback)\w*$/;
 
-/** The statement that encloses line `at`: the nearest earlier line indented less (a class, def or top-level assignment). */
-function enclosing(lines: readonly CodeLine[], at: number): string {
-  const indent = (l: CodeLine | undefined): number => /^\s*/.exec(l?.code ?? "")?.[0].length ?? 0;
-  let level = indent(lines[at]);
-  for (let i = at - 1; i >= 0 && level > 0; i--) {
-    const l = lines[i];
-    if (!l || !l.code.trim() || indent(l) >= level) continue;
-    level = indent(l);
-    if (/^\s*(?:class|def)\s/.test(l.code) || level === 0) return l.code.trim();
-  }
-  return "";
+/** The top-level statement a node belongs to. */
+function topLevel(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type !== "module") n = n.parent;
+  return n;
 }
 
 /**
- * Opting out is deliberate here: a view public by purpose, a line documented by
- * a comment, the class that defines AllowAny, or a settings dict that is not
- * the project's `REST_FRAMEWORK` (a library's own defaults).
+ * Opting out is deliberate here: a line documented by a comment, a view public by
+ * purpose (its class, whatever method the line is in), or a settings dict that is
+ * not the project's `REST_FRAMEWORK` (a library's own, `SPECTACULAR_SETTINGS = {...}`).
  */
-function deliberate(line: CodeLine, at: number, lines: readonly CodeLine[]): boolean {
-  if (/^\s*class\s+AllowAny\b/.test(line.code) || /#/.test(line.raw.slice(line.code.trimEnd().length))) return true;
-  const outer = enclosing(lines, at);
-  const cls = /^class\s+(\w+)/.exec(outer)?.[1];
-  if (cls && PUBLIC_BY_PURPOSE.test(cls)) return true;
-  return /^[A-Z_]+\s*=/.test(outer) && !/^REST_FRAMEWORK\s*=/.test(outer);
+function deliberate(node: Node, line: number, commented: ReadonlySet<number>): boolean {
+  if (commented.has(line)) return true;
+  // The view's class, also from inside its methods (`get_permissions` returning `[AllowAny()]`).
+  if (PUBLIC_BY_PURPOSE.test(ancestor(node, "class_definition")?.childForFieldName("name")?.text ?? "")) return true;
+  const assignment = kids(topLevel(node)).find((c) => c.type === "assignment");
+  const target = assignment?.childForFieldName("left")?.text ?? "";
+  return /^[A-Z_]+$/.test(target) && target !== "REST_FRAMEWORK" && ancestor(node, "dictionary") !== undefined;
 }
 
-const allowAny = lineRule({
+/** Where `AllowAny` is used: the name (not its import, not the class defining it) or its dotted path in a string. */
+function allowAnyUses(root: Node): Node[] {
+  const names = nodesOf(root, "identifier").filter(
+    (id) =>
+      id.text === "AllowAny" &&
+      !ancestor(id, "import_from_statement", "import_statement") &&
+      !(id.parent?.type === "class_definition" && id.parent.childForFieldName("name")?.id === id.id),
+  );
+  return [...names, ...nodesOf(root, "string").filter((s) => stringValue(s) === "rest_framework.permissions.AllowAny")];
+}
+
+/** `permission_classes = []` (class attribute, keyword), `@permission_classes([])`, `"DEFAULT_PERMISSION_CLASSES": []`. */
+function emptyClasses(attribute: string, setting: string): (root: Node) => Node[] {
+  return (root) => [
+    ...bindings(root)
+      .filter((b) => (b.node.type === "pair" ? b.name === setting : lastName(b) === attribute) && isEmptySequence(b.value))
+      .map((b) => b.node),
+    ...nodesOf(root, "decorator").filter((d) => {
+      const call = kids(d)[0];
+      return call?.type === "call" && calleeName(call) === attribute && isEmptySequence(positionalArgs(call)[0]);
+    }),
+  ];
+}
+
+/** Module-level (or class-level) settings assigned `True`, not behind an `if` or inside a function. */
+function setTrue(...names: string[]): (root: Node) => Node[] {
+  return (root) =>
+    bindings(root)
+      .filter((b) => b.node.type === "assignment" && names.includes(b.name) && b.value.type === "true" && unconditional(b.node))
+      .map((b) => b.node);
+}
+
+const hasStar = (node: Node | null | undefined): boolean => nodesOf(node, "string").some((s) => stringValue(s) === "*");
+
+const allowAny = treeRule({
   name: "allow-any",
   severity: "medium",
   title: "DRF `AllowAny` permission",
@@ -123,11 +140,13 @@ const allowAny = lineRule({
     "`AllowAny` lets unauthenticated clients call this endpoint (or, in `DEFAULT_PERMISSION_CLASSES`, every " +
     "endpoint that does not override it). If the view is meant to be public (login, health check, webhook " +
     "with its own signature check) say so in a comment; otherwise use `IsAuthenticated` or a tenant-aware permission.",
-  fires: (line, at, lines) => liveMatch(line, /\bAllowAny\b/, /["']rest_framework\.permissions\.AllowAny["']/g) && !deliberate(line, at, lines),
+  mention: /AllowAny/,
+  find: allowAnyUses,
+  deliberate,
   fact: underDefaults,
 });
 
-const emptyPermissions = lineRule({
+const emptyPermissions = treeRule({
   name: "empty-permission-classes",
   severity: "high",
   title: "Empty `permission_classes`",
@@ -135,17 +154,13 @@ const emptyPermissions = lineRule({
     "An empty `permission_classes` disables every permission check for the view: anyone, authenticated or " +
     "not, may call it. Set the permission the endpoint needs (`[IsAuthenticated]`, an object/tenant permission), " +
     "or `[AllowAny]` explicitly if it is really public.",
-  fires: (line, at, lines) =>
-    !deliberate(line, at, lines) &&
-    liveMatch(
-      line,
-      /\bpermission_classes\s*=\s*[[(]\s*[\])]|@permission_classes\(\s*[[(]\s*[\])]\s*\)/,
-      /["']DEFAULT_PERMISSION_CLASSES["']\s*:\s*[[(]\s*[\])]/g,
-    ),
+  mention: /permission_classes|PERMISSION_CLASSES/,
+  find: emptyClasses("permission_classes", "DEFAULT_PERMISSION_CLASSES"),
+  deliberate,
   fact: underDefaults,
 });
 
-const emptyAuthentication = lineRule({
+const emptyAuthentication = treeRule({
   name: "empty-authentication-classes",
   severity: "medium",
   title: "Empty `authentication_classes`",
@@ -153,16 +168,12 @@ const emptyAuthentication = lineRule({
     "With no authentication classes `request.user` is always anonymous, so object ownership and tenant checks " +
     "that rely on it silently pass or fail, and session CSRF protection is not applied. Keep the defaults unless " +
     "the endpoint authenticates by other means (e.g. a verified webhook signature), and document that.",
-  fires: (line, at, lines) =>
-    !deliberate(line, at, lines) &&
-    liveMatch(
-      line,
-      /\bauthentication_classes\s*=\s*[[(]\s*[\])]|@authentication_classes\(\s*[[(]\s*[\])]\s*\)/,
-      /["']DEFAULT_AUTHENTICATION_CLASSES["']\s*:\s*[[(]\s*[\])]/g,
-    ),
+  mention: /authentication_classes|AUTHENTICATION_CLASSES/,
+  find: emptyClasses("authentication_classes", "DEFAULT_AUTHENTICATION_CLASSES"),
+  deliberate,
 });
 
-const debugTrue = lineRule({
+const debugTrue = treeRule({
   name: "debug-true",
   severity: "high",
   title: "`DEBUG = True` in deployable settings",
@@ -171,24 +182,26 @@ const debugTrue = lineRule({
     "With `DEBUG = True` Django serves detailed error pages with settings, environment and source excerpts to " +
     "anyone who triggers an error, and keeps every SQL query in memory. Read it from the environment with a " +
     "`False` default (`DEBUG = env.bool(\"DEBUG\", default=False)`) and set it only in dev settings.",
-  fires: (line) => /^\s*DEBUG\s*=\s*True\b/.test(line.code),
+  find: setTrue("DEBUG"),
 });
 
-const allowedHostsWildcard = lineRule({
+const allowedHostsWildcard = treeRule({
   name: "allowed-hosts-wildcard",
   severity: "medium",
   title: "`ALLOWED_HOSTS` accepts any host",
   settingsOnly: true,
-  multiLine: true,
   body:
     "`\"*\"` in `ALLOWED_HOSTS` turns off Host header validation, which enables password-reset link poisoning " +
     "and cache poisoning through forged `Host` headers. List the real domains (with django-tenants, the tenant " +
     "domain suffix such as `\".example.com\"`), read from the environment.",
-  fires: (line, at, lines) =>
-    /^\s*ALLOWED_HOSTS\s*\+?=/.test(line.code) && /["']\*["']/.test(restOfStatement(lines, at, 0).raw),
+  // `ALLOWED_HOSTS = ["*"]`, `+= ["*"]`, `= env.list(..., default=["*"])`, `ALLOWED_HOSTS.append("*")`.
+  find: (root) => [
+    ...bindings(root).filter((b) => b.name === "ALLOWED_HOSTS" && b.node.type.endsWith("assignment") && unconditional(b.node) && hasStar(b.value)).map((b) => b.node),
+    ...nodesOf(root, "call").filter((c) => /^ALLOWED_HOSTS\.(?:append|extend|insert)$/.test(calleeText(c)) && unconditional(c) && hasStar(c.childForFieldName("arguments"))),
+  ],
 });
 
-const corsAllowAll = lineRule({
+const corsAllowAll = treeRule({
   name: "cors-allow-all",
   severity: "high",
   title: "CORS allows every origin",
@@ -197,7 +210,7 @@ const corsAllowAll = lineRule({
     "`CORS_ALLOW_ALL_ORIGINS` lets any website call the API from a user's browser and read the responses; with " +
     "`CORS_ALLOW_CREDENTIALS` that includes the user's session. Use `CORS_ALLOWED_ORIGINS` (or " +
     "`CORS_ALLOWED_ORIGIN_REGEXES` for tenant subdomains) with the front-end origins only.",
-  fires: (line) => /^\s*(?:CORS_ALLOW_ALL_ORIGINS|CORS_ORIGIN_ALLOW_ALL)\s*=\s*True\b/.test(line.code),
+  find: setTrue("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"),
 });
 
 /** The auth and settings family. */

@@ -4,26 +4,27 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isTestPath } from "./paths.js";
-import { bracketSpan } from "./python-expr.js";
-import { blockAfter, fileCodeLines, type CodeLine } from "./python-source.js";
-import { calleeText, changedLines, changeMentions, kids, lineOf, nodesOf, type Node } from "./python-tree.js";
+import { inHunk } from "./python-bindings.js";
+import { calleeText, changedLines, changeMentions, keywordArg, kids, lineOf, nodesOf, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "celery";
 
 /** `@shared_task`, `@app.task`, `@celery_app.task(...)`; not `@task` (invoke, fabric use that name too). */
-const TASK_DECORATOR = /^\s*@(?:shared_task|\w+\.task)\b\s*(\()?/;
+const TASK_DECORATOR = /^(?:shared_task|\w+\.task)$/;
+/** Callees that go over the network. */
 const NETWORK_CALL =
-  /\b(?:requests\.(?:get|post|put|patch|delete|head|request)|httpx\.(?:get|post|put|patch|delete|head|request|Client|AsyncClient)|urlopen|urllib3\.|aiohttp\.ClientSession|boto3\.(?:client|resource)|smtplib\.SMTP|send_mail)\s*\(/;
-/** A retry policy in the decorator, or a custom base class that may carry one. */
-const RETRY_OPTIONS = /\b(?:autoretry_for|base)\s*=/;
+  /(?:^|\.)(?:requests\.(?:get|post|put|patch|delete|head|request)|httpx\.(?:get|post|put|patch|delete|head|request|Client|AsyncClient)|urlopen|urllib3\.\w+|aiohttp\.ClientSession|boto3\.(?:client|resource)|smtplib\.SMTP|send_mail)$/;
 
-function decoratorOptions(lines: readonly CodeLine[], at: number): { text: string; last: number } {
-  const line = lines[at];
-  const m = line && TASK_DECORATOR.exec(line.code);
-  if (!m?.[1]) return { text: "", last: at };
-  const span = bracketSpan(lines, at, m[0].length - 1);
-  return { text: span.inner.code, last: span.lastLine };
+/** The Celery task decorator of a decorated definition (any position among its decorators), with its call if it has options. */
+function taskDecorator(def: Node): { decorator: Node; call?: Node | undefined } | undefined {
+  for (const decorator of kids(def).filter((d) => d.type === "decorator")) {
+    const expr = kids(decorator)[0];
+    const call = expr?.type === "call" ? expr : undefined;
+    const name = (call ? call.childForFieldName("function") : expr)?.text.replace(/\s+/g, "") ?? "";
+    if (TASK_DECORATOR.test(name)) return { decorator, call };
+  }
+  return undefined;
 }
 
 const noRetry: Rule = {
@@ -34,34 +35,35 @@ const noRetry: Rule = {
   title: "Celery task does network I/O without a retry policy",
   appliesTo: (path) => isPython(path) && !isTestPath(path),
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
-    const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file, ctx.trees)) {
-      lines.forEach((deco, at) => {
-        if (!TASK_DECORATOR.test(deco.code)) return;
-        const options = decoratorOptions(lines, at);
-        // Further decorators may sit between the task decorator and the def.
-        let defAt = options.last + 1;
-        while (lines[defAt] && /^\s*@/.test(lines[defAt]?.code ?? "")) defAt++;
-        const def = lines[defAt];
-        if (!def || !/^\s*(?:async\s+)?def\s+(\w+)/.test(def.code) || RETRY_OPTIONS.test(options.text)) return;
-        const body = blockAfter(lines, defAt);
-        const network = body.find((l) => NETWORK_CALL.test(l.code));
-        if (!network || body.some((l) => /\.retry\s*\(/.test(l.code))) return;
-        if (!lines.slice(at, defAt + 1).some((l) => l.added) && !network.added) return;
-        const name = /def\s+(\w+)/.exec(def.code)?.[1] ?? "task";
-        hits.push({
-          startLine: deco.line,
-          line: def.line,
+    if (!changeMentions(file, /task|requests|httpx|urlopen|urllib3|aiohttp|boto3|smtplib|send_mail/)) return [];
+    const changed = changedLines(file);
+    return nodesOf(ctx.trees.get(file, "new")?.rootNode, "decorated_definition").flatMap((decorated): RuleHit[] => {
+      const task = taskDecorator(decorated);
+      const def = decorated.childForFieldName("definition");
+      // A retry policy in the decorator, or a custom base class that may carry one.
+      if (!task || def?.type !== "function_definition" || (task.call && (keywordArg(task.call, "autoretry_for") || keywordArg(task.call, "base")))) return [];
+      const calls = nodesOf(def.childForFieldName("body"), "call");
+      const network = calls.find((c) => NETWORK_CALL.test(calleeText(c)));
+      if (!network || calls.some((c) => calleeText(c).endsWith(".retry"))) return [];
+      const [from, head] = [lineOf(task.decorator), lineOf(def)];
+      let touched: number | undefined;
+      for (let n = from; n <= head && touched === undefined; n++) if (changed.has(n)) touched = n;
+      if (touched === undefined && !changed.has(lineOf(network))) return [];
+      const name = def.childForFieldName("name")?.text ?? "task";
+      // On the task's head; when that is not all in the hunks (full sources), on the changed line.
+      const place = inHunk(file, from) && inHunk(file, head) ? { startLine: from, line: head } : { line: touched ?? lineOf(network) };
+      return [
+        {
+          ...place,
           title: `Celery task \`${name}\` calls the network without retries`,
           body:
-            `\`${name}\` makes a network call (line ${network.line}) but has no \`autoretry_for\` and never calls ` +
+            `\`${name}\` makes a network call (line ${lineOf(network)}) but has no \`autoretry_for\` and never calls ` +
             "`self.retry()`, so one timeout or 5xx loses the work for good. Add e.g. " +
             "`@shared_task(bind=True, autoretry_for=(requests.RequestException,), retry_backoff=True, max_retries=5)`, " +
             "make the task idempotent, and set an explicit `timeout=` on the call.",
-        });
-      });
-    }
-    return hits;
+        },
+      ];
+    });
   },
 };
 

@@ -3,10 +3,11 @@
  * so what is reported and what is hidden from the model never disagree. A finding
  * names the variable, never the value: titles and bodies are posted on GitHub.
  */
-import { scanLines, type SecretKind, type SecretMatch } from "../diff/secret-patterns.js";
+import { findSecrets, scanLines, secretKindFor, type SecretKind, type SecretMatch } from "../diff/secret-patterns.js";
 import type { FileDiff } from "../diff/types.js";
 import { isConfigFile, isPython, isTestPath } from "./paths.js";
-import { fileCodeLines, type CodeLine } from "./python-source.js";
+import { bindings, isDocString } from "./python-bindings.js";
+import { ancestor, changedLines, changeMentions, kids, lineOf, nodesOf, stringValue, touchedLine, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "secrets";
@@ -61,23 +62,55 @@ function holder(s: Spotted): string | undefined {
   return s.match.name ?? /^\s*(?:export\s+)?([A-Za-z_][\w.]*)\s*[=:]/.exec(s.text)?.[1];
 }
 
-/**
- * In Python, a generic `NAME = "..."` counts only as live code: a commented-out
- * example, or a string that merely contains such an assignment, is documentation.
- * Known formats count anywhere, since a real token in a comment is just as leaked.
- */
-function isLive(s: Spotted, line: CodeLine | undefined): boolean {
-  if (!line) return true;
-  // A `#` the tree blanked outside any literal starts a comment.
-  const inComment = s.text.split("").some((c, i) => c === "#" && i < s.match.start && line.code[i] === " " && !line.literals.some((l) => l.start <= i && i < l.end));
-  if (inComment) return false;
-  // The value's opening quote survives masking only if it opens a literal of its own.
-  return s.match.kind === "url-password" || /["']/.test(line.code[s.match.start - 1] ?? "");
+/** A hardcoded secret to report: its line, what it is and the name holding it. */
+interface Found {
+  line: number;
+  kind: SecretKind;
+  name?: string | undefined;
 }
 
-/** The new side's code line `line` of a Python file, when its tree could be built. */
-function codeLineAt(file: FileDiff, ctx: RuleContext, line: number): CodeLine | undefined {
-  return fileCodeLines(file, ctx.trees).flat().find((l) => l.line === line);
+/** Worth a look in the tree: a credential-like name (what `isSecretName` accepts), a URL with a user part. */
+const SECRET_NAMED = /secret|passw|passphrase|token|(?:encryption|signing|private|api|access|auth)[_-]?key/i;
+const USER_URL = /:\/\/[^\s/]*@/;
+
+/** The string constants a binding's value stands for: the literal, or either branch of `"…" if DEBUG else env(…)`. */
+function literals(value: Node): Node[] {
+  const v = unwrap(value);
+  if (v?.type === "conditional_expression") return kids(v).filter((c) => stringValue(c) !== undefined);
+  return v && stringValue(v) !== undefined ? [v] : [];
+}
+
+/**
+ * Python: a string literal bound to a credential-like name (`NAME = "…"`, `name="…"`,
+ * `{"PASSWORD": "…"}`, the literal possibly on its own line), or a string holding a
+ * URL with a password. Comments, docstrings and strings that merely contain such an
+ * assignment are not bindings. Lines where a known token fires are that rule's.
+ */
+function pythonSecrets(file: FileDiff, ctx: RuleContext): Found[] {
+  const [named, urls] = [changeMentions(file, SECRET_NAMED), changeMentions(file, USER_URL)];
+  if (!named && !urls) return [];
+  const root = ctx.trees.get(file, "new")?.rootNode;
+  const changed = changedLines(file);
+  const taken = new Set(spot(file).filter((s) => KNOWN.has(s.match.kind)).map((s) => s.line));
+  const found = new Map<number, Found>();
+  const add = (line: number | undefined, f: Omit<Found, "line">): void => {
+    if (line !== undefined && !taken.has(line) && !found.has(line)) found.set(line, { line, ...f });
+  };
+  for (const b of named ? bindings(root) : []) {
+    for (const lit of literals(b.value)) {
+      const value = stringValue(lit) ?? "";
+      if (secretKindFor(b.name, value) !== "generic-secret" || namesItself(value, b.name)) continue;
+      add(touchedLine(lit, file) ?? (changed.has(lineOf(b.node)) ? lineOf(b.node) : undefined), { kind: "generic-secret", name: b.name });
+    }
+  }
+  for (const str of urls ? nodesOf(root, "string") : []) {
+    if (!str.text.includes("@") || ancestor(str, "string") || isDocString(str)) continue;
+    const value = stringValue(str);
+    if (value === undefined || !findSecrets(value).some((m) => m.kind === "url-password")) continue;
+    const target = ancestor(str, "assignment")?.childForFieldName("left")?.text;
+    add(touchedLine(str, file), { kind: "url-password", name: target && /^[\w.]+$/.test(target) ? target : undefined });
+  }
+  return [...found.values()].sort((a, b) => a.line - b.line);
 }
 
 const COMPOSE = /^(?:docker-)?compose[\w.-]*\.ya?ml$/;
@@ -89,9 +122,8 @@ const ROTATE =
   "first, then load it at run time (`os.environ[...]`, `env(...)`, a secrets manager) and keep a placeholder " +
   "such as `<SECRET_FROM_VAULT>` in code and examples. Deleting it in a later commit does not remove it from history.";
 
-function title(s: Spotted): string {
-  const name = holder(s);
-  return name ? `${LABEL[s.match.kind]} committed in \`${name}\`` : `${LABEL[s.match.kind]} committed in the source`;
+function title(kind: SecretKind, name: string | undefined): string {
+  return name ? `${LABEL[kind]} committed in \`${name}\`` : `${LABEL[kind]} committed in the source`;
 }
 
 const knownToken: Rule = {
@@ -106,16 +138,22 @@ const knownToken: Rule = {
       .filter((s) => KNOWN.has(s.match.kind))
       .map((s): RuleHit => ({
         line: s.line,
-        title: title(s),
+        title: title(s.match.kind, holder(s)),
         body: `This line adds what has the exact format of a live ${LABEL[s.match.kind]} (the value is not repeated here). ${ROTATE}`,
       })),
 };
 
 /** `BadDeviceToken: "BadDeviceToken"`: the value spells its own key, an error or enum name, not a credential. */
-function namesItself(s: Spotted): boolean {
-  const value = s.text.slice(s.match.start, s.match.end).replace(/^["']|["']$/g, "");
-  const name = holder(s)?.split(".").pop();
+function namesItself(value: string, holderName: string | undefined): boolean {
+  const name = holderName?.split(".").pop();
   return name !== undefined && value.toLowerCase().endsWith(name.toLowerCase());
+}
+
+/** Text files: the shared line scan, minus known formats (the other rule) and self-naming values. */
+function textSecrets(file: FileDiff): Found[] {
+  return spot(file)
+    .filter((s) => !KNOWN.has(s.match.kind) && !namesItself(s.text.slice(s.match.start, s.match.end).replace(/^["']|["']$/g, ""), holder(s)))
+    .map((s) => ({ line: s.line, kind: s.match.kind, name: holder(s) }));
 }
 
 const hardcoded: Rule = {
@@ -128,16 +166,14 @@ const hardcoded: Rule = {
   check(file, ctx) {
     // Compose files describe throw-away local stacks (`POSTGRES_PASSWORD: devpass1`); known tokens still fire there.
     if (COMPOSE.test(file.path.slice(file.path.lastIndexOf("/") + 1))) return [];
-    return spot(file)
-      .filter((s) => !KNOWN.has(s.match.kind) && !namesItself(s) && isLive(s, isPython(file.path) ? codeLineAt(file, ctx, s.line) : undefined))
-      .map((s): RuleHit => ({
-        line: s.line,
-        title: title(s),
-        body:
-          s.match.kind === "url-password"
-            ? `A connection URL on this line carries its password in the source. ${ROTATE}`
-            : `\`${holder(s) ?? "This value"}\` is assigned a literal that looks like a real credential, not a placeholder or an environment read. ${ROTATE}`,
-      }));
+    return (isPython(file.path) ? pythonSecrets(file, ctx) : textSecrets(file)).map((f): RuleHit => ({
+      line: f.line,
+      title: title(f.kind, f.name),
+      body:
+        f.kind === "url-password"
+          ? `A connection URL on this line carries its password in the source. ${ROTATE}`
+          : `\`${f.name ?? "This value"}\` is assigned a literal that looks like a real credential, not a placeholder or an environment read. ${ROTATE}`,
+    }));
   },
 };
 

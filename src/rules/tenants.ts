@@ -6,14 +6,33 @@
 import type { FileDiff } from "../diff/types.js";
 import { appDirOf, isModelsFile, isPython, isTestPath } from "./paths.js";
 import type { ListFact } from "./project-facts.js";
-import { findCalls, positional, restOfStatement } from "./python-expr.js";
-import { blockAfter, fileCodeLines, indentOf } from "./python-source.js";
-import { changedLines, changeMentions, kids, lineOf, nodesOf } from "./python-tree.js";
+import { dottedTail, inHunk } from "./python-bindings.js";
+import { MAX_DEPTH, calleeName, changedLines, changeMentions, child, kids, lineOf, nodesOf, positionalArgs, stringValue, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "tenants";
 
 const nonTest = (path: string): boolean => isPython(path) && !isTestPath(path);
+
+const SWITCH = /^(?:set_schema_to_public|set_schema|set_tenant)$/;
+
+/** The names `django.db.connection` goes by in this file: `connection`, and any `import connection as db`. */
+function connectionNames(root: Node | undefined): string[] {
+  const aliases = nodesOf(root, "aliased_import")
+    .filter((a) => a.childForFieldName("name")?.text === "connection" && /^django\.db$/.test(a.parent?.childForFieldName("module_name")?.text ?? ""))
+    .map((a) => a.childForFieldName("alias")?.text ?? "connection");
+  return ["connection", ...aliases];
+}
+
+/** `try: … finally: connection.set_schema_to_public()`: the schema is restored by hand, like a context manager would. */
+function restored(call: Node, restores: (tryStatement: Node) => boolean): boolean {
+  // A `try` further up than real code nests is not looked for (hostile nesting would cost depth × calls).
+  for (let p = call.parent, depth = 0; p && depth < MAX_DEPTH; p = p.parent, depth++) {
+    if (p.type === "finally_clause") return true;
+    if (p.type === "try_statement" && restores(p)) return true;
+  }
+  return false;
+}
 
 const rawSetSchema: Rule = {
   id: `${FAMILY}/raw-set-schema`,
@@ -23,25 +42,38 @@ const rawSetSchema: Rule = {
   title: "Schema switched without a context manager",
   appliesTo: nonTest,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
+    if (!changeMentions(file, /\.(?:set_schema_to_public|set_schema|set_tenant)\b/)) return [];
     // Tenant middleware is the one place meant to call set_tenant per request.
     const middleware = /middleware/i.test(file.path);
-    return fileCodeLines(file, ctx.trees).flatMap((lines) =>
-      lines.flatMap((l): RuleHit[] => {
-        const m = /\bconnection\.(set_schema_to_public|set_schema|set_tenant)\s*\(/.exec(l.code);
-        if (!l.added || !m?.[1] || (middleware && m[1] === "set_tenant")) return [];
-        return [
-          {
-            line: l.line,
-            title: `\`connection.${m[1]}()\` outside a context manager`,
-            body:
-              `\`connection.${m[1]}()\` changes the schema for everything that runs next on this connection, and nothing ` +
-              "restores it if the code raises or returns early: later queries (other requests, other Celery tasks on " +
-              "this worker) then read the wrong tenant's data. Use `with schema_context(name):` or " +
-              "`with tenant_context(tenant):`, which restore the previous schema on exit.",
-          },
-        ];
-      }),
-    );
+    const root = ctx.trees.get(file, "new")?.rootNode;
+    const names = connectionNames(root);
+    // `connection.set_tenant`, `db.connection.set_tenant`, `db.set_tenant` when `db` is the connection's alias.
+    const switchOf = (call: Node): string | undefined => {
+      const [target = "", method = ""] = dottedTail(call.childForFieldName("function"), 2).split(".");
+      return SWITCH.test(method) && names.includes(target) ? `${target}.${method}` : undefined;
+    };
+    // Asked once per `try`: nested ones would otherwise be read again for every call inside them.
+    const verdicts = new Map<number, boolean>();
+    const restores = (t: Node): boolean => {
+      if (!verdicts.has(t.id)) verdicts.set(t.id, nodesOf(child(t, "finally_clause"), "call").some((c) => switchOf(c) !== undefined));
+      return verdicts.get(t.id) ?? false;
+    };
+    const changed = changedLines(file);
+    return nodesOf(root, "call").flatMap((call): RuleHit[] => {
+      const callee = switchOf(call);
+      if (!callee || !changed.has(lineOf(call)) || (middleware && callee.endsWith(".set_tenant")) || restored(call, restores)) return [];
+      return [
+        {
+          line: lineOf(call),
+          title: `\`${callee}()\` outside a context manager`,
+          body:
+            `\`${callee}()\` changes the schema for everything that runs next on this connection, and nothing ` +
+            "restores it if the code raises or returns early: later queries (other requests, other Celery tasks on " +
+            "this worker) then read the wrong tenant's data. Use `with schema_context(name):` or " +
+            "`with tenant_context(tenant):`, which restore the previous schema on exit.",
+        },
+      ];
+    });
   },
 };
 
@@ -62,17 +94,18 @@ function listed(list: ListFact | undefined, module: string): boolean {
   });
 }
 
-/** Model name → module it is imported from in this file's diff (`.` resolved to the file's directory). */
-function importedModels(file: FileDiff, ctx: RuleContext): Map<string, string> {
-  const dir = file.path.slice(0, file.path.lastIndexOf("/"));
+/** Model name → module it is imported from (`from .models import A, B as C`; `.` resolved to the file's directory). */
+function importedModels(root: Node | undefined, path: string): Map<string, string> {
+  const dir = path.slice(0, path.lastIndexOf("/"));
   const map = new Map<string, string>();
-  for (const lines of fileCodeLines(file, ctx.trees)) {
-    lines.forEach((l, at) => {
-      const m = /^\s*from\s+([\w.]+)\s+import\s+/.exec(l.code);
-      if (!m?.[1]?.endsWith("models")) return;
-      const module = m[1] === ".models" ? dir : m[1].replace(/\.models$/, "");
-      for (const name of restOfStatement(lines, at, m[0].length).code.match(/\b[A-Z]\w*/g) ?? []) map.set(name, module);
-    });
+  for (const imp of nodesOf(root, "import_from_statement")) {
+    const from = imp.childForFieldName("module_name")?.text ?? "";
+    if (!from.endsWith("models")) continue;
+    const module = from === ".models" ? dir : from.replace(/\.models$/, "");
+    for (const name of imp.childrenForFieldName("name")) {
+      // `B as C` is used as `C` and defined as `B`: either spelling names the model.
+      for (const id of [name?.childForFieldName("name") ?? name, name?.childForFieldName("alias")]) if (id) map.set(id.text, module);
+    }
   }
   return map;
 }
@@ -89,6 +122,30 @@ function isTenantModel(model: string, module: string | undefined, lists: AppList
   return !SHARED_NAME.test(model);
 }
 
+/** The schema a `with` enters: "public", "tenant" (any other schema or a tenant), or undefined (no schema switch). */
+function schemaEntered(stmt: Node): "public" | "tenant" | undefined {
+  let entered: "public" | "tenant" | undefined;
+  for (const item of nodesOf(child(stmt, "with_clause"), "with_item")) {
+    const value = item.childForFieldName("value");
+    const call = value?.type === "as_pattern" ? kids(value)[0] : value;
+    if (call?.type !== "call" || !/^(?:schema|tenant)_context$/.test(calleeName(call))) continue;
+    const schema = positionalArgs(call)[0];
+    const isPublic = calleeName(call) === "schema_context" && (stringValue(schema) === "public" || /get_public_schema_name|PUBLIC_SCHEMA_NAME/.test(schema?.text ?? ""));
+    entered = isPublic ? "public" : "tenant";
+  }
+  return entered;
+}
+
+/** The `with` whose schema a node runs in, or undefined when a function boundary comes first (the code runs later). */
+function schemaBlock(node: Node): Node | undefined {
+  for (let c = node, p = node.parent, depth = 0; p && depth < MAX_DEPTH; c = p, p = p.parent, depth++) {
+    if (p.type === "function_definition" || p.type === "class_definition") return undefined;
+    // Only the body runs inside: `with schema_context(Client.objects.get(...).schema_name)` reads outside.
+    if (p.type === "with_statement" && c.type === "block" && schemaEntered(p)) return p;
+  }
+  return undefined;
+}
+
 const tenantQueryInPublic: Rule = {
   id: `${FAMILY}/tenant-query-in-public`,
   family: FAMILY,
@@ -97,30 +154,33 @@ const tenantQueryInPublic: Rule = {
   title: "Tenant model queried inside `schema_context('public')`",
   appliesTo: nonTest,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
+    if (!changeMentions(file, /schema_context|\.objects\b|_default_manager/)) return [];
     const lists = appLists(ctx);
-    const imports = importedModels(file, ctx);
-    const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file, ctx.trees)) {
-      for (const call of findCalls(lines, /^\s*(?:async\s+)?with\s+(?:[\w.]*\.)?schema_context\s*\(/g)) {
-        const schema = positional(call)[0];
-        const isPublic = schema && (/^\s*["']public["']\s*$/.test(schema.raw) || /get_public_schema_name|PUBLIC_SCHEMA_NAME/.test(schema.code));
-        if (!isPublic) continue;
-        for (const l of blockAfter(lines, call.at)) {
-          const m = /\b([A-Z]\w*)\.(?:objects|_default_manager)\b/.exec(l.code);
-          if (!m?.[1] || !(l.added || call.line.added) || indentOf(l.raw) <= indentOf(call.line.raw)) continue;
-          if (!isTenantModel(m[1], imports.get(m[1]), lists)) continue;
-          hits.push({
-            line: l.line,
-            title: `Tenant model \`${m[1]}\` queried in the public schema`,
-            body:
-              `Inside \`schema_context("public")\` the query on \`${m[1]}\` reads the public schema, where a tenant ` +
-              "app's table is empty, missing, or (if the app is also shared) holds rows of no tenant in particular. " +
-              "Query it inside `tenant_context(tenant)` for each tenant, or keep only shared models in this block.",
-          });
-        }
-      }
+    const root = ctx.trees.get(file, "new")?.rootNode;
+    const changed = changedLines(file);
+    const imports = importedModels(root, file.path);
+    if (!nodesOf(root, "with_statement").some((w) => schemaEntered(w) === "public")) return [];
+    const hits = new Map<number, RuleHit>();
+    // Each query once, judged by the schema block nearest to it (a nested `tenant_context` wins).
+    for (const attr of nodesOf(root, "attribute")) {
+      if (!/^(?:objects|_default_manager)$/.test(attr.childForFieldName("attribute")?.text ?? "")) continue;
+      const model = dottedTail(attr.childForFieldName("object"), 1);
+      const line = lineOf(attr);
+      if (!/^[A-Z]\w*$/.test(model)) continue;
+      const stmt = hits.has(line) ? undefined : schemaBlock(attr);
+      // The query line or the `with` line changed, and the query is where a comment can go.
+      if (!stmt || schemaEntered(stmt) !== "public" || !(changed.has(line) || changed.has(lineOf(stmt))) || !inHunk(file, line)) continue;
+      if (!isTenantModel(model, imports.get(model), lists)) continue;
+      hits.set(line, {
+        line,
+        title: `Tenant model \`${model}\` queried in the public schema`,
+        body:
+          `Inside \`schema_context("public")\` the query on \`${model}\` reads the public schema, where a tenant ` +
+          "app's table is empty, missing, or (if the app is also shared) holds rows of no tenant in particular. " +
+          "Query it inside `tenant_context(tenant)` for each tenant, or keep only shared models in this block.",
+      });
     }
-    return hits;
+    return [...hits.values()];
   },
 };
 
