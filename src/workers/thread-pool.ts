@@ -17,9 +17,6 @@ const WORKER_THREAD_NICE = 10;
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
-/** How long a thread beyond the first may sit idle before it stops. */
-const EXTRA_THREAD_IDLE_MS = 60_000;
-
 /** How a task in a thread ended: its value, or the error that ended its thread (`timedOut`: stopped at its budget here). */
 export type TaskResult<R> = { ok: true; value: R } | { ok: false; error: unknown; timedOut: boolean };
 
@@ -41,6 +38,29 @@ export interface ThreadPool {
    */
   run<R>(job: Job, methods: object): Promise<TaskResult<R>>;
   destroy(): Promise<void>;
+}
+
+type LoadBalancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>["loadBalancer"]>;
+
+/**
+ * Piscina's own balancer never gives a second task to a thread whose task can be aborted,
+ * and ours all can (their time budget): REVIEW_CONCURRENCY was capped at REVIEW_WORKERS.
+ * This one gives a task to an idle thread first, else to the least busy one running fewer
+ * than `perThread` (Piscina counts a thread's lone abortable task as full; here it is one).
+ * A task stopped at its budget stops its thread, and the tasks sharing it end as crashed.
+ */
+function sharingBalancer(perThread: number): LoadBalancer {
+  return (_task, workers) => {
+    let best: (typeof workers)[number] | null = null;
+    let least = perThread;
+    for (const worker of workers) {
+      if (worker.terminating || worker.destroyed) continue;
+      const usage = worker.isRunningAbortableTask ? 1 : worker.currentUsage;
+      if (usage < least) [best, least] = [worker, usage];
+      if (least === 0) break;
+    }
+    return best;
+  };
 }
 
 /** The settings a thread gets: the GitHub App's private key stays in the main thread, which alone authenticates to GitHub. */
@@ -65,13 +85,14 @@ export function createThreadPool(env: Env): ThreadPool | undefined {
   const entry = threadEntry(new URL("./pool-thread.js", import.meta.url));
   const pool = new Piscina<PoolTaskMessage, unknown>({
     filename: entry.filename,
-    // One thread stays up; the others start when the running tasks fill it, and stop after a minute idle: a
-    // thread holds its own copy of the review code (~38 MB), which a process reviewing one PR at a time never needs twice.
-    minThreads: 1,
+    // All threads start with the process: a thread started on demand made its task wait for its start-up (seconds
+    // under load), and Piscina puts a task on a thread that is not ready yet. Each costs ~38 MB of RSS.
+    minThreads: threads,
     maxThreads: threads,
-    idleTimeout: EXTRA_THREAD_IDLE_MS,
+    idleTimeout: Infinity,
     // Jobs wait on the network most of the time: a thread runs several, and must not block between them.
     concurrentTasksPerWorker: Math.ceil(env.REVIEW_CONCURRENCY / threads),
+    loadBalancer: sharingBalancer(Math.ceil(env.REVIEW_CONCURRENCY / threads)),
     atomics: "disabled",
     // Below the webhook thread in the CPU scheduler's eyes (Linux threads have their own nice value): acks and health answers first.
     niceIncrement: WORKER_THREAD_NICE,

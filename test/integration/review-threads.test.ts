@@ -64,6 +64,20 @@ describe("reviews in worker threads", () => {
   );
 
   it(
+    "runs REVIEW_CONCURRENCY reviews at once on one thread: their model calls are in flight together",
+    async () => {
+      const app = await start({ REVIEW_CONCURRENCY: "2", MODEL_TIMEOUT_MS: "120000" });
+      rig.anthropic.fallback = () => ({ kind: "hang" });
+      const shas = [809, 810].map((n) => django(n));
+      for (const [i, sha] of shas.entries()) await rig.deliver(app.url, 809 + i, sha);
+      const prsOf = () => new Set([809, 810].filter((n) => rig.anthropic.requests.some((r) => r.rawBody.includes(`pr_${n}.py`))));
+      expect(await waitFor(() => (prsOf().size === 2 ? prsOf() : undefined), "both reviews' model calls, in flight together")).toEqual(new Set([809, 810]));
+      expect(shas.map((sha) => rig.runsOn(sha).map((r) => r.status))).toEqual([["in_progress"], ["in_progress"]]);
+    },
+    PROCESS_TEST_MS,
+  );
+
+  it(
     "stops a review past its time budget, completes its check as timed out, and reviews the next PR in a new thread",
     async () => {
       const app = await start({ REVIEW_WORKER_TIMEOUT_SECONDS: "4", MODEL_TIMEOUT_MS: "120000" });
