@@ -4,10 +4,9 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isTemplate } from "./paths.js";
-import { findCalls, isDynamicString, positional } from "./python-expr.js";
+import { formattedVariable, isDynamicString, touchedCalls } from "./python-calls.js";
 import { calleeName, changedLines, changeMentions, lineOf, nodesOf, positionalArgs } from "./python-tree.js";
 import { isSafeHtml } from "./safe-html.js";
-import { fileCodeLines } from "./python-source.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "templating";
@@ -51,21 +50,21 @@ const formatHtml: Rule = {
   title: "`format_html` given a pre-formatted string",
   appliesTo: isPython,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
-    const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file, ctx.trees)) {
-      for (const call of findCalls(lines, /(?<!def\s+)\bformat_html\s*\(/g)) {
-        const template = positional(call)[0];
-        if (!call.touchesAdded || !template || !isDynamicString(template)) continue;
-        hits.push({
-          line: call.line.line,
+    return touchedCalls(file, ctx.trees, /format_html/, /(?:^|\.)format_html$/).flatMap(({ call, line }): RuleHit[] => {
+      const template = positionalArgs(call)[0];
+      const variable = formattedVariable(template);
+      if (!template || (!isDynamicString(template) && !variable)) return [];
+      const how = variable ? `\`${variable.name}\` (line ${lineOf(variable.built)}) is` : "Here the data is";
+      return [
+        {
+          line,
           body:
-            "`format_html()` escapes only the arguments after the template; the template itself is trusted. Here " +
-            "the data is formatted into the template first (f-string, `%`, `.format()` or `+`), so it is not escaped " +
+            "`format_html()` escapes only the arguments after the template; the template itself is trusted. " +
+            `${how} formatted into the template first (f-string, \`%\`, \`.format()\` or \`+\`), so it is not escaped ` +
             "at all. Keep the template constant and pass values as arguments: `format_html(\"<a href=\\\"{}\\\">{}</a>\", url, label)`.",
-        });
-      }
-    }
-    return hits;
+        },
+      ];
+    });
   },
 };
 
