@@ -25,10 +25,16 @@ export function hunkMentions(file: FileDiff, pattern: RegExp): boolean {
   return file.hunks.some((h) => h.lines.some((l) => l.kind !== "del" && pattern.test(l.text)));
 }
 
+/** Every call of a tree with its callee text: one walk per tree, however many rules ask. */
+const CALLS = new WeakMap<object, Array<{ call: Node; callee: string }>>();
+
 /** Calls on the new side whose callee as written (`subprocess.run`, `cursor.execute`) matches `callee`, touched or not. */
 export function callsTo(file: FileDiff, trees: ReviewTrees, mention: RegExp, callee: RegExp): Node[] {
-  if (!hunkMentions(file, mention)) return [];
-  return nodesOf(trees.get(file, "new")?.rootNode, "call").filter((call) => callee.test(calleeText(call)));
+  const tree = hunkMentions(file, mention) ? trees.get(file, "new") : undefined;
+  if (!tree) return [];
+  let calls = CALLS.get(tree);
+  if (!calls) CALLS.set(tree, (calls = nodesOf(tree.rootNode, "call").map((call) => ({ call, callee: calleeText(call) }))));
+  return calls.filter((c) => callee.test(c.callee)).map((c) => c.call);
 }
 
 /**

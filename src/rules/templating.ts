@@ -5,7 +5,7 @@
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isTemplate } from "./paths.js";
 import { formattedVariable, isDynamicString, touchedCalls } from "./python-calls.js";
-import { calleeName, changedLines, changeMentions, lineOf, nodesOf, positionalArgs } from "./python-tree.js";
+import { calleeName, lineOf, positionalArgs } from "./python-tree.js";
 import { isSafeHtml } from "./safe-html.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
@@ -20,17 +20,15 @@ const markSafe: Rule = {
   appliesTo: isPython,
   skipsTests: true,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
-    if (!changeMentions(file, /\b(?:mark_safe|SafeString|SafeText)\b/)) return [];
-    const changed = changedLines(file);
-    return nodesOf(ctx.trees.get(file, "new")?.rootNode, "call").flatMap((call): RuleHit[] => {
+    // Reported when the change touched any line of the call: a changed argument changes what is trusted.
+    return touchedCalls(file, ctx.trees, /\b(?:mark_safe|SafeString|SafeText)\b/, /(?:^|\.)(?:mark_safe|SafeString|SafeText)$/).flatMap(({ call, line }): RuleHit[] => {
       const fn = calleeName(call);
-      if (!/^(?:mark_safe|SafeString|SafeText)$/.test(fn) || !changed.has(lineOf(call))) return [];
       // Constants, translated constants, escaped values and templates filled with them are what mark_safe is for.
       const arg = positionalArgs(call)[0];
       if (!arg || isSafeHtml(arg)) return [];
       return [
         {
-          line: lineOf(call),
+          line,
           title: `XSS: \`${fn}()\` on non-constant data`,
           body:
             `\`${fn}()\` tells Django the string is trusted HTML, so nothing in it is escaped when rendered; any ` +
