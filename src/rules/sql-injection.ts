@@ -6,8 +6,8 @@
 import { commentableLines, hunkOf } from "../diff/commentable-lines.js";
 import type { FileDiff } from "../diff/types.js";
 import { isManagementCommand, isMigration, isPython } from "./paths.js";
-import { callsTo, formattedVariable, isDynamicString, touchedCallLine, touchedCalls } from "./python-calls.js";
-import { argument, calleeName, keywordArg, lineOf, nodesOf, positionalArgs, touchedLine, unwrap, type Node } from "./python-tree.js";
+import { assignmentsTo, callsTo, formattedVariable, isConstantString, isDynamicString, touchedCallLine, touchedCalls } from "./python-calls.js";
+import { MAX_DEPTH, argument, calleeName, keywordArg, kids, lineOf, nodesOf, positionalArgs, stringValue, touchedLine, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "sql-injection";
@@ -34,6 +34,65 @@ function isDdl(query: Node): boolean {
   return first !== undefined && first.startIndex === unwrap(query)?.startIndex && DDL.test(first.text);
 }
 
+/**
+ * What a formatted string fills in: an f-string's placeholders, the right of `%`
+ * (a tuple's items, a dict's values), `.format()`'s arguments, the non-constant
+ * operands of `+`. Anything else is its own value.
+ */
+function filledIn(node: Node | null | undefined, depth = 0): Node[] {
+  const n = unwrap(node);
+  if (!n) return [];
+  if (depth > MAX_DEPTH || isConstantString(n)) return depth > MAX_DEPTH ? [n] : [];
+  const next = (c: Node | null | undefined): Node[] => filledIn(c, depth + 1);
+  const items = (c: Node | null | undefined): Node[] => {
+    const u = unwrap(c);
+    if (u?.type === "tuple") return kids(u);
+    if (u?.type === "dictionary") return kids(u).map((p) => p.childForFieldName("value") ?? p);
+    return u ? [u] : [];
+  };
+  if (n.type === "string") return kids(n).filter((c) => c.type === "interpolation").map((c) => c.childForFieldName("expression") ?? kids(c)[0] ?? c);
+  if (n.type === "concatenated_string") return kids(n).flatMap(next);
+  if (n.type === "call" && calleeName(n) === "format") {
+    const args = kids(n.childForFieldName("arguments")).map((a) => (a.type === "keyword_argument" ? (a.childForFieldName("value") ?? a) : a));
+    return [...next(n.childForFieldName("function")?.childForFieldName("object")), ...args];
+  }
+  const op = n.type === "binary_operator" ? n.childForFieldName("operator")?.type : undefined;
+  if (op === "%") return [...(isDynamicString(n.childForFieldName("left")) ? next(n.childForFieldName("left")) : []), ...items(n.childForFieldName("right"))];
+  if (op === "+") return [n.childForFieldName("left"), n.childForFieldName("right")].flatMap(next);
+  return [n];
+}
+
+/** Calls whose result is safe inside SQL text: a quoted identifier, a number. */
+const SQL_SAFE_CALL = /^(?:quote_name|int|len)$/;
+
+/**
+ * A value that cannot carry a visitor's SQL: a constant, a number, a quoted
+ * identifier (`connection.ops.quote_name(name)`), a model's table name
+ * (`Model._meta.db_table`), or a list of `%s` placeholders for the params
+ * (`", ".join(["%s"] * len(ids))`).
+ */
+function isSqlSafe(node: Node | null, follow = true): boolean {
+  const n = unwrap(node);
+  if (!n) return false;
+  if (["integer", "float", "none", "true", "false"].includes(n.type) || isConstantString(n)) return true;
+  // `placeholders = ", ".join(...)` a few lines up: one level, so a chain of names stays linear.
+  if (n.type === "identifier") {
+    const assigned = follow ? assignmentsTo(n.text, n) : undefined;
+    return assigned !== undefined && assigned.every((a) => a.type === "assignment" && isSqlSafe(a.childForFieldName("right"), false));
+  }
+  if (n.type === "attribute") return /(?:^|\.)_meta\.db_table$/.test(n.text.replace(/\s+/g, ""));
+  if (n.type !== "call") return false;
+  if (SQL_SAFE_CALL.test(calleeName(n))) return true;
+  const strings = nodesOf(n.childForFieldName("arguments"), "string");
+  return calleeName(n) === "join" && isConstantString(n.childForFieldName("function")?.childForFieldName("object")) && strings.length > 0 && strings.every((x) => /^\s*%s\s*$/.test(stringValue(x) ?? ""));
+}
+
+/** Formatted SQL whose every filled-in value is {@link isSqlSafe}: identifiers and placeholders, not data. */
+function fillsOnlySafeValues(query: Node | null | undefined): boolean {
+  const values = filledIn(query);
+  return values.length > 0 && values.every((v) => isSqlSafe(v));
+}
+
 /** `.extra()` arguments that are SQL text; `params=`/`select_params=` are values, escaped by Django. */
 const EXTRA_SQL: ReadonlyArray<[number, string]> = [[0, "select"], [1, "where"], [3, "tables"], [4, "order_by"]];
 
@@ -54,7 +113,7 @@ const rawFormat: Rule = {
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
     const queries = touchedCalls(file, ctx.trees, MENTION, QUERY_FIRST).flatMap(({ call, line }): RuleHit[] => {
       const query = positionalArgs(call)[0] ?? keywordArg(call, "sql") ?? keywordArg(call, "raw_query");
-      if (!query || !isDynamicString(query) || isDdl(query)) return [];
+      if (!query || !isDynamicString(query) || isDdl(query) || fillsOnlySafeValues(query)) return [];
       const fn = calleeName(call);
       return [
         {
@@ -105,7 +164,8 @@ const rawVariable: Rule = {
       const [query, params] = positionalArgs(call);
       const variable = params || keywordArg(call, "params") ? undefined : formattedVariable(query);
       const line = variable && variableLine(call, variable.built, file);
-      if (!variable || line === undefined) return [];
+      // Only a single `=` is judged by what it fills in: a `+=` may add to data formatted earlier.
+      if (!variable || line === undefined || (variable.built.type === "assignment" && fillsOnlySafeValues(variable.built.childForFieldName("right")))) return [];
       const fn = calleeName(call);
       return [
         {
