@@ -8,7 +8,7 @@
  * nothing crosses a function call.
  */
 import type { FileDiff } from "../diff/types.js";
-import { MAX_DEPTH, ancestor, calleeName, calleeText, kids, nodesOf, stringValue, touchedLine, unwrap, type Node, type ReviewTrees } from "./python-tree.js";
+import { MAX_DEPTH, calleeName, calleeText, kids, nodesOf, stringValue, touchedLine, unwrap, type Node, type ReviewTrees } from "./python-tree.js";
 
 /** A call the change touched, with the line to report it on. */
 export interface TouchedCall {
@@ -55,47 +55,115 @@ export function touchedCalls(file: FileDiff, trees: ReviewTrees, mention: RegExp
   });
 }
 
-/** Statements that bind a name, and the field holding the target. */
-const BINDERS = ["assignment", "augmented_assignment", "for_statement", "as_pattern_target"];
+/** Statements that bind a name. */
+const BINDERS = new Set(["assignment", "augmented_assignment", "for_statement", "as_pattern_target"]);
 /** Nodes that open a scope of their own: their bindings are not their parent's. */
-const SCOPES = ["function_definition", "lambda", "class_definition"];
+const SCOPES = new Set(["function_definition", "lambda", "class_definition"]);
+/** Functions nested around a call looked through; real code nests far less, crafted input far more. */
+const MAX_NESTING = 200;
+/** Assignments of one name read back from a call; a name assigned more often than this is unknown. */
+const MAX_ASSIGNMENTS = 32;
 
 /** Bindings by name, per scope node, per tree: each scope is walked once per review, however many calls ask. */
 const BINDINGS = new WeakMap<object, Map<number, Map<string, Node[]>>>();
 
-/** The names a function (or the module) binds itself, not inside a nested function or class. */
+/**
+ * The names a function (or the module) binds itself, not inside a nested function
+ * or class, each in source order. One walk with an explicit stack, without
+ * descending into nested scopes: linear however deeply `a = b = c = ...` nests.
+ */
 function bindingsOf(scope: Node): Map<string, Node[]> {
   const perTree = BINDINGS.get(scope.tree) ?? new Map<number, Map<string, Node[]>>();
   BINDINGS.set(scope.tree, perTree);
   const cached = perTree.get(scope.id);
   if (cached) return cached;
   const byName = new Map<string, Node[]>();
-  for (const b of nodesOf(scope, BINDERS)) {
-    const owner = ancestor(b, ...SCOPES);
-    if (scope.type === "module" ? owner !== undefined : owner?.id !== scope.id) continue;
-    const target = b.type === "as_pattern_target" ? b.text : (b.childForFieldName("left")?.text ?? "");
-    byName.set(target, [...(byName.get(target) ?? []), b]);
+  const stack = scope.type === "module" ? kids(scope) : kids(scope.childForFieldName("body"));
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    if (SCOPES.has(n.type)) continue;
+    if (BINDERS.has(n.type)) {
+      const target = n.type === "as_pattern_target" ? n.text : (n.childForFieldName("left")?.text ?? "");
+      const list = byName.get(target) ?? [];
+      list.push(n);
+      byName.set(target, list);
+    }
+    for (const c of kids(n)) stack.push(c);
   }
+  for (const list of byName.values()) list.sort((x, y) => x.startIndex - y.startIndex);
   perTree.set(scope.id, byName);
   return byName;
+}
+
+/** The functions of a tree in source order, each with the index of the function around it (-1: module). */
+const FUNCTIONS = new WeakMap<object, { nodes: Node[]; outer: number[] }>();
+
+/**
+ * The function or lambda around `at`, null at module level. Found among the tree's
+ * functions by position, not by climbing `parent`: tree-sitter finds a node's parent
+ * by descending from the root, so a climb costs depth² on deeply nested input.
+ */
+function enclosingFunction(at: Node): Node | null | undefined {
+  let fns = FUNCTIONS.get(at.tree);
+  if (!fns) {
+    const nodes = nodesOf(at.tree.rootNode, ["function_definition", "lambda"]);
+    const outer: number[] = [];
+    const open: number[] = [];
+    nodes.forEach((f, i) => {
+      while (open.length > 0 && (nodes[open[open.length - 1] ?? 0]?.endIndex ?? 0) <= f.startIndex) open.pop();
+      outer.push(open[open.length - 1] ?? -1);
+      open.push(i);
+    });
+    FUNCTIONS.set(at.tree, (fns = { nodes, outer }));
+  }
+  // The innermost function around `at` is the last one starting before it, or one of that one's outer functions.
+  let i = lastBefore(fns.nodes, at.startIndex) - 1;
+  for (let steps = 0; i >= 0 && steps < MAX_NESTING; steps++, i = fns.outer[i] ?? -1) {
+    const f = fns.nodes[i];
+    if (f && f.endIndex >= at.endIndex) return f;
+  }
+  return i < 0 ? null : undefined;
+}
+
+/** The number of nodes of `list` (source order) that start before `offset`. */
+function lastBefore(list: Node[], offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid]?.startIndex ?? 0) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Bindings of `list` (source order) that end before `at`, the last {@link MAX_ASSIGNMENTS} of them; undefined past that. */
+function bindingsBefore(list: Node[], at: Node): Node[] | undefined {
+  const lo = lastBefore(list, at.startIndex);
+  const out: Node[] = [];
+  // A binding around `at` (`sql = execute(sql)`, a loop over it) starts before it; only finished assignments count.
+  for (let k = lo - 1, looked = 0; k >= 0; k--, looked++) {
+    const b = list[k];
+    if (!b || looked >= 2 * MAX_ASSIGNMENTS || out.length >= MAX_ASSIGNMENTS) return undefined;
+    if (b.type === "for_statement" || b.type === "as_pattern_target" || b.endIndex <= at.startIndex) out.push(b);
+  }
+  return out.reverse();
 }
 
 /**
  * The assignments (`=` and `+=`) to the plain name `name` that reach `at`, in source
  * order: those of its function before it, or the module's top-level ones when the
  * function does not assign it. Undefined when `name` is a parameter, a loop or `with`
- * target, or is never assigned: its value is unknown.
+ * target, is never assigned, or is assigned more than {@link MAX_ASSIGNMENTS} times: its value is unknown.
  */
 export function assignmentsTo(name: string, at: Node): Node[] | undefined {
-  const fn = ancestor(at, "function_definition", "lambda");
+  const fn = enclosingFunction(at);
+  if (fn === undefined) return undefined;
   if (fn && nodesOf(fn.childForFieldName("parameters"), "identifier").some((p) => p.text === name)) return undefined;
-  const module = ancestor(at, "module");
-  const scope = fn && bindingsOf(fn).has(name) ? fn : module;
-  if (!scope) return undefined;
+  const local = fn !== null && bindingsOf(fn).has(name);
+  const all = bindingsOf(local && fn ? fn : at.tree.rootNode).get(name) ?? [];
   // In the code's own scope only what comes before counts; a module constant is set before any function runs.
-  const ordered = scope === fn || !fn;
-  const found = (bindingsOf(scope).get(name) ?? []).filter((b) => !ordered || (b.type === "assignment" || b.type === "augmented_assignment" ? b.endIndex <= at.startIndex : b.startIndex < at.startIndex));
-  return found.length === 0 || found.some((b) => b.type === "for_statement" || b.type === "as_pattern_target") ? undefined : found;
+  const found = local || !fn ? bindingsBefore(all, at) : all.length <= MAX_ASSIGNMENTS ? all : undefined;
+  return !found || found.length === 0 || found.some((b) => b.type === "for_statement" || b.type === "as_pattern_target") ? undefined : found;
 }
 
 /**
