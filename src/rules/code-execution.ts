@@ -5,34 +5,31 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isManagementCommand, isPython } from "./paths.js";
-import { findCalls, isConstantString, keyword, positional, type Call } from "./python-expr.js";
-import { fileCodeLines } from "./python-source.js";
+import { isConstantString, touchedCalls } from "./python-calls.js";
+import { argument, calleeName, keywordArg, positionalArgs, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "code-execution";
 
-/** Calls matching `callee` on changed lines, one hit per call. */
-function hitsFor(file: FileDiff, ctx: RuleContext, callee: RegExp, fires: (call: Call) => string | undefined): RuleHit[] {
-  const hits: RuleHit[] = [];
-  for (const lines of fileCodeLines(file, ctx.trees)) {
-    for (const call of findCalls(lines, callee)) {
-      if (!call.touchesAdded) continue;
-      const body = fires(call);
-      if (body) hits.push({ line: call.line.line, body });
-    }
-  }
-  return hits;
+/**
+ * Calls whose callee (as written) matches `callee`, touched by the change, one hit
+ * per call that `fires`. `mention` is the cheap text test that spares files without
+ * the name a parse.
+ */
+function hitsFor(file: FileDiff, ctx: RuleContext, mention: RegExp, callee: RegExp, fires: (call: Node) => string | undefined): RuleHit[] {
+  return touchedCalls(file, ctx.trees, mention, callee).flatMap(({ call, line }) => {
+    const body = fires(call);
+    return body ? [{ line, body }] : [];
+  });
 }
 
-/** First positional argument is not a literal. */
-function nonConstantFirst(call: Call): boolean {
-  const first = positional(call)[0];
+/**
+ * The code or command is given and is not a constant string: the first argument,
+ * or one of the keywords the APIs name it by (`args=`, `cmd=`, `command=`).
+ */
+function nonConstantFirst(call: Node, ...names: string[]): boolean {
+  const first = positionalArgs(call)[0] ?? names.map((n) => keywordArg(call, n)).find((a) => a !== undefined);
   return first !== undefined && !isConstantString(first);
-}
-
-/** The callee of `eval(`/`exec(`: `(?<![\w.])` keeps `ast.literal_eval(`, `model.eval()` and `def eval(` out. */
-export function evalCallPattern(name: string): RegExp {
-  return new RegExp(`(?<![\\w.])(?<!def\\s+)${name}\\s*\\(`, "g");
 }
 
 function evalLike(name: "eval" | "exec"): Rule {
@@ -45,8 +42,9 @@ function evalLike(name: "eval" | "exec"): Rule {
     // A management command (`shell_plus`) runs code for the operator who typed it.
     appliesTo: (path) => isPython(path) && !isManagementCommand(path),
     skipsTests: true,
+    // The builtin only: `ast.literal_eval(`, `model.eval()` and `def eval(` are other names.
     check: (file, ctx) =>
-      hitsFor(file, ctx, evalCallPattern(name), (call) =>
+      hitsFor(file, ctx, name === "eval" ? /\beval\b/ : /\bexec\b/, name === "eval" ? /^eval$/ : /^exec$/, (call) =>
         nonConstantFirst(call)
           ? `\`${name}()\` runs its argument as Python code with the process's full rights; if any part of it comes ` +
             `from a request, a task payload or the database, that is remote code execution. Parse the data instead ` +
@@ -65,7 +63,7 @@ const pickleRule: Rule = {
   appliesTo: isPython,
   skipsTests: true,
   check: (file, ctx) =>
-    hitsFor(file, ctx, /\b(?:c?[pP]ickle|_pickle|dill|marshal)\.loads?\s*\(/g, () =>
+    hitsFor(file, ctx, /ickle|dill|marshal/, /(?:^|\.)(?:c?[pP]ickle|_pickle|dill|marshal)\.loads?$/, () =>
       "Unpickling runs arbitrary code chosen by whoever wrote the bytes, so it is only safe for data this " +
       "process wrote itself and nobody else could touch (not a cache, queue, upload or request body). Use JSON " +
       "or a schema'd format, or sign the payload (`django.core.signing`) and verify before loading.",
@@ -81,10 +79,9 @@ const yamlRule: Rule = {
   appliesTo: isPython,
   skipsTests: true,
   check: (file, ctx) =>
-    hitsFor(file, ctx, /\byaml\.(?:load|load_all|unsafe_load|unsafe_load_all)\s*\(/g, (call) => {
-      const unsafeFn = /unsafe_/.test(call.line.code.slice(call.col, call.col + 25));
-      const loader = keyword(call, "Loader") ?? positional(call)[1];
-      if (!unsafeFn && loader && /\b(?:C?SafeLoader|BaseLoader)\b/.test(loader.code)) return undefined;
+    hitsFor(file, ctx, /yaml/, /(?:^|\.)yaml\.(?:load|load_all|unsafe_load|unsafe_load_all)$/, (call) => {
+      const loader = unwrap(argument(call, 1, "Loader"));
+      if (!calleeName(call).startsWith("unsafe_") && loader && /(?:^|\.)(?:C?SafeLoader|BaseLoader)$/.test(loader.text)) return undefined;
       return (
         "PyYAML's full/unsafe loaders can construct arbitrary Python objects from tags in the document, which " +
         "is code execution for anyone who controls the YAML; without `Loader=` PyYAML 6 raises instead. " +
@@ -107,12 +104,11 @@ const subprocessRule: Rule = {
       "(command injection). Pass an argument list without `shell=True` (`subprocess.run([\"cmd\", arg], check=True)`), " +
       "or `shlex.quote()` every piece if a shell is truly needed.";
     return [
-      ...hitsFor(file, ctx, /\bsubprocess\.(?:run|call|Popen|check_output|check_call)\s*\(/g, (call) => {
-        const shell = keyword(call, "shell");
-        return shell && /^\s*True\s*$/.test(shell.code) && nonConstantFirst(call) ? body : undefined;
-      }),
-      ...hitsFor(file, ctx, /\b(?:os\.(?:system|popen)|subprocess\.(?:getoutput|getstatusoutput))\s*\(/g, (call) =>
-        nonConstantFirst(call) ? body : undefined,
+      ...hitsFor(file, ctx, /subprocess/, /(?:^|\.)subprocess\.(?:run|call|Popen|check_output|check_call)$/, (call) =>
+        unwrap(keywordArg(call, "shell"))?.type === "true" && nonConstantFirst(call, "args") ? body : undefined,
+      ),
+      ...hitsFor(file, ctx, /\bos\b|subprocess/, /(?:^|\.)(?:os\.(?:system|popen)|subprocess\.(?:getoutput|getstatusoutput))$/, (call) =>
+        nonConstantFirst(call, "cmd", "command") ? body : undefined,
       ),
     ];
   },

@@ -5,6 +5,7 @@
  * what makes `mark_safe(...)` harmless; real code does it far more often than
  * it marks user data safe, so the XSS rule asks this before firing.
  */
+import { assignmentsTo } from "./python-calls.js";
 import { ancestor, calleeName, kids, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
 
 /** Calls whose result is escaped HTML (or no HTML at all). */
@@ -27,7 +28,9 @@ function constantText(node: Node | undefined): string | undefined {
   const value = stringValue(n);
   if (value !== undefined) return value;
   if (n.type === "call" && TRANSLATE.test(calleeName(n))) return constantText(kids(n.childForFieldName("arguments"))[0]);
-  return undefined;
+  // `SEPARATOR.join(...)`: a name assigned once, to a string constant.
+  const assigned = n.type === "identifier" ? assignmentsTo(n.text, n) : undefined;
+  return assigned?.length === 1 && assigned[0]?.type === "assignment" ? stringValue(assigned[0].childForFieldName("right")) : undefined;
 }
 
 /** Assignments to `name` in the function (or module) around `at`, before it. */
@@ -45,7 +48,10 @@ function assignedValues(name: string, at: Node): Node[] | undefined {
     if (!right) return undefined;
     values.push(right);
   }
-  return values.length > 0 ? values : undefined;
+  if (values.length > 0) return values;
+  // Not assigned in the function: a module constant (`ICON = "<svg ...>"`) is read from the module.
+  const global = scope.type === "function_definition" ? assignmentsTo(name, at) : undefined;
+  return global?.every((a) => a.type === "assignment") ? global.map((a) => a.childForFieldName("right")).filter((r): r is Node => r !== null) : undefined;
 }
 
 /** Whether `node` can only be HTML the code wrote (see the module comment). */

@@ -4,10 +4,9 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isTemplate } from "./paths.js";
-import { findCalls, isDynamicString, positional } from "./python-expr.js";
-import { calleeName, changedLines, changeMentions, lineOf, nodesOf, positionalArgs } from "./python-tree.js";
+import { formattedVariable, isDynamicString, touchedCalls } from "./python-calls.js";
+import { calleeName, lineOf, positionalArgs } from "./python-tree.js";
 import { isSafeHtml } from "./safe-html.js";
-import { fileCodeLines } from "./python-source.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "templating";
@@ -21,17 +20,15 @@ const markSafe: Rule = {
   appliesTo: isPython,
   skipsTests: true,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
-    if (!changeMentions(file, /\b(?:mark_safe|SafeString|SafeText)\b/)) return [];
-    const changed = changedLines(file);
-    return nodesOf(ctx.trees.get(file, "new")?.rootNode, "call").flatMap((call): RuleHit[] => {
+    // Reported when the change touched any line of the call: a changed argument changes what is trusted.
+    return touchedCalls(file, ctx.trees, /\b(?:mark_safe|SafeString|SafeText)\b/, /(?:^|\.)(?:mark_safe|SafeString|SafeText)$/).flatMap(({ call, line }): RuleHit[] => {
       const fn = calleeName(call);
-      if (!/^(?:mark_safe|SafeString|SafeText)$/.test(fn) || !changed.has(lineOf(call))) return [];
       // Constants, translated constants, escaped values and templates filled with them are what mark_safe is for.
       const arg = positionalArgs(call)[0];
       if (!arg || isSafeHtml(arg)) return [];
       return [
         {
-          line: lineOf(call),
+          line,
           title: `XSS: \`${fn}()\` on non-constant data`,
           body:
             `\`${fn}()\` tells Django the string is trusted HTML, so nothing in it is escaped when rendered; any ` +
@@ -51,21 +48,21 @@ const formatHtml: Rule = {
   title: "`format_html` given a pre-formatted string",
   appliesTo: isPython,
   check(file: FileDiff, ctx: RuleContext): RuleHit[] {
-    const hits: RuleHit[] = [];
-    for (const lines of fileCodeLines(file, ctx.trees)) {
-      for (const call of findCalls(lines, /(?<!def\s+)\bformat_html\s*\(/g)) {
-        const template = positional(call)[0];
-        if (!call.touchesAdded || !template || !isDynamicString(template)) continue;
-        hits.push({
-          line: call.line.line,
+    return touchedCalls(file, ctx.trees, /format_html/, /(?:^|\.)format_html$/).flatMap(({ call, line }): RuleHit[] => {
+      const template = positionalArgs(call)[0];
+      const variable = formattedVariable(template);
+      if (!template || (!isDynamicString(template) && !variable)) return [];
+      const how = variable ? `\`${variable.name}\` (line ${lineOf(variable.built)}) is` : "Here the data is";
+      return [
+        {
+          line,
           body:
-            "`format_html()` escapes only the arguments after the template; the template itself is trusted. Here " +
-            "the data is formatted into the template first (f-string, `%`, `.format()` or `+`), so it is not escaped " +
+            "`format_html()` escapes only the arguments after the template; the template itself is trusted. " +
+            `${how} formatted into the template first (f-string, \`%\`, \`.format()\` or \`+\`), so it is not escaped ` +
             "at all. Keep the template constant and pass values as arguments: `format_html(\"<a href=\\\"{}\\\">{}</a>\", url, label)`.",
-        });
-      }
-    }
-    return hits;
+        },
+      ];
+    });
   },
 };
 
