@@ -117,8 +117,9 @@ describeWithRedis("BullMQ workers as processes", () => {
     const runs = await rig.completedRuns(sha, 2);
     expect(runs.map((r) => r.conclusion).sort()).toEqual(["success", "timed_out"]);
     expect(survivor.logs.some((l) => l.msg === "review started" && l["pr"] === 455)).toBe(true);
-    // The log sets the chunking estimate beside the API's count (the fake counts 4 characters a token).
-    const stage = survivor.logs.find((l) => l.msg === "model stage done");
+    // The log sets the chunking estimate beside the API's count (the fake counts 4 characters a token). It reaches this
+    // test through a pipe, possibly after GitHub heard of the check run: waited for.
+    const stage = await waitFor(() => survivor.logs.find((l) => l.msg === "model stage done"), "the survivor's model stage line");
     expect(stage?.["estimatedInputTokens"]).toBeGreaterThan(1_000);
     expect(stage?.["estimateRatio"]).toBeGreaterThan(0.9);
     expect(stage?.["estimateRatio"]).toBeLessThan(1.3);
@@ -158,12 +159,12 @@ describeWithRedis("BullMQ workers as processes", () => {
     const deliver = (number: number, headSha: string, installationId: number) =>
       sendWebhook(`${worker.url}/api/github/webhooks`, { event: "pull_request", payload: pullRequestPayload("opened", { owner: OWNER, repo: REPO, number, headSha, installationId }), secret: SECRET });
     for (const [i, sha] of busyShas.entries()) expect((await deliver(460 + i, sha, 1)).status).toBe(200);
-    await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the busy installation's first model call");
+    const busyCalls = () => rig.anthropic.requests.filter((r) => JSON.stringify(r.body).includes("backend/busy"));
+    await waitFor(() => (busyCalls().length > 0 ? true : undefined), "the busy installation's first model call");
     expect((await deliver(470, quietSha, 2)).status).toBe(200);
     expect(await rig.completedRuns(quietSha, 1)).toMatchObject([{ conclusion: "success" }]);
     // All three busy reviews were queued before; only one of them ever ran (the others wait for the installation's slot).
-    const busyCalls = rig.anthropic.requests.filter((r) => JSON.stringify(r.body).includes("backend/busy"));
-    expect(busyCalls).toHaveLength(1);
+    expect(busyCalls()).toHaveLength(1);
     expect(busyShas.map((sha) => rig.runsOn(sha).length).reduce((a, b) => a + b)).toBe(1);
   }, PROCESS_TEST_MS);
 
