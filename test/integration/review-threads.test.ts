@@ -118,7 +118,9 @@ describe("reviews in worker threads", () => {
       await rig.deliver(app.url, 805, sha);
       const [run] = await rig.completedRuns(sha, 1);
       expect(run).toMatchObject({ conclusion: "failure", output: { title: "Review failed: the review worker stopped" } });
-      expect(app.logs.find((l) => l.msg === "review thread failed")?.err).toMatchObject({ code: "ERR_WORKER_OUT_OF_MEMORY" });
+      // The process's log reaches this test through a pipe, possibly after GitHub heard of the check run: waited for.
+      const failed = await waitFor(() => app.logs.find((l) => l.msg === "review thread failed"), "the log line of the failed thread");
+      expect(failed.err).toMatchObject({ code: "ERR_WORKER_OUT_OF_MEMORY" });
       expect(run!.output.summary).toContain("Re-run this check");
       const health = await fetch(`${app.url}/healthz`);
       expect(health.status).toBe(200);
@@ -144,10 +146,10 @@ describe("reviews in worker threads", () => {
       const [read] = toolResultsOf(rig.anthropic.requests.find((r) => toolResultsOf(r).length > 0)!);
       expect(read).toMatchObject({ isError: false, text: expect.stringContaining("class IsBillingAdmin") });
       // The webhook thread's part is the download (no thread field); the gunzip, tar parsing and indexing are the review thread's.
-      const downloaded = app.logs.find((l) => l.msg === "head tarball downloaded for the review's thread");
+      const downloaded = await waitFor(() => app.logs.find((l) => l.msg === "head tarball downloaded for the review's thread"), "the download's log line");
       expect(downloaded).toMatchObject({ bytes: expect.any(Number) });
       expect(downloaded).not.toHaveProperty("thread");
-      expect(app.logs.find((l) => l.msg === "extracting the head tarball")).toMatchObject({ thread: "review", pr: 808 });
+      expect(await waitFor(() => app.logs.find((l) => l.msg === "extracting the head tarball"), "the extraction's log line")).toMatchObject({ thread: "review", pr: 808 });
       // The download was read and deleted; the snapshot is in the cache.
       expect(readdirSync(join(dir, "snapshots", ".tmp"))).toEqual([]);
       expect(readdirSync(join(dir, "snapshots", OWNER.toLowerCase(), REPO.toLowerCase()))).toEqual([sha]);

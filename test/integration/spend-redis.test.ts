@@ -69,7 +69,7 @@ describeWithRedis("spend and newer heads across processes", () => {
     expect(Date.now() - pushed).toBeLessThan(15_000);
     expect(stale).toMatchObject({ conclusion: "neutral", output: { title: `Superseded by ${latest.slice(0, 7)}` } });
     expect(stale!.output.summary).toContain("nothing was posted");
-    expect(worker.logs.some((l) => l.msg === "pull request moved to a newer head: stopping the review's model calls")).toBe(true);
+    expect(await waitFor(() => worker.logs.find((l) => l.msg === "pull request moved to a newer head: stopping the review's model calls"), "the stop's log line")).toBeDefined();
 
     expect(await rig.completedRuns(latest, 1)).toMatchObject([{ output: { title: "1 high" } }]);
     expect(rig.github.reviews(OWNER, REPO, 501).map((r) => r.commit_id)).toEqual([latest]);
