@@ -4,8 +4,7 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isTestPath } from "./paths.js";
-import { inHunk } from "./python-bindings.js";
-import { calleeText, changedLines, changeMentions, keywordArg, kids, lineOf, nodesOf, type Node } from "./python-tree.js";
+import { calleeText, changedLines, changeMentions, inHunk, keywordArg, kids, lineOf, nodesOf, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "celery";

@@ -3,8 +3,7 @@
  * Several rules ask "what is `X` set to here?" whatever the spelling: a module
  * constant, an attribute, a keyword argument, a parameter default or a dict key.
  */
-import type { FileDiff } from "../diff/types.js";
-import { MAX_DEPTH, kids, nodesOf, stringValue, unwrap, type FileSide, type Node } from "./python-tree.js";
+import { MAX_DEPTH, kids, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
 
 /** One binding of a value to a name. */
 export interface Binding {
@@ -66,23 +65,6 @@ const CONDITIONAL = new Set(["if_statement", "function_definition", "lambda", "m
 /** A string that is a statement of its own: a docstring or a commented-out block, not data. */
 export function isDocString(node: Node): boolean {
   return node.parent?.type === "expression_statement" && node.parent.namedChildCount === 1;
-}
-
-/** Line numbers of one side that lie in a hunk (changed or context): GitHub accepts a comment there. */
-const IN_HUNK = new WeakMap<FileDiff, Partial<Record<FileSide, Set<number>>>>();
-
-/** Whether GitHub accepts a comment on `line` of `side`: the line is in one of the file's hunks. */
-export function inHunk(file: FileDiff, line: number, side: FileSide = "new"): boolean {
-  let set = IN_HUNK.get(file)?.[side];
-  if (!set) {
-    set = new Set<number>();
-    for (const h of file.hunks) for (const l of h.lines) {
-      const n = side === "new" ? (l.kind === "del" ? undefined : l.newLine) : l.kind === "add" ? undefined : l.oldLine;
-      if (n !== undefined) set.add(n);
-    }
-    IN_HUNK.set(file, { ...IN_HUNK.get(file), [side]: set });
-  }
-  return set.has(line);
 }
 
 /**

@@ -247,14 +247,20 @@ export function changeMentions(file: FileDiff, pattern: RegExp): boolean {
   return file.hunks.some((h) => h.lines.some((l) => l.kind === "add" && pattern.test(l.text)));
 }
 
-/** Lines of one side that are in a hunk (changed or context): GitHub accepts a comment there. */
-function hunkLines(file: FileDiff, side: FileSide): Set<number> {
-  const set = new Set<number>();
-  for (const h of file.hunks) for (const l of h.lines) {
-    const n = side === "new" ? (l.kind === "del" ? undefined : l.newLine) : l.kind === "add" ? undefined : l.oldLine;
-    if (n !== undefined) set.add(n);
+const IN_HUNK = new WeakMap<FileDiff, Partial<Record<FileSide, Set<number>>>>();
+
+/** Whether GitHub accepts a comment on `line` of `side`: the line is in one of the file's hunks (changed or context). */
+export function inHunk(file: FileDiff, line: number, side: FileSide = "new"): boolean {
+  let set = IN_HUNK.get(file)?.[side];
+  if (!set) {
+    set = new Set<number>();
+    for (const h of file.hunks) for (const l of h.lines) {
+      const n = side === "new" ? (l.kind === "del" ? undefined : l.newLine) : l.kind === "add" ? undefined : l.oldLine;
+      if (n !== undefined) set.add(n);
+    }
+    IN_HUNK.set(file, { ...IN_HUNK.get(file), [side]: set });
   }
-  return set;
+  return set.has(line);
 }
 
 /**
@@ -268,5 +274,5 @@ export function touchedLine(node: Node, file: FileDiff, side: FileSide = "new"):
   let touched: number | undefined;
   for (let n = first; n <= node.endPosition.row + 1 && touched === undefined; n++) if (changed.has(n)) touched = n;
   if (touched === undefined) return undefined;
-  return touched === first || hunkLines(file, side).has(first) ? first : touched;
+  return touched === first || inHunk(file, first, side) ? first : touched;
 }
