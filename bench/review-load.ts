@@ -18,10 +18,14 @@ export function pythonFiles(prefix: string, count: number, lines: number): Recor
   return out;
 }
 
-/** Opens the big PR (900) and the ordinary ones (901…) on the rig; the model answers "no findings". */
-export function openReviewLoad(rig: ProcessRig): Array<{ number: number; sha: string }> {
+/**
+ * Opens the big PR (900) and the ordinary ones (901…) on the rig; the model answers "no
+ * findings". Round `r` opens them as 900 + 100r…, so that a later round's reviews are new work.
+ */
+export function openReviewLoad(rig: ProcessRig, round = 0): Array<{ number: number; sha: string }> {
   rig.anthropic.fallback = { kind: "json", value: { summary: "", findings: [] } };
-  const prs = [{ number: 900, sha: rig.openPullRequest(900, { base: {}, head: pythonFiles("big", BIG.files, BIG.lines) }) }];
-  for (let i = 0; i < ORDINARY; i++) prs.push({ number: 901 + i, sha: rig.openPullRequest(901 + i, { base: {}, head: pythonFiles(`pr${i}_`, 10, 30) }) });
+  const first = 900 + 100 * round;
+  const prs = [{ number: first, sha: rig.openPullRequest(first, { base: {}, head: pythonFiles(`big${round}_`, BIG.files, BIG.lines) }) }];
+  for (let i = 0; i < ORDINARY; i++) prs.push({ number: first + 1 + i, sha: rig.openPullRequest(first + 1 + i, { base: {}, head: pythonFiles(`r${round}pr${i}_`, 10, 30) }) });
   return prs;
 }

@@ -12,7 +12,7 @@ import { withToolsNote } from "../engine/tool-loop.js";
 import { toolsForAgent } from "../engine/tools/agent-tools.js";
 import { emptyUsage } from "../engine/review-engine.js";
 import { budgetOf } from "../core/budget.js";
-import { chunkUserTurn } from "../core/model-stage.js";
+import { chunkUserTurn } from "../core/chunk-turn.js";
 import { toCandidates } from "../rules/candidates.js";
 import type { LocalReviewOptions } from "./local-review.js";
 import { prepareLocalReview, reviewTitle } from "./local-review.js";

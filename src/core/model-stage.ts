@@ -2,20 +2,20 @@ import PQueue from "p-queue";
 import type { AgentDefinition } from "../agents/load-agent.js";
 import { chunkFiles, estimateTokens, type DiffChunk } from "../diff/chunk.js";
 import { commentableLines } from "../diff/commentable-lines.js";
-import { renderNumberedDiff } from "../diff/render.js";
 import type { FileDiff } from "../diff/types.js";
 import { estimateCost, formatCost, type PricePlace } from "../engine/pricing.js";
-import { buildUserMessage, type ReviewMode } from "../engine/prompt.js";
+import type { ReviewMode } from "../engine/prompt.js";
 import { addUsage, emptyUsage, type ModelClient, type TokenUsage } from "../engine/review-engine.js";
 import { reviewChunk, systemWithInstructions, type RequestTools } from "../engine/review-with-tools.js";
 import { addToolStats, noToolUse, type ToolTotals } from "../engine/tool-loop.js";
-import { instructionsFor, type PathInstruction } from "../agents/project-instructions.js";
+import type { PathInstruction } from "../agents/project-instructions.js";
 import { apiErrorFields, messageOf } from "../errors.js";
 import type { Finding } from "../domain/findings.js";
 import { codeSpan } from "../review/neutralise.js";
-import { candidateBlock, type Candidate, type Verdict } from "../rules/candidates.js";
+import type { Candidate, Verdict } from "../rules/candidates.js";
 import { chargeTo, type ReviewBudget, type SpendHooks } from "./budget.js";
 import type { ReviewEventSink } from "./review-events.js";
+import { allPathsOf, candidatesIn, chunkUserTurn, pathsOf } from "./chunk-turn.js";
 
 /** What the model stage produced across all chunks. */
 export interface ModelStageResult {
@@ -85,66 +85,6 @@ export interface ModelStageInput {
   instructions?: readonly PathInstruction[] | undefined;
   /** Rule hits for the model to confirm or reject: each goes with the chunk that holds its line. */
   candidates?: readonly Candidate[] | undefined;
-}
-
-/** Paths of other files named in a request, so the model knows they exist; capped to keep requests lean. */
-const OTHER_FILES_LISTED = 40;
-
-const allPathsOf = (files: readonly FileDiff[]) => files.filter((f) => f.hunks.length > 0).map((f) => f.path);
-const pathsOf = (chunk: DiffChunk) => [...new Set(chunk.parts.map((p) => p.file.path))];
-
-/** The whole-PR diff of the chunk's files, file by file while it fits in `room` tokens. */
-function contextFor(paths: string[], context: FileDiff[] | undefined, room: number): string | undefined {
-  const parts: string[] = [];
-  let used = 0;
-  for (const file of context ?? []) {
-    if (!paths.includes(file.path) || file.hunks.length === 0) continue;
-    const text = renderNumberedDiff(file).replace(/^### (.*) — /, "#### context: $1 — ");
-    if (used + estimateTokens(text) > room) continue;
-    parts.push(text);
-    used += estimateTokens(text);
-  }
-  return parts.length ? parts.join("\n\n") : undefined;
-}
-
-/** The candidates whose line is in `chunk` (a file split over chunks: the part with the line's hunk). */
-export function candidatesIn(chunk: DiffChunk, candidates: readonly Candidate[] = []): Candidate[] {
-  return candidates.filter(({ finding }) =>
-    chunk.parts.some((part) =>
-      part.file.path === finding.path &&
-      part.file.hunks.some((h) =>
-        (!part.hunkIndexes || part.hunkIndexes.includes(h.index)) &&
-        h.lines.some((l) => (finding.side === "LEFT" ? l.kind !== "add" && l.oldLine === finding.line : l.kind !== "del" && l.newLine === finding.line)),
-      ),
-    ),
-  );
-}
-
-/**
- * The user turn of chunk `i`: its numbered diff, framed, with the other files' names
- * and, in an incremental review, the PR's diff of its files as context. The dry run
- * (src/cli/dry-run.ts) sizes its estimate from the same turn.
- */
-export function chunkUserTurn(
-  chunks: readonly DiffChunk[],
-  i: number,
-  allPaths: readonly string[],
-  input: Pick<ModelStageInput, "mode" | "minConfidence" | "title" | "context" | "chunkTokens" | "instructions" | "candidates">,
-): string {
-  const chunk = chunks[i]!;
-  const paths = pathsOf(chunk);
-  const candidates = candidatesIn(chunk, input.candidates);
-  return buildUserMessage(chunk.text, {
-    mode: input.mode,
-    minConfidence: input.minConfidence,
-    part: i + 1,
-    parts: chunks.length,
-    title: input.title,
-    otherFiles: chunks.length > 1 ? allPaths.filter((p) => !paths.includes(p)).slice(0, OTHER_FILES_LISTED) : [],
-    prContext: contextFor(paths, input.context, input.chunkTokens - chunk.estimatedTokens),
-    instructions: instructionsFor(paths, input.instructions ?? []),
-    candidates: candidates.length ? candidateBlock(candidates) : undefined,
-  });
 }
 
 /** In an incremental review, a finding counts only on a line of the increment. */

@@ -114,8 +114,15 @@ export async function completeCheckRun(
   });
 }
 
-/** A check run's `status` now (`queued`, `in_progress`, `completed`, ...), for the watchdog. */
-export async function getCheckRunStatus(octokit: Octokit, ref: RepoRef & { checkRunId: number }): Promise<string> {
+/** What a check run says now: `status` (`queued`, `in_progress`, `completed`, ...), and once completed its conclusion and title. */
+export interface CheckRunState {
+  status: string;
+  conclusion: string | null;
+  title: string | null;
+}
+
+/** A check run's state now, for the watchdog and for a job that runs again. */
+export async function getCheckRunState(octokit: Octokit, ref: RepoRef & { checkRunId: number }): Promise<CheckRunState> {
   const { data } = await octokit.rest.checks.get({ owner: ref.owner, repo: ref.repo, check_run_id: ref.checkRunId });
-  return data.status;
+  return { status: data.status, conclusion: data.conclusion, title: data.output.title };
 }

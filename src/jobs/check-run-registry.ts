@@ -12,6 +12,20 @@ export interface TrackedCheckRun {
 }
 
 /**
+ * Titles of the check runs completed for a review that never finished: by the watchdog
+ * (its process died, or it ran too long) or by the review runner (its thread died or
+ * passed its time budget). A job that runs again after such a run reviews again.
+ */
+export const STOPPED_TITLES = {
+  interrupted: "Review interrupted",
+  timedOut: "Review timed out",
+  workerStopped: "Review failed: the review worker stopped",
+} as const;
+
+/** Whether a completed run's title says its review never finished. */
+export const isStoppedTitle = (title: string | null | undefined): boolean => Object.values(STOPPED_TITLES).some((t) => t === title);
+
+/**
  * The check runs of ours that are not known to be completed. The worker records
  * a run when the review starts it and forgets it when the review returns (the
  * review always completes its run); what is left behind by a dead process or a
@@ -22,6 +36,11 @@ export interface CheckRunRegistry {
   finished(checkRunId: number): Promise<void>;
   /** Open runs started before `before` (epoch ms), oldest first. */
   stale(before: number, limit?: number): Promise<TrackedCheckRun[]>;
+  /**
+   * The runs a job started, open or finished (kept as long as its delivery is): an earlier
+   * attempt's, when the job runs again after its process died.
+   */
+  ofJob(jobId: string): Promise<TrackedCheckRun[]>;
 }
 
 interface Row {
@@ -32,6 +51,8 @@ interface Row {
   repo: string;
   started_at: number;
 }
+
+const tracked = (r: Row): TrackedCheckRun => ({ checkRunId: r.check_run_id, jobId: r.job_id, installationId: r.installation_id, owner: r.owner, repo: r.repo, startedAt: r.started_at });
 
 /** The registry in the embedded store. */
 export class SqliteCheckRuns implements CheckRunRegistry {
@@ -57,7 +78,10 @@ export class SqliteCheckRuns implements CheckRunRegistry {
   }
 
   async stale(before: number, limit = 50): Promise<TrackedCheckRun[]> {
-    const rows = this.#db.prepare("SELECT * FROM check_runs WHERE done = 0 AND started_at < ? ORDER BY started_at LIMIT ?").all(before, limit) as Row[];
-    return rows.map((r) => ({ checkRunId: r.check_run_id, jobId: r.job_id, installationId: r.installation_id, owner: r.owner, repo: r.repo, startedAt: r.started_at }));
+    return (this.#db.prepare("SELECT * FROM check_runs WHERE done = 0 AND started_at < ? ORDER BY started_at LIMIT ?").all(before, limit) as Row[]).map(tracked);
+  }
+
+  async ofJob(jobId: string): Promise<TrackedCheckRun[]> {
+    return (this.#db.prepare("SELECT * FROM check_runs WHERE job_id = ? ORDER BY check_run_id").all(jobId) as Row[]).map(tracked);
   }
 }

@@ -107,12 +107,18 @@ export class SqliteQueue implements JobQueue {
     return this.#db.prepare("SELECT 1 AS ok").get() !== undefined;
   }
 
-  /** Forgets ended jobs older than the redelivery window; at start and then hourly, so a long-lived process stays small. */
+  /**
+   * Forgets ended jobs, and finished check runs, older than the redelivery window; at start
+   * and then hourly, so a long-lived process stays small.
+   */
   #prune(now: number): void {
     const deleted = this.#db
       .prepare("DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE state NOT IN ('waiting', 'running') AND updated_at < ? LIMIT ?)")
       .run(now - KEEP_ENDED_MS, PRUNE_BATCH).changes;
-    if (Number(deleted) < PRUNE_BATCH) this.#prunedAt = now;
+    const runs = this.#db
+      .prepare("DELETE FROM check_runs WHERE check_run_id IN (SELECT check_run_id FROM check_runs WHERE done = 1 AND started_at < ? LIMIT ?)")
+      .run(now - KEEP_ENDED_MS, PRUNE_BATCH).changes;
+    if (Number(deleted) < PRUNE_BATCH && Number(runs) < PRUNE_BATCH) this.#prunedAt = now;
   }
 
   /** In the flush's transaction: delivery dedupe (primary key), work dedupe (partial unique index), supersede. */

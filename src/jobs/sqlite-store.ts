@@ -121,6 +121,7 @@ CREATE TABLE IF NOT EXISTS check_runs (
   done            INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS check_runs_open ON check_runs (done, started_at);
+CREATE INDEX IF NOT EXISTS check_runs_job ON check_runs (job_id);
 `;
 
 /**

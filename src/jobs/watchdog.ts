@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import { completeCheckRun, getCheckRunStatus } from "../github/check-run.js";
+import { completeCheckRun, getCheckRunState } from "../github/check-run.js";
 import type { Octokit } from "../github/octokit.js";
-import type { CheckRunRegistry, TrackedCheckRun } from "./check-run-registry.js";
+import { STOPPED_TITLES, type CheckRunRegistry, type TrackedCheckRun } from "./check-run-registry.js";
 
 /** What the watchdog needs. */
 export interface WatchdogDeps {
@@ -27,13 +27,13 @@ const statusOf = (error: unknown): unknown => (typeof error === "object" && erro
 function explanation(run: TrackedCheckRun, timeoutMs: number): { title: string; summary: string } {
   if (run.startedAt === 0) {
     return {
-      title: "Review interrupted",
+      title: STOPPED_TITLES.interrupted,
       summary: "The server running this review stopped before it finished. The review was queued again and reports in a new check run; re-run this check if none appears.",
     };
   }
   const minutes = Math.round(timeoutMs / 60_000);
   return {
-    title: "Review timed out",
+    title: STOPPED_TITLES.timedOut,
     summary: `This review was still running after ${minutes} minute${minutes === 1 ? "" : "s"}, so it was stopped to keep the check from blocking the pull request. Re-run this check to try again.`,
   };
 }
@@ -53,7 +53,7 @@ export function startWatchdog(deps: WatchdogDeps): Watchdog {
         const octokit = await deps.auth(run.installationId);
         const ref = { owner: run.owner, repo: run.repo, checkRunId: run.checkRunId };
         // The review may have completed it just before its process died: never overwrite a result.
-        if ((await getCheckRunStatus(octokit, ref)) !== "completed") {
+        if ((await getCheckRunState(octokit, ref)).status !== "completed") {
           await completeCheckRun(octokit, { ...ref, conclusion: "timed_out", ...explanation(run, deps.timeoutMs) });
           deps.onTimedOut?.(run);
           completed++;

@@ -8,7 +8,8 @@ import type { Category, Severity } from "../domain/findings.js";
 import { isDevSettings, isPython, isSettingsFile, isTestPath } from "./paths.js";
 import { drfDeniesByDefault } from "./project-facts.js";
 import { bindings, isEmptySequence, lastName, unconditional } from "./python-bindings.js";
-import { ancestor, calleeName, calleeText, changeMentions, kids, lineOf, nodesOf, positionalArgs, stringValue, touchedLine, type Node } from "./python-tree.js";
+import { changeMentions, touchedLine } from "./diff-lines.js";
+import { ancestor, calleeName, calleeText, kids, lineOf, nodesOf, positionalArgs, stringValue, type Node } from "./python-tree.js";
 import { csrfExempt } from "./csrf-exempt.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 

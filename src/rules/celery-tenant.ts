@@ -7,7 +7,8 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython } from "./paths.js";
-import { calleeText, changedLines, changeMentions, kids, lineOf, nodesOf, positionalArgs, type Node } from "./python-tree.js";
+import { changedLines, changeMentions } from "./diff-lines.js";
+import { calleeText, kids, lineOf, nodesOf, positionalArgs, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const TASK_DECORATOR = /^@(?:shared_task|\w+\.task)\b/;

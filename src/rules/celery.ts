@@ -4,7 +4,8 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isTestPath } from "./paths.js";
-import { calleeText, changedLines, changeMentions, inHunk, keywordArg, kids, lineOf, nodesOf, type Node } from "./python-tree.js";
+import { changedLines, changeMentions, inHunk } from "./diff-lines.js";
+import { calleeText, keywordArg, kids, lineOf, nodesOf, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "celery";

@@ -6,7 +6,8 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isTestPath } from "./paths.js";
-import { ancestor, changedLines, changeMentions, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
+import { changedLines, changeMentions } from "./diff-lines.js";
+import { ancestor, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const DRF_CLASS = /(?:APIView|ViewSet|ViewSetMixin)$/;

@@ -5,7 +5,8 @@
 import type { FileDiff } from "../diff/types.js";
 import { schemaOf } from "./model-fields.js";
 import { isModelsFile, isPython, isTestPath } from "./paths.js";
-import { changedLines, changeMentions, kids, lineOf, nodesOf, stringValue, touchedLine, unwrap, type Node } from "./python-tree.js";
+import { changedLines, changeMentions, touchedLine } from "./diff-lines.js";
+import { kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "drf";

@@ -7,7 +7,8 @@
 import type { FileDiff } from "../diff/types.js";
 import { isPython, isSettingsFile } from "./paths.js";
 import { drfDeniesByDefault } from "./project-facts.js";
-import { changedLines, changeMentions, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
+import { changedLines, changeMentions } from "./diff-lines.js";
+import { kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 /** A queryset narrowed to the caller: by user, owner, organisation or tenant. */

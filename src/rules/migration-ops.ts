@@ -4,7 +4,8 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isMigration } from "./paths.js";
-import { argument, calleeName, kids, nodesOf, stringValue, touchedLine, unwrap, type Node, type ReviewTrees, type Tree } from "./python-tree.js";
+import { touchedLine } from "./diff-lines.js";
+import { argument, calleeName, kids, nodesOf, stringValue, unwrap, type Node, type ReviewTrees, type Tree } from "./python-tree.js";
 import type { RuleContext } from "./types.js";
 
 /** One operation call of a migration and the line to report it on (undefined when the change did not touch it). */

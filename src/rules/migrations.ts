@@ -9,7 +9,8 @@ import { MIGRATION_SAFETY_RULES } from "./migration-safety.js";
 import { destroysRows, isNoop, modelNameOf, operations, operationsBefore, touchedOperations, type Operation } from "./migration-ops.js";
 import { fieldOn, schemaChanges } from "./model-fields.js";
 import { appDirOf, isMigration, isModelsFile, isPython } from "./paths.js";
-import { argument, changedLines, nodesOf, stringValue, touchedLine } from "./python-tree.js";
+import { changedLines, touchedLine } from "./diff-lines.js";
+import { argument, nodesOf, stringValue } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "migrations";

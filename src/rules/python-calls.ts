@@ -8,7 +8,8 @@
  * nothing crosses a function call.
  */
 import type { FileDiff } from "../diff/types.js";
-import { MAX_DEPTH, calleeName, calleeText, kids, nodesOf, stringValue, touchedLine, unwrap, type Node, type ReviewTrees } from "./python-tree.js";
+import { touchedLine } from "./diff-lines.js";
+import { MAX_DEPTH, calleeName, calleeText, kids, nodesOf, stringValue, unwrap, type Node, type ReviewTrees } from "./python-tree.js";
 
 /** A call the change touched, with the line to report it on. */
 export interface TouchedCall {

@@ -6,7 +6,8 @@
  */
 import type { FileDiff } from "../diff/types.js";
 import { isPython } from "./paths.js";
-import { MAX_DEPTH, ancestor, calleeText, changedLines, changeMentions, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
+import { changedLines, changeMentions } from "./diff-lines.js";
+import { MAX_DEPTH, ancestor, calleeText, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "secrets";

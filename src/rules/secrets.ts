@@ -7,7 +7,8 @@ import { findSecrets, scanLines, secretKindFor, type SecretKind, type SecretMatc
 import type { FileDiff } from "../diff/types.js";
 import { isConfigFile, isPython, isTestPath } from "./paths.js";
 import { bindings, isDocString } from "./python-bindings.js";
-import { ancestor, changedLines, changeMentions, kids, lineOf, nodesOf, stringValue, touchedLine, unwrap, type Node } from "./python-tree.js";
+import { changedLines, changeMentions, touchedLine } from "./diff-lines.js";
+import { ancestor, kids, lineOf, nodesOf, stringValue, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "secrets";

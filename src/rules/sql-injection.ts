@@ -7,7 +7,8 @@ import { commentableLines, hunkOf } from "../diff/commentable-lines.js";
 import type { FileDiff } from "../diff/types.js";
 import { isManagementCommand, isMigration, isPython } from "./paths.js";
 import { assignmentsTo, callsTo, formattedVariable, isConstantString, isDynamicString, touchedCallLine, touchedCalls } from "./python-calls.js";
-import { MAX_DEPTH, argument, calleeName, keywordArg, kids, lineOf, nodesOf, positionalArgs, stringValue, touchedLine, unwrap, type Node } from "./python-tree.js";
+import { touchedLine } from "./diff-lines.js";
+import { MAX_DEPTH, argument, calleeName, keywordArg, kids, lineOf, nodesOf, positionalArgs, stringValue, unwrap, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "sql-injection";

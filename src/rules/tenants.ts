@@ -7,7 +7,8 @@ import type { FileDiff } from "../diff/types.js";
 import { appDirOf, isModelsFile, isPython, isTestPath } from "./paths.js";
 import type { ListFact } from "./project-facts.js";
 import { dottedTail } from "./python-bindings.js";
-import { MAX_DEPTH, calleeName, changedLines, changeMentions, child, inHunk, kids, lineOf, nodesOf, positionalArgs, stringValue, type Node } from "./python-tree.js";
+import { changedLines, changeMentions, inHunk } from "./diff-lines.js";
+import { MAX_DEPTH, calleeName, child, kids, lineOf, nodesOf, positionalArgs, stringValue, type Node } from "./python-tree.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";
 
 const FAMILY = "tenants";

@@ -62,6 +62,11 @@ export class MainServices {
     return octokit;
   }
 
+  /** The registry of our open check runs, when the process keeps one. */
+  get checkRuns(): CheckRunRegistry | undefined {
+    return this.#shared.checkRuns;
+  }
+
   /** The review is over: its check run (if it got one) no longer needs the watchdog. */
   async finished(checkRunId: number | undefined, log: { warn(fields: object, message: string): void }): Promise<void> {
     if (checkRunId === undefined) return;

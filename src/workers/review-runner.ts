@@ -1,8 +1,10 @@
 import type { Logger } from "pino";
 import type { Env } from "../config/env.js";
-import { completeCheckRun, getCheckRunStatus } from "../github/check-run.js";
+import { completeCheckRun, getCheckRunState } from "../github/check-run.js";
+import { STOPPED_TITLES } from "../jobs/check-run-registry.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { ReviewOutcome } from "../review/run-review.js";
+import { completedEarlier } from "./earlier-attempt.js";
 import type { MainServices } from "./main-services.js";
 import { inProcessTasks } from "./in-process-tasks.js";
 import type { ReviewContext } from "./review-task.js";
@@ -23,9 +25,15 @@ export interface ReviewRunner {
  * share the webhook thread's event loop. A thread that throws, dies (`process.exit`,
  * out of heap) or passes REVIEW_WORKER_TIMEOUT_SECONDS is replaced by Piscina; its
  * review's check run is completed here, saying what happened, so that a required check
- * never hangs; the job ends (a re-run of the check tries again).
+ * never hangs; the job ends (a re-run of the check tries again). A job that runs again
+ * after its process died, whose review had completed its check run, is not run again.
  */
 export function createReviewRunner(env: Env, services: MainServices, inProcess: () => ReviewContext, pool: ThreadPool | undefined = createThreadPool(env)): ReviewRunner {
+  const runner = createRunner(env, services, inProcess, pool);
+  return { ...runner, run: async (job, log) => (await completedEarlier(job, services, log)) ?? (await runner.run(job, log)) };
+}
+
+function createRunner(env: Env, services: MainServices, inProcess: () => ReviewContext, pool: ThreadPool | undefined): ReviewRunner {
   if (!pool) {
     let context: ReviewContext | undefined;
     return {
@@ -71,19 +79,19 @@ async function completeStopped(services: MainServices, job: ReviewJob, checkRunI
   const ref = { owner: job.owner, repo: job.repo, checkRunId };
   try {
     const octokit = await services.installation(job.installationId);
-    if ((await getCheckRunStatus(octokit, ref)) !== "completed") {
+    if ((await getCheckRunState(octokit, ref)).status !== "completed") {
       const minutes = budgetMs === undefined ? 0 : Math.max(1, Math.round(budgetMs / 60_000));
       await completeCheckRun(octokit, {
         ...ref,
         ...(budgetMs === undefined
           ? {
               conclusion: "failure",
-              title: "Review failed: the review worker stopped",
+              title: STOPPED_TITLES.workerStopped,
               summary: "The worker running this review stopped before it finished (it crashed or ran out of memory), so nothing was reviewed or posted. Re-run this check to try again; if it fails again, the pull request may be too large to review.",
             }
           : {
               conclusion: "timed_out",
-              title: "Review timed out",
+              title: STOPPED_TITLES.timedOut,
               summary: `This review was still running after ${minutes} minute${minutes === 1 ? "" : "s"}, so it was stopped to keep the check from blocking the pull request. Re-run this check to try again.`,
             }),
       });

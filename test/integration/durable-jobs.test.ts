@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "../support/app-harness.js";
+import { OWNER, REPO, waitFor } from "../support/app-harness.js";
 import { processEnv, spawnApp, type AppProcess } from "../support/app-process.js";
 import { VIEWS_AFTER, VIEWS_BEFORE } from "../support/django-fixtures.js";
 import { startRig, type ProcessRig } from "../support/process-rig.js";
@@ -58,6 +58,27 @@ it("finishes a review after the process is killed mid-review, and completes the 
   await rig.barrier(second.url);
   expect(rig.runsOn(sha)).toHaveLength(2);
   expect(rig.modelCalls()).toBe(1);
+}, RESTART_TEST_MS);
+
+it("does not review again a job whose review completed its check run just before its process was killed", async () => {
+  const sha = rig.openPullRequest(204, viewsPr("# 204\n"));
+  rig.anthropic.fallback = { kind: "hang" };
+  const first = await start();
+  expect((await rig.deliver(first.url, 204, sha, "delivery-204")).status).toBe(200);
+  await waitFor(() => (rig.anthropic.requests.length > 0 ? true : undefined), "the model call");
+  await first.stop("SIGKILL");
+  // As if the review had completed its run on GitHub and then lost its process before its job was marked done.
+  const [run] = rig.runsOn(sha);
+  rig.github.completeCheckRun(OWNER, REPO, run!.id, { conclusion: "failure", title: "1 high" });
+
+  rig.anthropic.reset();
+  const second = await start();
+  const line = await waitFor(() => second.logs.find((l) => typeof l.msg === "string" && l.msg.startsWith("review already completed by an earlier attempt")), "the job's second attempt");
+  expect(line).toMatchObject({ job: "delivery-204", checkRunId: run!.id, conclusion: "failure", title: "1 high" });
+  await rig.barrier(second.url);
+  // One check run, the earlier attempt's result, and no second model review.
+  expect(rig.runsOn(sha)).toMatchObject([{ id: run!.id, status: "completed", conclusion: "failure", output: { title: "1 high" } }]);
+  expect(rig.modelCalls()).toBe(0);
 }, RESTART_TEST_MS);
 
 it("refuses a second process on the same DATA_DIR, which would run the first one's reviews again, and says why", async () => {

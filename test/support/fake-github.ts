@@ -254,6 +254,16 @@ export class FakeGitHub {
     return id;
   }
 
+  /**
+   * Completes check run `id` as the app would: the stand-in for a review that completed
+   * its run and then lost its process before its job was marked done.
+   */
+  completeCheckRun(owner: string, repo: string, id: number, result: { conclusion: string; title: string }): void {
+    const run = this.state.ensureRepo(owner, repo).checkRuns.find((r) => r.id === id);
+    if (!run) throw new Error(`fake-github: no check run ${id}`);
+    Object.assign(run, { status: "completed", conclusion: result.conclusion, output: { title: result.title, summary: "" }, completedAt: now() });
+  }
+
   /** A repository label that exists before the app runs. */
   addLabel(owner: string, repo: string, label: { name: string; color?: string; description?: string | null }): void {
     const state = this.state.ensureRepo(owner, repo);

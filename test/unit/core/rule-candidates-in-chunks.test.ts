@@ -1,5 +1,5 @@
 /** Each rule candidate travels with the one request that holds its line, also when a large file is split over requests. */
-import { candidatesIn, chunkUserTurn } from "../../../src/core/model-stage.js";
+import { candidatesIn, chunkUserTurn } from "../../../src/core/chunk-turn.js";
 import { chunkFiles, estimateTokens } from "../../../src/diff/chunk.js";
 import { renderNumberedDiff } from "../../../src/diff/render.js";
 import { toFileDiff } from "../../../src/diff/parse-patch.js";

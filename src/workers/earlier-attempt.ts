@@ -1,0 +1,48 @@
+import type { Logger } from "pino";
+import type { CheckConclusion } from "../domain/conclusions.js";
+import { getCheckRunState } from "../github/check-run.js";
+import type { Octokit } from "../github/octokit.js";
+import { isStoppedTitle, type CheckRunRegistry } from "../jobs/check-run-registry.js";
+import type { ReviewJob } from "../jobs/queue.js";
+import type { ReviewOutcome } from "../review/run-review.js";
+
+const CONCLUSIONS: readonly string[] = ["success", "failure", "neutral", "skipped", "timed_out", "cancelled"] satisfies CheckConclusion[];
+
+/** What the lookup needs: the registry of our open check runs, and the main thread's installation Octokits. */
+export interface EarlierAttemptDeps {
+  checkRuns?: CheckRunRegistry | undefined;
+  installation(installationId: number): Promise<Octokit>;
+}
+
+/**
+ * The outcome of an earlier attempt of this review job that completed its check run, if
+ * any. A job runs again when its process died while it ran (the embedded queue's next
+ * start, a stalled BullMQ job). When the review had already completed its check run
+ * (the process died between that and the job being marked done), running it again
+ * would pay for a second model review and put a second check run on the commit: its
+ * result stands instead. A run completed as stopped (the watchdog's "interrupted",
+ * a dead or timed-out thread) or still in progress means the review never finished,
+ * and it runs again. The job's registry records are the earlier attempt's: a first
+ * attempt has none, so this costs nothing then. Undefined when unsure (GitHub did not
+ * answer): reviewing twice is better than never.
+ */
+export async function completedEarlier(job: ReviewJob, deps: EarlierAttemptDeps, log: Logger): Promise<ReviewOutcome | undefined> {
+  try {
+    const runs = (await deps.checkRuns?.ofJob(job.id)) ?? [];
+    if (runs.length === 0) return undefined;
+    const octokit = await deps.installation(job.installationId);
+    for (const run of runs) {
+      const state = await getCheckRunState(octokit, { owner: job.owner, repo: job.repo, checkRunId: run.checkRunId });
+      if (state.status !== "completed" || isStoppedTitle(state.title)) continue;
+      await deps.checkRuns?.finished(run.checkRunId);
+      const conclusion = (CONCLUSIONS.includes(state.conclusion ?? "") ? state.conclusion : "neutral") as CheckConclusion;
+      const title = state.title ?? "";
+      log.info({ checkRunId: run.checkRunId, conclusion, title }, "review already completed by an earlier attempt of this job (its process stopped before the job was marked done): not run again");
+      return { conclusion, title, githubCalls: 1 + runs.indexOf(run), usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: 0 };
+    }
+    return undefined;
+  } catch (error) {
+    log.warn({ err: error }, "could not tell whether an earlier attempt of this job completed its review; reviewing again");
+    return undefined;
+  }
+}
