@@ -150,6 +150,28 @@ describeWithRedis("BullMQ workers as processes", () => {
     expect(await waitFor(() => survivor.logs.find((l) => l.msg === "review finished" && l["pr"] === 456), "the survivor's review finished line")).toMatchObject({ thread: "review", conclusion: "success" });
   }, THREAD_TEST_MS);
 
+  it("does not review again, on another worker, a job whose review completed its check run just before its worker was killed", async () => {
+    // Its own queue: no job left by an earlier test's killed process runs here.
+    const own = { ...TAKEOVER_LOCK, QUEUE_PREFIX: `${prefix}-earlier` };
+    const sha = rig.openPullRequest(457, { base: { "backend/billing/views.py": VIEWS_BEFORE }, head: { "backend/billing/views.py": VIEWS_AFTER + "# 457\n" } });
+    rig.anthropic.reset();
+    rig.anthropic.fallback = { kind: "hang" };
+    const killed = await start(own);
+    await rig.deliver(killed.url, 457, sha);
+    await modelCallOf("# 457", WAIT_MS);
+    await killed.stop("SIGKILL");
+    // As if the review had completed its run on GitHub and then lost its worker before the job was marked done.
+    const [run] = rig.runsOn(sha);
+    rig.github.completeCheckRun(OWNER, REPO, run!.id, { conclusion: "success", title: "No findings" });
+    rig.anthropic.reset();
+    // The job's lock lapses and this worker takes it (its second attempt).
+    const survivor = await start(own);
+    const line = await waitFor(() => survivor.logs.find((l) => typeof l.msg === "string" && l.msg.startsWith("review already completed by an earlier attempt")), "the job's second attempt", WAIT_MS);
+    expect(line).toMatchObject({ pr: 457, checkRunId: run!.id, conclusion: "success", title: "No findings" });
+    expect(rig.runsOn(sha)).toMatchObject([{ id: run!.id, status: "completed", conclusion: "success" }]);
+    expect(rig.anthropic.requests).toHaveLength(0);
+  }, PROCESS_TEST_MS);
+
   it("keeps one busy installation from starving another (INSTALLATION_CONCURRENCY)", async () => {
     rig.anthropic.reset();
     // The busy organisation's reviews hang at the model; the other one's answer at once.
