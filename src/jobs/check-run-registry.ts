@@ -27,9 +27,10 @@ export const isStoppedTitle = (title: string | null | undefined): boolean => Obj
 
 /**
  * The check runs of ours that are not known to be completed. The worker records
- * a run when the review starts it and forgets it when the review returns (the
+ * a run when the review starts it and marks it finished when the review returns (the
  * review always completes its run); what is left behind by a dead process or a
- * hung review is the watchdog's.
+ * hung review is the watchdog's. Each job's runs are kept, finished or not, for
+ * the job's next attempt should its process die before the job was marked done.
  */
 export interface CheckRunRegistry {
   started(run: TrackedCheckRun): Promise<void>;
