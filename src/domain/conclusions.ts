@@ -7,8 +7,13 @@ import type { ReviewSettings } from "../config/repo-config.js";
 import type { Decision } from "./decide.js";
 import type { Severity } from "./findings.js";
 
-/** A check run's conclusion (GitHub's values). */
-export type CheckConclusion = "success" | "failure" | "neutral" | "skipped" | "timed_out" | "cancelled";
+/** A check run's conclusions (GitHub's values). */
+export const CHECK_CONCLUSIONS = ["success", "failure", "neutral", "skipped", "timed_out", "cancelled"] as const;
+/** A check run's conclusion. */
+export type CheckConclusion = (typeof CHECK_CONCLUSIONS)[number];
+
+/** Whether a value GitHub sent is one of the conclusions. */
+export const isCheckConclusion = (value: string | null | undefined): value is CheckConclusion => (CHECK_CONCLUSIONS as readonly string[]).includes(value ?? "");
 
 /** Severities that have a label; `info` never labels a PR. */
 export type LabelLevel = Exclude<Severity, "info">;

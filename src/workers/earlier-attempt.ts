@@ -1,14 +1,12 @@
 import type { Logger } from "pino";
-import type { CheckConclusion } from "../domain/conclusions.js";
+import { isCheckConclusion } from "../domain/conclusions.js";
 import { getCheckRunState } from "../github/check-run.js";
 import type { Octokit } from "../github/octokit.js";
 import { isStoppedTitle, type CheckRunRegistry } from "../jobs/check-run-registry.js";
 import type { ReviewJob } from "../jobs/queue.js";
 import type { ReviewOutcome } from "../review/run-review.js";
 
-const CONCLUSIONS: readonly string[] = ["success", "failure", "neutral", "skipped", "timed_out", "cancelled"] satisfies CheckConclusion[];
-
-/** What the lookup needs: the registry of our open check runs, and the main thread's installation Octokits. */
+/** What the lookup needs: the registry of our check runs, and the main thread's installation Octokits. */
 export interface EarlierAttemptDeps {
   checkRuns?: CheckRunRegistry | undefined;
   installation(installationId: number): Promise<Octokit>;
@@ -31,14 +29,16 @@ export async function completedEarlier(job: ReviewJob, deps: EarlierAttemptDeps,
     const runs = (await deps.checkRuns?.ofJob(job.id)) ?? [];
     if (runs.length === 0) return undefined;
     const octokit = await deps.installation(job.installationId);
+    let githubCalls = 0;
     for (const run of runs) {
       const state = await getCheckRunState(octokit, { owner: job.owner, repo: job.repo, checkRunId: run.checkRunId });
+      githubCalls++;
       if (state.status !== "completed" || isStoppedTitle(state.title)) continue;
       await deps.checkRuns?.finished(run.checkRunId);
-      const conclusion = (CONCLUSIONS.includes(state.conclusion ?? "") ? state.conclusion : "neutral") as CheckConclusion;
+      const conclusion = isCheckConclusion(state.conclusion) ? state.conclusion : "neutral";
       const title = state.title ?? "";
       log.info({ checkRunId: run.checkRunId, conclusion, title }, "review already completed by an earlier attempt of this job (its process stopped before the job was marked done): not run again");
-      return { conclusion, title, githubCalls: 1 + runs.indexOf(run), usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: 0 };
+      return { conclusion, title, githubCalls, usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, costUsd: 0 };
     }
     return undefined;
   } catch (error) {

@@ -62,7 +62,7 @@ export class MainServices {
     return octokit;
   }
 
-  /** The registry of our open check runs, when the process keeps one. */
+  /** The registry of our check runs (the watchdog's open ones, each job's), when the process keeps one. */
   get checkRuns(): CheckRunRegistry | undefined {
     return this.#shared.checkRuns;
   }
